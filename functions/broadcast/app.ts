@@ -1,0 +1,46 @@
+import { readConfig } from '../shared/config.js';
+import { ConnectionStore } from '../shared/connections.js';
+import { ROUTE_KEYS } from '../shared/constants.js';
+import { fanOut, FanOutError } from '../shared/fan-out.js';
+import { describeError, logger } from '../shared/logger.js';
+import { managementEndpoint, postToConnection } from '../shared/management.js';
+import { encodeData, parseMessage } from '../shared/messages.js';
+import { broadcastFailedNotice, missingDataNotice } from '../shared/notices.js';
+import { replyWith } from '../shared/reply.js';
+import { badRequest, ok, serverError } from '../shared/responses.js';
+import { webSocketRoute } from '../shared/route.js';
+
+const config = readConfig();
+const store = new ConnectionStore(config.tableName);
+const endpointSettings = { override: config.managementEndpoint, region: config.region };
+
+/**
+ * `broadcast`: sends `data` to every connection, the sender's included. Without `data`
+ * only the sender hears about it. One summary line is logged per broadcast.
+ */
+export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event) => {
+  const message = parseMessage(event.body);
+  const data = message.kind === 'object' ? message.value.data : undefined;
+  if (data === undefined || data === null) {
+    await replyWith(connection, endpointSettings, missingDataNotice());
+    return badRequest('missing data');
+  }
+
+  const endpoint = managementEndpoint(connection, endpointSettings);
+  try {
+    const summary = await fanOut({
+      recipients: store.connectionIds(),
+      payload: encodeData(data),
+      concurrency: config.broadcastConcurrency,
+      send: (connectionId, payload) => postToConnection(endpoint, connectionId, payload),
+      removeStale: (connectionId) => store.remove(connectionId),
+    });
+    logger.info('broadcast complete', { connectionId: connection.connectionId, ...summary });
+    return ok();
+  } catch (error) {
+    if (!(error instanceof FanOutError)) throw error;
+    logger.error('broadcast stopped', { connectionId: connection.connectionId, ...error.summary, ...describeError(error.cause) });
+    await replyWith(connection, endpointSettings, broadcastFailedNotice());
+    return serverError();
+  }
+});

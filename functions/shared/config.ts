@@ -1,0 +1,39 @@
+import { DEFAULTS } from './constants.js';
+import { ConfigError } from './errors.js';
+
+/** What the handlers read from their environment, read in this one place. */
+export interface Config {
+  /** DynamoDB table holding one item per open connection (env `TABLE_NAME`, required). */
+  tableName: string;
+  /** Overrides the `@connections` endpoint derived from the event (env `MANAGEMENT_API_ENDPOINT`). */
+  managementEndpoint?: string;
+  /** AWS region, used to derive the `@connections` endpoint (env `AWS_REGION`, set by Lambda). */
+  region?: string;
+  /** Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). */
+  broadcastConcurrency: number;
+}
+
+/**
+ * Reads and checks the configuration. Throws a {@link ConfigError} naming the variable
+ * when one is missing or invalid, so a misconfigured function fails at cold start.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const tableName = env.TABLE_NAME?.trim();
+  if (!tableName) throw new ConfigError('TABLE_NAME is not set: it must name the connections table');
+  return {
+    tableName,
+    managementEndpoint: env.MANAGEMENT_API_ENDPOINT?.trim() || undefined,
+    region: env.AWS_REGION?.trim() || undefined,
+    broadcastConcurrency: positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  }
+  return value;
+}

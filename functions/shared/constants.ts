@@ -1,0 +1,44 @@
+/**
+ * Route keys, notice codes, limits and defaults shared by the handlers and the local gateway.
+ * Every number that shapes behaviour lives here, once.
+ */
+
+/** Route keys of the WebSocket API, as declared in template.yaml. */
+export const ROUTE_KEYS = {
+  connect: '$connect',
+  disconnect: '$disconnect',
+  default: '$default',
+  broadcast: 'broadcast',
+} as const;
+
+/** The actions a client can name in `{"action": ...}`: every custom route. */
+export const ACTIONS = [ROUTE_KEYS.broadcast] as const;
+
+/** Stable codes of the JSON notices sent back to a client. */
+export const NOTICE_CODES = {
+  unknownAction: 'unknown_action',
+  notJson: 'not_json',
+  missingData: 'missing_data',
+  broadcastFailed: 'broadcast_failed',
+} as const;
+
+/** API Gateway WebSocket limits (see AWS-FACTS.md). */
+export const API_GATEWAY_LIMITS = {
+  /** Largest message payload, and the largest body `POST @connections` accepts. */
+  maxPayloadBytes: 128 * 1024,
+  /** Longest a connection may live. */
+  maxConnectionSeconds: 2 * 60 * 60,
+  /** A connection with no traffic for this long is closed. */
+  idleTimeoutSeconds: 10 * 60,
+} as const;
+
+/** Defaults a deployer or caller may override. */
+export const DEFAULTS = {
+  /** Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). */
+  broadcastConcurrency: 100,
+  /** Kept past the maximum connection duration before DynamoDB's TTL may remove a record. */
+  ttlMarginSeconds: 5 * 60,
+} as const;
+
+/** The message a client sends to broadcast; used in notices as an example. */
+export const EXAMPLE_MESSAGE = { action: ROUTE_KEYS.broadcast, data: 'Hello' } as const;

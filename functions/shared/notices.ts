@@ -1,0 +1,46 @@
+import { ACTIONS, EXAMPLE_MESSAGE, NOTICE_CODES } from './constants.js';
+import { parseMessage } from './messages.js';
+
+type NoticeCode = (typeof NOTICE_CODES)[keyof typeof NOTICE_CODES];
+
+/** A JSON notice to one client: what went wrong, what it can send instead. */
+export interface Notice {
+  error: NoticeCode;
+  message: string;
+  actions: readonly string[];
+  example: typeof EXAMPLE_MESSAGE;
+}
+
+function notice(error: NoticeCode, message: string): Notice {
+  return { error, message, actions: ACTIONS, example: EXAMPLE_MESSAGE };
+}
+
+/** The longest action name quoted back to the client; longer ones are cut. */
+const MAX_QUOTED_ACTION = 64;
+
+/** Builds the notice `$default` sends for a message that names no route. */
+export function noticeForUnroutable(body: string | undefined | null): Notice {
+  const message = parseMessage(body);
+  if (message.kind === 'not_json') {
+    return notice(NOTICE_CODES.notJson, 'Messages must be JSON objects such as {"action":"broadcast","data":"Hello"}.');
+  }
+  if (message.kind === 'not_object') {
+    return notice(NOTICE_CODES.unknownAction, 'Messages must be JSON objects with an "action" field.');
+  }
+  const { action } = message.value;
+  if (action === undefined) return notice(NOTICE_CODES.unknownAction, 'The message has no "action" field.');
+  if (typeof action !== 'string') return notice(NOTICE_CODES.unknownAction, 'The "action" field must be a string.');
+  const quoted = action.length > MAX_QUOTED_ACTION ? `${action.slice(0, MAX_QUOTED_ACTION)}…` : action;
+  return notice(
+    NOTICE_CODES.unknownAction,
+    `Unknown action "${quoted}". Actions are case-sensitive: ${ACTIONS.join(', ')}.`,
+  );
+}
+
+/** The notice for a broadcast without `data`. */
+export const missingDataNotice = (): Notice =>
+  notice(NOTICE_CODES.missingData, 'A broadcast needs a "data" field that is not null; nothing was sent.');
+
+/** The notice for a broadcast that could not run to the end. */
+export const broadcastFailedNotice = (): Notice =>
+  notice(NOTICE_CODES.broadcastFailed, 'The broadcast could not reach every connection; please try again.');
