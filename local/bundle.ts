@@ -1,0 +1,107 @@
+import * as esbuild from 'esbuild';
+import { statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { FunctionSpec } from './template.js';
+
+/** Where `npm run build` and the local gateway put the bundles (git-ignored). */
+export const BUILD_DIR = '.build';
+
+/** What `sam build` passes esbuild before any `BuildProperties`. */
+const SAM_DEFAULTS: esbuild.BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'es2020',
+  format: 'cjs',
+  minify: true,
+};
+
+/** Splits `a=b` items (OutExtension, Banner, Loader...) into an object, as esbuild's CLI does. */
+function keyValues(property: string, value: unknown): Record<string, string> {
+  const items = Array.isArray(value) ? value : [value];
+  return Object.fromEntries(
+    items.map((item) => {
+      const text = String(item);
+      const at = text.indexOf('=');
+      if (at < 1) throw new Error(`BuildProperties.${property} items must look like key=value, got "${text}"`);
+      return [text.slice(0, at), text.slice(at + 1)];
+    }),
+  );
+}
+
+const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : String(value).split(',')).map((item) => String(item).trim());
+
+const flag = (value: unknown): boolean => value === true || value === 'true';
+
+/**
+ * How each SAM `BuildProperties` key becomes an esbuild option. SAM turns each key into
+ * a CLI flag (PascalCase to kebab-case); the JS API takes the same settings.
+ */
+const PROPERTY_OPTIONS: Record<string, (value: unknown) => esbuild.BuildOptions> = {
+  EntryPoints: () => ({}), // resolved against CodeUri below
+  Format: (value) => ({ format: String(value) as esbuild.Format }),
+  Target: (value) => ({ target: list(value) }),
+  Minify: (value) => ({ minify: flag(value) }),
+  Sourcemap: (value) => ({ sourcemap: flag(value) }),
+  SourcesContent: (value) => ({ sourcesContent: flag(value) }),
+  MainFields: (value) => ({ mainFields: list(value) }),
+  OutExtension: (value) => ({ outExtension: keyValues('OutExtension', value) }),
+  Banner: (value) => ({ banner: keyValues('Banner', value) }),
+  Footer: (value) => ({ footer: keyValues('Footer', value) }),
+  Loader: (value) => ({ loader: keyValues('Loader', value) as Record<string, esbuild.Loader> }),
+  External: (value) => ({ external: list(value) }),
+  Define: (value) => ({ define: keyValues('Define', value) }),
+  KeepNames: (value) => ({ keepNames: flag(value) }),
+};
+
+/** The esbuild options `sam build` would use for a function, writing into `outdir`. */
+export function esbuildOptions(fn: FunctionSpec, outdir: string): esbuild.BuildOptions {
+  if (fn.buildMethod !== 'esbuild') throw new Error(`${fn.logicalId} is not built with esbuild (Metadata.BuildMethod)`);
+  const options: esbuild.BuildOptions = { ...SAM_DEFAULTS };
+  for (const [key, value] of Object.entries(fn.buildProperties)) {
+    const toOption = PROPERTY_OPTIONS[key];
+    if (!toOption) throw new Error(`${fn.logicalId}: BuildProperties.${key} is not supported by the local build`);
+    Object.assign(options, toOption(value));
+  }
+  const entryPoints = list(fn.buildProperties.EntryPoints ?? [`${basename(fn.handler.split('.')[0])}.ts`]);
+  return {
+    ...options,
+    entryPoints: entryPoints.map((entry) => resolve(fn.codeDir, entry)),
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
+/** A function's bundle on disk. */
+export interface BuiltFunction {
+  logicalId: string;
+  /** Absolute path of the file Lambda would load for `Handler`. */
+  file: string;
+  /** The exported name, e.g. `handler`. */
+  exportName: string;
+  bytes: number;
+  /** Every source file that went into the bundle, for rebuilds on change. */
+  inputs: string[];
+}
+
+/** Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`. */
+export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<BuiltFunction> {
+  const outdir = join(rootDir, BUILD_DIR, fn.logicalId);
+  const options = esbuildOptions(fn, outdir);
+  const result = await esbuild.build(options);
+  const lastDot = fn.handler.lastIndexOf('.');
+  const moduleName = fn.handler.slice(0, lastDot);
+  const extension = options.outExtension?.['.js'] ?? '.js';
+  const file = join(outdir, `${moduleName}${extension}`);
+  return {
+    logicalId: fn.logicalId,
+    file,
+    exportName: fn.handler.slice(lastDot + 1),
+    bytes: statSync(file).size,
+    inputs: Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input)),
+  };
+}
+
+/** True when a path names a TypeScript or JavaScript source. */
+export const isSource = (path: string): boolean => ['.ts', '.mts', '.js', '.mjs'].includes(extname(path));

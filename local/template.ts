@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { yamlParse } from 'yaml-cfn';
+
+/** A CloudFormation resource as parsed: its type, properties and metadata. */
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, any>;
+  Metadata?: Record<string, any>;
+  DependsOn?: unknown;
+}
+
+/** A parsed template: intrinsic tags come back in long form (`{ Ref }`, `{ 'Fn::Sub' }`). */
+export interface Template {
+  Parameters?: Record<string, { Type: string; Default?: unknown; NoEcho?: boolean }>;
+  Globals?: { Function?: Record<string, any> };
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, unknown>;
+}
+
+/** One Lambda function, with Globals merged in and its folder made absolute. */
+export interface FunctionSpec {
+  logicalId: string;
+  /** Absolute path of `CodeUri`. */
+  codeDir: string;
+  /** `file.export`, e.g. `app.handler`. */
+  handler: string;
+  /** Seconds. */
+  timeout: number;
+  memorySize: number;
+  /** Environment variables, intrinsics unresolved. */
+  environment: Record<string, unknown>;
+  buildMethod?: string;
+  buildProperties: Record<string, unknown>;
+}
+
+/** A DynamoDB table declared in the template. */
+export interface TableSpec {
+  logicalId: string;
+  /** Its `TableName`, or the logical id when it has none. */
+  tableName: string;
+  keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+}
+
+/** Lambda's defaults for what neither a function nor Globals set. */
+const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128 } as const;
+
+/** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
+export function loadTemplate(path: string): { template: Template; baseDir: string } {
+  const template = yamlParse(readFileSync(path, 'utf8')) as Template;
+  if (!template?.Resources) throw new Error(`${path} has no Resources`);
+  return { template, baseDir: dirname(resolve(path)) };
+}
+
+/** The template's resources of one type, as [logicalId, resource] pairs. */
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Every `AWS::Serverless::Function`, with Globals applied the way SAM applies them. */
+export function functionsOf(template: Template, baseDir: string): FunctionSpec[] {
+  const globals = template.Globals?.Function ?? {};
+  return resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) => {
+    const properties = { ...globals, ...resource.Properties };
+    const environment = {
+      ...globals.Environment?.Variables,
+      ...resource.Properties?.Environment?.Variables,
+    };
+    if (typeof properties.CodeUri !== 'string') throw new Error(`${logicalId} needs a local CodeUri`);
+    if (typeof properties.Handler !== 'string') throw new Error(`${logicalId} needs a Handler`);
+    return {
+      logicalId,
+      codeDir: resolve(baseDir, properties.CodeUri),
+      handler: properties.Handler,
+      timeout: Number(properties.Timeout ?? LAMBDA_DEFAULTS.Timeout),
+      memorySize: Number(properties.MemorySize ?? LAMBDA_DEFAULTS.MemorySize),
+      environment,
+      buildMethod: resource.Metadata?.BuildMethod,
+      buildProperties: resource.Metadata?.BuildProperties ?? {},
+    };
+  });
+}
+
+/** Every DynamoDB table: `AWS::DynamoDB::Table` and `AWS::Serverless::SimpleTable`. */
+export function tablesOf(template: Template): TableSpec[] {
+  const tables = resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, resource]) => ({
+    logicalId,
+    tableName: localTableName(logicalId, resource),
+    keySchema: resource.Properties?.KeySchema ?? [],
+    attributeDefinitions: resource.Properties?.AttributeDefinitions ?? [],
+  }));
+  const simpleTables = resourcesOfType(template, 'AWS::Serverless::SimpleTable').map(([logicalId, resource]) => {
+    // SimpleTable's default primary key is a string named "id".
+    const key = resource.Properties?.PrimaryKey ?? { Name: 'id', Type: 'String' };
+    const typeCode = ({ String: 'S', Number: 'N', Binary: 'B' } as const)[key.Type as 'String'] ?? 'S';
+    return {
+      logicalId,
+      tableName: localTableName(logicalId, resource),
+      keySchema: [{ AttributeName: key.Name, KeyType: 'HASH' as const }],
+      attributeDefinitions: [{ AttributeName: key.Name, AttributeType: typeCode }],
+    };
+  });
+  return [...tables, ...simpleTables];
+}
+
+function localTableName(logicalId: string, resource: Resource): string {
+  const name = resource.Properties?.TableName;
+  return typeof name === 'string' ? name : logicalId;
+}
+
+/** The default of every parameter, overridden by `overrides`. */
+export function parameterValues(template: Template, overrides: Record<string, string> = {}): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    if (parameter.Default !== undefined) values[name] = String(parameter.Default);
+  }
+  return { ...values, ...overrides };
+}

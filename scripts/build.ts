@@ -1,0 +1,13 @@
+/**
+ * npm run build: bundles every function in template.yaml exactly as `sam build` would,
+ * with the esbuild options read from each function's Metadata, and prints the sizes.
+ */
+import { buildFunction } from '../local/bundle.js';
+import { functionsOf, loadTemplate } from '../local/template.js';
+
+const templatePath = process.argv[2] ?? 'template.yaml';
+const { template, baseDir } = loadTemplate(templatePath);
+const built = await Promise.all(functionsOf(template, baseDir).map((fn) => buildFunction(fn, baseDir)));
+for (const fn of built) {
+  console.log(`${fn.logicalId.padEnd(24)} ${(fn.bytes / 1024).toFixed(1).padStart(8)} KB  ${fn.file}`);
+}

@@ -1,0 +1,11 @@
+/**
+ * Runs before any test module loads: the handlers read their configuration at import, as
+ * a Lambda container does at cold start. No real AWS credentials are ever used.
+ */
+process.env.TABLE_NAME ??= 'connections-test';
+process.env.AWS_REGION ??= 'eu-north-1';
+process.env.BROADCAST_CONCURRENCY ??= '4';
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+// The SDK warns once per process that its 2027 releases need Node.js 22; tests run on 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

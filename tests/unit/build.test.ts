@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { pathToFileURL } from 'node:url';
+import { buildFunction, esbuildOptions, type BuiltFunction } from '../../local/bundle.js';
+import { functionsOf, loadTemplate } from '../../local/template.js';
+
+describe('npm run build (bundles from the template’s Metadata)', function () {
+  this.timeout(60_000);
+  const { template, baseDir } = loadTemplate('template.yaml');
+  const functions = functionsOf(template, baseDir);
+  let built: BuiltFunction[];
+  before(async () => {
+    built = await Promise.all(functions.map((fn) => buildFunction(fn, baseDir)));
+  });
+
+  it('maps BuildProperties to esbuild options as sam build does', () => {
+    const options = esbuildOptions(functions[0], '/tmp/out');
+    expect(options).to.deep.include({
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: ['node24'],
+      minify: true,
+      mainFields: ['module', 'main'],
+      outExtension: { '.js': '.mjs' },
+      sourcemap: false,
+    });
+  });
+
+  it('refuses a BuildProperty it does not know instead of ignoring it', () => {
+    const fn = { ...functions[0], buildProperties: { ...functions[0].buildProperties, Splitting: true } };
+    expect(() => esbuildOptions(fn, '/tmp/out')).to.throw(/Splitting/);
+  });
+
+  it('bundles every function into an .mjs that exports its handler', async () => {
+    expect(built.map((fn) => fn.logicalId).sort()).to.deep.equal(functions.map((fn) => fn.logicalId).sort());
+    for (const fn of built) {
+      expect(fn.file).to.match(/\.build\/\w+\/app\.mjs$/);
+      expect(fn.bytes).to.be.greaterThan(1000);
+      const module = await import(pathToFileURL(fn.file).href);
+      expect(module[fn.exportName], fn.logicalId).to.be.a('function');
+    }
+  });
+
+  it('puts the shared code and the SDK into each bundle', () => {
+    for (const fn of built) {
+      expect(fn.inputs.some((input) => input.includes('/functions/shared/')), fn.logicalId).to.equal(true);
+      expect(fn.inputs.some((input) => input.includes('@aws-sdk')), fn.logicalId).to.equal(true);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { handler } from '../../../functions/broadcast/app.js';
+import { messageEvent, sampleEvent } from '../../helpers/events.js';
+import { captureLogs } from '../../helpers/logs.js';
+
+const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const page = (ids: string[], last?: string) => ({
+  Items: ids.map((id) => ({ connectionId: { S: id } })),
+  LastEvaluatedKey: last ? { connectionId: { S: last } } : undefined,
+});
+
+describe('broadcast handler', () => {
+  let dynamo: AwsClientStub<DynamoDBClient>;
+  before(() => (dynamo = mockClient(DynamoDBClient)));
+  after(() => dynamo.restore());
+  let api: AwsClientStub<ApiGatewayManagementApiClient>;
+  before(() => (api = mockClient(ApiGatewayManagementApiClient)));
+  after(() => api.restore());
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => {
+    dynamo.reset();
+    api.reset();
+    logs.restore();
+  });
+
+  const posts = () =>
+    api.commandCalls(PostToConnectionCommand).map((call) => ({
+      to: call.args[0].input.ConnectionId!,
+      data: Buffer.from(call.args[0].input.Data as Uint8Array).toString(),
+    }));
+  const summaryLine = () => logs.lines().find((line) => line.message === 'broadcast complete');
+
+  it('sends data to every connection on every page, the sender included', async () => {
+    dynamo.on(ScanCommand).resolvesOnce(page(['a', 'sender='], 'sender=')).resolvesOnce(page(['c']));
+    api.on(PostToConnectionCommand).resolves({});
+    const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"Tervehdys kaikille!"}'));
+    expect(result.statusCode).to.equal(200);
+    expect(posts().sort((x, y) => x.to.localeCompare(y.to))).to.deep.equal([
+      { to: 'a', data: 'Tervehdys kaikille!' },
+      { to: 'c', data: 'Tervehdys kaikille!' },
+      { to: 'sender=', data: 'Tervehdys kaikille!' },
+    ]);
+    expect(summaryLine()).to.include({ recipients: 3, delivered: 3, staleRemoved: 0, failed: 0 });
+    expect(summaryLine()?.ms).to.be.a('number');
+  });
+
+  it('works on the sample event', async () => {
+    dynamo.on(ScanCommand).resolves(page(['L0SM9cOFvHcCIhw=']));
+    api.on(PostToConnectionCommand).resolves({});
+    expect((await handler(sampleEvent('broadcast.json'))).statusCode).to.equal(200);
+    expect(posts()).to.deep.equal([{ to: 'L0SM9cOFvHcCIhw=', data: 'Tervehdys kaikille!' }]);
+  });
+
+  const forms: [string, string, string][] = [
+    ['a string, as it is', '"Hei"', 'Hei'],
+    ['a string that looks like JSON, as it is', '"{\\"a\\":1}"', '{"a":1}'],
+    ['an empty string', '""', ''],
+    ['an object, as JSON', '{"text":"Hei","n":[1,2]}', '{"text":"Hei","n":[1,2]}'],
+    ['a number, as JSON', '42', '42'],
+    ['a boolean, as JSON', 'false', 'false'],
+  ];
+  for (const [what, json, sent] of forms) {
+    it(`sends ${what}`, async () => {
+      dynamo.on(ScanCommand).resolves(page(['a']));
+      api.on(PostToConnectionCommand).resolves({});
+      await handler(messageEvent('broadcast', `{"action":"broadcast","data":${json}}`));
+      expect(posts()).to.deep.equal([{ to: 'a', data: sent }]);
+    });
+  }
+
+  for (const [what, body] of [
+    ['missing', '{"action":"broadcast"}'],
+    ['null', '{"action":"broadcast","data":null}'],
+  ]) {
+    it(`answers ${what} data with a notice to the sender only`, async () => {
+      dynamo.on(ScanCommand).resolves(page(['a', 'b', 'sender=']));
+      api.on(PostToConnectionCommand).resolves({});
+      const result = await handler(messageEvent('broadcast', body));
+      expect(result.statusCode).to.equal(400);
+      expect(dynamo.commandCalls(ScanCommand)).to.have.length(0);
+      expect(posts()).to.have.length(1);
+      expect(posts()[0].to).to.equal('sender=');
+      expect(JSON.parse(posts()[0].data)).to.include({ error: 'missing_data' });
+    });
+  }
+
+  it('has at most BROADCAST_CONCURRENCY posts in flight', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    dynamo.on(ScanCommand).resolvesOnce(page(ids.slice(0, 25), 'c24')).resolvesOnce(page(ids.slice(25)));
+    let inFlight = 0;
+    let most = 0;
+    api.on(PostToConnectionCommand).callsFake(async () => {
+      most = Math.max(most, ++inFlight);
+      await delay(3);
+      inFlight--;
+      return {};
+    });
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(posts()).to.have.length(40);
+    expect(most).to.equal(Number(process.env.BROADCAST_CONCURRENCY));
+  });
+
+  it('removes exactly the stale record, never the sender’s', async () => {
+    dynamo.on(ScanCommand).resolves(page(['a', 'stale', 'sender=']));
+    dynamo.on(DeleteItemCommand).resolves({});
+    api.on(PostToConnectionCommand).resolves({});
+    api.on(PostToConnectionCommand, { ConnectionId: 'stale' }).rejects(gone());
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    const deleted = dynamo.commandCalls(DeleteItemCommand).map((call) => call.args[0].input.Key);
+    expect(deleted).to.deep.equal([{ connectionId: { S: 'stale' } }]);
+    expect(summaryLine()).to.include({ recipients: 3, delivered: 2, staleRemoved: 1, failed: 0 });
+  });
+
+  it('keeps delivering when one post fails for another reason, and counts it', async () => {
+    dynamo.on(ScanCommand).resolves(page(['a', 'broken', 'c', 'd']));
+    api.on(PostToConnectionCommand).resolves({});
+    api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(result.statusCode).to.equal(200);
+    expect(posts().map((post) => post.to).sort()).to.deep.equal(['a', 'broken', 'c', 'd']);
+    expect(dynamo.commandCalls(DeleteItemCommand)).to.have.length(0);
+    expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1 });
+  });
+
+  it('tells the sender when the table cannot be read, and answers 500', async () => {
+    dynamo.on(ScanCommand).rejects(new Error('connect ECONNREFUSED'));
+    api.on(PostToConnectionCommand).resolves({});
+    const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(result.statusCode).to.equal(500);
+    expect(posts()).to.have.length(1);
+    expect(posts()[0].to).to.equal('sender=');
+    expect(JSON.parse(posts()[0].data)).to.include({ error: 'broadcast_failed' });
+    expect(logs.lines().find((line) => line.message === 'broadcast stopped')).to.include({ errorMessage: 'connect ECONNREFUSED' });
+  });
+
+  it('never logs the message contents', async () => {
+    dynamo.on(ScanCommand).resolves(page(['a', 'b']));
+    api.on(PostToConnectionCommand, { ConnectionId: 'a' }).resolves({});
+    api.on(PostToConnectionCommand, { ConnectionId: 'b' }).rejects(new Error('boom'));
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"a secret plan"}'));
+    expect(logs.lines()).to.have.length.greaterThan(0);
+    expect(JSON.stringify(logs.lines())).to.not.include('secret');
+  });
+});

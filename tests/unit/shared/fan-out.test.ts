@@ -1,0 +1,130 @@
+import { GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { fanOut, FanOutError } from '../../../functions/shared/fan-out.js';
+import { captureLogs } from '../../helpers/logs.js';
+
+const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function* ids(count: number): AsyncGenerator<string> {
+  for (let i = 0; i < count; i++) yield `c${i}`;
+}
+
+describe('fanOut', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => logs.restore());
+
+  it('never has more than `concurrency` posts in flight, and reaches everyone', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const reached: string[] = [];
+    const summary = await fanOut({
+      recipients: ids(50),
+      payload: 'p',
+      concurrency: 7,
+      send: async (id) => {
+        most = Math.max(most, ++inFlight);
+        await delay(2);
+        inFlight--;
+        reached.push(id);
+      },
+      removeStale: sinon.stub().resolves(),
+    });
+    expect(most).to.equal(7);
+    expect(reached).to.have.length(50);
+    expect(new Set(reached).size).to.equal(50);
+    expect(summary).to.include({ recipients: 50, delivered: 50, staleRemoved: 0, failed: 0 });
+  });
+
+  it('pulls recipients only as slots free up, never the whole source at once', async () => {
+    let pulled = 0;
+    let finished = 0;
+    let mostUnfinished = 0;
+    async function* counted() {
+      for (let i = 0; i < 30; i++) {
+        pulled++;
+        yield `c${i}`;
+      }
+    }
+    await fanOut({
+      recipients: counted(),
+      payload: 'p',
+      concurrency: 3,
+      send: async () => {
+        mostUnfinished = Math.max(mostUnfinished, pulled - finished);
+        await delay(1);
+        finished++;
+      },
+      removeStale: async () => {},
+    });
+    expect(finished).to.equal(30);
+    // Taken from the source but not yet finished: the posts in flight, and nothing queued behind them.
+    expect(mostUnfinished).to.equal(3);
+  });
+
+  it('removes exactly the gone connections and keeps delivering to the rest', async () => {
+    const removeStale = sinon.stub().resolves();
+    const summary = await fanOut({
+      recipients: ids(6),
+      payload: 'p',
+      concurrency: 2,
+      send: async (id) => {
+        if (id === 'c1' || id === 'c4') throw gone();
+      },
+      removeStale,
+    });
+    expect(removeStale.args.map(([id]) => id).sort()).to.deep.equal(['c1', 'c4']);
+    expect(summary).to.include({ recipients: 6, delivered: 4, staleRemoved: 2, failed: 0 });
+  });
+
+  it('counts and logs another failure without stopping anyone else', async () => {
+    const delivered: string[] = [];
+    const removeStale = sinon.stub().resolves();
+    const summary = await fanOut({
+      recipients: ids(5),
+      payload: 'p',
+      concurrency: 5,
+      send: async (id) => {
+        if (id === 'c2') throw Object.assign(new Error('slow down'), { name: 'LimitExceededException' });
+        delivered.push(id);
+      },
+      removeStale,
+    });
+    expect(delivered.sort()).to.deep.equal(['c0', 'c1', 'c3', 'c4']);
+    expect(removeStale.called).to.equal(false);
+    expect(summary).to.include({ delivered: 4, failed: 1, staleRemoved: 0 });
+    expect(logs.lines()).to.deep.include({ level: 'WARN', message: 'post failed', connectionId: 'c2', errorName: 'LimitExceededException', errorMessage: 'slow down' });
+  });
+
+  it('counts a stale record it could not remove as failed', async () => {
+    const summary = await fanOut({
+      recipients: ids(2),
+      payload: 'p',
+      concurrency: 2,
+      send: async (id) => {
+        if (id === 'c0') throw gone();
+      },
+      removeStale: async () => {
+        throw new Error('table unreachable');
+      },
+    });
+    expect(summary).to.include({ delivered: 1, staleRemoved: 0, failed: 1 });
+  });
+
+  it('rejects with the counts so far when the recipients cannot be read', async () => {
+    async function* broken() {
+      yield 'c0';
+      throw new Error('scan failed');
+    }
+    const error = await fanOut({ recipients: broken(), payload: 'p', concurrency: 1, send: async () => {}, removeStale: async () => {} }).then(
+      () => null,
+      (caught) => caught,
+    );
+    expect(error).to.be.instanceOf(FanOutError);
+    expect(error.name).to.equal('FanOutError');
+    expect(error.cause.message).to.equal('scan failed');
+    expect(error.summary.recipients).to.be.at.least(1);
+  });
+});

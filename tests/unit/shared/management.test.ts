@@ -1,0 +1,47 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { ConfigError } from '../../../functions/shared/errors.js';
+import { isGone, managementClient, managementEndpoint, postToConnection } from '../../../functions/shared/management.js';
+
+describe('management', () => {
+  let api: AwsClientStub<ApiGatewayManagementApiClient>;
+  before(() => (api = mockClient(ApiGatewayManagementApiClient)));
+  after(() => api.restore());
+  afterEach(() => api.reset());
+
+  it('derives the endpoint from the event and region', () => {
+    expect(managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { region: 'eu-north-1' })).to.equal(
+      'https://abc123.execute-api.eu-north-1.amazonaws.com/dev',
+    );
+  });
+
+  it('lets an explicit endpoint win', () => {
+    expect(managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { override: 'http://127.0.0.1:3001/dev', region: 'eu-north-1' })).to.equal(
+      'http://127.0.0.1:3001/dev',
+    );
+  });
+
+  it('fails clearly with neither a region nor an override', () => {
+    expect(() => managementEndpoint({ apiId: 'a', stage: 'dev' }, {})).to.throw(ConfigError, /AWS_REGION/);
+  });
+
+  it('creates one client per endpoint and reuses it', () => {
+    expect(managementClient('http://a/dev')).to.equal(managementClient('http://a/dev'));
+    expect(managementClient('http://a/dev')).to.not.equal(managementClient('http://b/dev'));
+  });
+
+  it('posts the data as bytes to the connection', async () => {
+    api.on(PostToConnectionCommand).resolves({});
+    await postToConnection('http://a/dev', 'id=', 'Tervehdys kaikille!');
+    const input = api.commandCalls(PostToConnectionCommand)[0].args[0].input;
+    expect(input.ConnectionId).to.equal('id=');
+    expect(Buffer.from(input.Data as Uint8Array).toString()).to.equal('Tervehdys kaikille!');
+  });
+
+  it('recognises GoneException by name, as SDK v3 throws it (there is no statusCode)', () => {
+    expect(isGone(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }))).to.equal(true);
+    expect(isGone(Object.assign(new Error('x'), { statusCode: 410 }))).to.equal(false);
+    expect(isGone(undefined)).to.equal(false);
+  });
+});

@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
+import { ROUTE_KEYS } from '../../functions/shared/constants.js';
+import { functionsOf, loadTemplate, resourcesOfType, type Resource } from '../../local/template.js';
+
+const { template, baseDir } = loadTemplate('template.yaml');
+const resources = template.Resources;
+
+/** `!Sub "...${Name.Arn}..."` or `!Sub "...${Name}..."`: the logical ids it names. */
+function subReferences(value: unknown): string[] {
+  const text = (value as { 'Fn::Sub'?: string })?.['Fn::Sub'];
+  if (typeof text !== 'string') return [];
+  return [...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
+}
+
+/** The inline IAM statements of a function, as written under `Policies`. */
+function statementsOf(fn: Resource): { Effect: string; Action: string | string[]; Resource: unknown }[] {
+  return (fn.Properties?.Policies ?? []).flatMap((policy: { Statement?: unknown[] }) => policy.Statement ?? []);
+}
+
+/** Every value under a key named `key`, anywhere in the template. */
+function valuesOfKey(node: unknown, key: string): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((item) => valuesOfKey(item, key));
+  if (node && typeof node === 'object') {
+    return Object.entries(node).flatMap(([name, value]) => [...(name === key ? [value] : []), ...valuesOfKey(value, key)]);
+  }
+  return [];
+}
+
+describe('template.yaml', () => {
+  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
+  const functions = resourcesOfType(template, 'AWS::Serverless::Function');
+
+  it('declares a WebSocket API routed on $request.body.action', () => {
+    const [[, api]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+    expect(api.Properties).to.include({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+  });
+
+  it('has the four routes', () => {
+    expect(routes.map(([, route]) => route.Properties?.RouteKey).sort()).to.deep.equal(Object.values(ROUTE_KEYS).sort());
+  });
+
+  for (const [logicalId, route] of routes) {
+    const routeKey: string = route.Properties?.RouteKey;
+    it(`routes ${routeKey} through an AWS_PROXY integration to its own function`, () => {
+      const [integrationId] = subReferences(route.Properties?.Target);
+      const integration = resources[integrationId];
+      expect(integration?.Type, `${logicalId}'s target`).to.equal('AWS::ApiGatewayV2::Integration');
+      expect(integration.Properties?.IntegrationType).to.equal('AWS_PROXY');
+      const [functionId] = subReferences(integration.Properties?.IntegrationUri);
+      const fn = resources[functionId];
+      expect(fn?.Type).to.equal('AWS::Serverless::Function');
+      expect(basename(fn.Properties?.CodeUri)).to.equal(routeKey.replace('$', ''));
+    });
+  }
+
+  for (const [logicalId] of functions) {
+    it(`lets only this API invoke ${logicalId}`, () => {
+      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+        ([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId,
+      );
+      expect(permissions, `permissions for ${logicalId}`).to.have.length(1);
+      const { Principal, SourceArn, Action } = permissions[0][1].Properties!;
+      expect({ Principal, Action }).to.deep.equal({ Principal: 'apigateway.amazonaws.com', Action: 'lambda:InvokeFunction' });
+      expect(subReferences(SourceArn)).to.include('WebSocketApi');
+      expect(SourceArn['Fn::Sub']).to.match(/^arn:aws:execute-api:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\$\{WebSocketApi\}\//);
+    });
+  }
+
+  it('names a resource in every IAM statement, never "*"', () => {
+    const statementResources = functions.flatMap(([, fn]) => statementsOf(fn).map((statement) => statement.Resource));
+    expect(statementResources).to.have.length.greaterThan(0);
+    for (const resource of valuesOfKey(resources, 'Resource')) {
+      expect(resource).to.not.equal('*');
+      expect(JSON.stringify(resource)).to.not.match(/"\*"|:\*"/);
+    }
+  });
+
+  it('grants each function only the actions it uses, one action per statement', () => {
+    const actions = Object.fromEntries(
+      functions.map(([logicalId, fn]) => [logicalId, statementsOf(fn).map((statement) => statement.Action).sort()]),
+    );
+    expect(actions).to.deep.equal({
+      ConnectFunction: ['dynamodb:PutItem'],
+      DisconnectFunction: ['dynamodb:DeleteItem'],
+      DefaultFunction: ['execute-api:ManageConnections'],
+      BroadcastFunction: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'execute-api:ManageConnections'],
+    });
+    for (const [, fn] of functions) {
+      for (const statement of statementsOf(fn)) {
+        const resource = JSON.stringify(statement.Resource);
+        if (statement.Action === 'execute-api:ManageConnections') {
+          expect(resource).to.include('${WebSocketApi}/${StageName}/POST/@connections/*');
+        } else {
+          expect(statement.Resource).to.deep.equal({ 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] });
+        }
+      }
+    }
+  });
+
+  it('keys the table on the attribute the code writes, with TTL on its expiry attribute', () => {
+    const table = resources.ConnectionsTable.Properties!;
+    expect(table.KeySchema).to.deep.equal([{ AttributeName: TABLE_ATTRIBUTES.key, KeyType: 'HASH' }]);
+    expect(table.TimeToLiveSpecification).to.deep.equal({ AttributeName: TABLE_ATTRIBUTES.ttl, Enabled: true });
+    expect(table.BillingMode).to.equal('PAY_PER_REQUEST');
+    expect(table.SSESpecification).to.deep.equal({ SSEEnabled: true });
+  });
+
+  it('shares runtime, architecture, JSON logs and the table name through Globals', () => {
+    const globals = template.Globals!.Function!;
+    expect(globals.Runtime).to.equal('nodejs24.x');
+    expect(globals.Architectures).to.deep.equal(['arm64']);
+    expect(globals.LoggingConfig).to.deep.equal({ LogFormat: 'JSON' });
+    expect(globals.Environment.Variables.TABLE_NAME).to.deep.equal({ Ref: 'ConnectionsTable' });
+  });
+
+  it('auto-deploys the stage, named and throttled by parameters', () => {
+    const [[, stage]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).to.deep.include({ AutoDeploy: true, StageName: { Ref: 'StageName' } });
+    expect(stage.Properties?.DefaultRouteSettings).to.deep.equal({
+      ThrottlingBurstLimit: { Ref: 'ThrottlingBurstLimit' },
+      ThrottlingRateLimit: { Ref: 'ThrottlingRateLimit' },
+    });
+    expect(template.Parameters?.StageName.Default).to.equal('dev');
+  });
+
+  it('bundles every function with esbuild to minified ESM for node24, from entry points that exist', () => {
+    for (const fn of functionsOf(template, baseDir)) {
+      expect(fn.buildMethod, fn.logicalId).to.equal('esbuild');
+      expect(fn.buildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'] });
+      expect(fn.handler).to.equal('app.handler');
+      expect(existsSync(fn.codeDir), fn.codeDir).to.equal(true);
+      // A package.json in CodeUri would make `sam build` bundle a copy that cannot see ../shared.
+      expect(existsSync(resolve(fn.codeDir, 'package.json'))).to.equal(false);
+      for (const entry of fn.buildProperties.EntryPoints as string[]) {
+        expect(existsSync(resolve(fn.codeDir, entry)), `${fn.logicalId}: ${entry}`).to.equal(true);
+      }
+    }
+  });
+
+  it('outputs the wss:// URL, the @connections URL and the table name', () => {
+    const outputs = template.Outputs as Record<string, { Value: { 'Fn::Sub'?: string; Ref?: string } }>;
+    expect(outputs.WebSocketUrl.Value['Fn::Sub']).to.match(/^wss:\/\/\$\{WebSocketApi\}\.execute-api\..*\/\$\{StageName\}$/);
+    expect(outputs.ConnectionsUrl.Value['Fn::Sub']).to.match(/^https:\/\/.*\/\$\{StageName\}\/@connections$/);
+    expect(outputs.ConnectionsTableName.Value).to.deep.equal({ Ref: 'ConnectionsTable' });
+  });
+});
