@@ -1,6 +1,6 @@
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { FunctionSpec } from './template.js';
 
 /** Where `npm run build` and the local gateway put the bundles (git-ignored). */
@@ -87,13 +87,47 @@ export interface BuiltFunction {
 
 /** Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`. */
 export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<BuiltFunction> {
-  const outdir = join(rootDir, BUILD_DIR, fn.logicalId);
-  const options = esbuildOptions(fn, outdir);
-  const result = await esbuild.build(options);
+  const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
+  return describeBuild(fn, options, await esbuild.build(options));
+}
+
+/**
+ * Bundles a function, then rebuilds it whenever one of its sources changes and hands
+ * each good rebuild to `onRebuild` (a failed one to `onError`). `dispose` stops watching.
+ */
+export async function watchFunction(
+  fn: FunctionSpec,
+  rootDir: string,
+  onRebuild: (built: BuiltFunction) => void,
+  onError: (message: string) => void,
+): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
+  const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
+  let first = true;
+  const context = await esbuild.context({
+    ...options,
+    plugins: [
+      {
+        name: 'reload-on-rebuild',
+        setup(build) {
+          build.onEnd((result) => {
+            if (first) return;
+            if (result.errors.length > 0) onError(result.errors.map((error) => error.text).join('; '));
+            else onRebuild(describeBuild(fn, options, result));
+          });
+        },
+      },
+    ],
+  });
+  const built = describeBuild(fn, options, await context.rebuild());
+  first = false;
+  await context.watch();
+  return { built, dispose: () => context.dispose() };
+}
+
+function describeBuild(fn: FunctionSpec, options: esbuild.BuildOptions, result: esbuild.BuildResult): BuiltFunction {
   const lastDot = fn.handler.lastIndexOf('.');
-  const moduleName = fn.handler.slice(0, lastDot);
   const extension = options.outExtension?.['.js'] ?? '.js';
-  const file = join(outdir, `${moduleName}${extension}`);
+  const file = join(options.outdir!, `${fn.handler.slice(0, lastDot)}${extension}`);
   return {
     logicalId: fn.logicalId,
     file,
@@ -102,6 +136,3 @@ export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<
     inputs: Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input)),
   };
 }
-
-/** True when a path names a TypeScript or JavaScript source. */
-export const isSource = (path: string): boolean => ['.ts', '.mts', '.js', '.mjs'].includes(extname(path));

@@ -117,3 +117,73 @@ export function parameterValues(template: Template, overrides: Record<string, st
   }
   return { ...values, ...overrides };
 }
+
+/** A route of the WebSocket API and what runs it. */
+export interface RouteSpec {
+  routeKey: string;
+  logicalId: string;
+  /** The function behind the route's AWS_PROXY integration. */
+  functionId: string;
+  /** True when a route response sends the handler's `body` back to the caller. */
+  returnsBody: boolean;
+  /** The `AWS::ApiGatewayV2::Authorizer` logical id, on `$connect` only. */
+  authorizerId?: string;
+}
+
+/** The WebSocket API: how routes are chosen, and the routes. */
+export interface WebSocketApiSpec {
+  logicalId: string;
+  routeSelectionExpression: string;
+  routes: Map<string, RouteSpec>;
+}
+
+/** The logical ids a `!Sub` or `!Ref` names, e.g. `integrations/${X}` gives X. */
+function referencedIds(value: unknown): string[] {
+  if (value && typeof value === 'object' && 'Ref' in value) return [String((value as { Ref: string }).Ref)];
+  const text = (value as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
+  const template = Array.isArray(text) ? text[0] : text;
+  if (typeof template !== 'string') return [];
+  return [...template.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
+}
+
+/** Reads the template's one WebSocket API with its routes, integrations and route responses. */
+export function webSocketApiOf(template: Template): WebSocketApiSpec {
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(
+    ([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET',
+  );
+  if (apis.length !== 1) throw new Error(`the template must declare exactly one WebSocket API, found ${apis.length}`);
+  const [apiId, api] = apis[0];
+  const routesWithResponse = new Set(
+    resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').flatMap(([, response]) =>
+      referencedIds(response.Properties?.RouteId),
+    ),
+  );
+  const routes = new Map<string, RouteSpec>();
+  for (const [logicalId, route] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
+    if (!referencedIds(route.Properties?.ApiId).includes(apiId)) continue;
+    const routeKey = String(route.Properties?.RouteKey);
+    const [integrationId] = referencedIds(route.Properties?.Target);
+    const integration = template.Resources[integrationId];
+    if (integration?.Type !== 'AWS::ApiGatewayV2::Integration') {
+      throw new Error(`route ${routeKey} (${logicalId}) has no integration target`);
+    }
+    const functionId = referencedIds(integration.Properties?.IntegrationUri).find(
+      (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
+    );
+    if (!functionId) throw new Error(`route ${routeKey}: integration ${integrationId} names no function of this template`);
+    const authorizerId =
+      route.Properties?.AuthorizationType === 'CUSTOM' ? referencedIds(route.Properties?.AuthorizerId)[0] : undefined;
+    routes.set(routeKey, {
+      routeKey,
+      logicalId,
+      functionId,
+      returnsBody: routesWithResponse.has(logicalId) && Boolean(route.Properties?.RouteResponseSelectionExpression),
+      authorizerId,
+    });
+  }
+  return {
+    logicalId: apiId,
+    routeSelectionExpression: String(api.Properties?.RouteSelectionExpression ?? '$request.body.action'),
+    routes,
+  };
+}

@@ -42,3 +42,14 @@ export const DEFAULTS = {
 
 /** The message a client sends to broadcast; used in notices as an example. */
 export const EXAMPLE_MESSAGE = { action: ROUTE_KEYS.broadcast, data: 'Hello' } as const;
+
+/** WebSocket close codes the gateway uses, as API Gateway does. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  unsupportedData: 1003,
+  noStatus: 1005,
+  abnormal: 1006,
+  messageTooBig: 1009,
+  internalError: 1011,
+} as const;

@@ -1,0 +1,46 @@
+// Runs one function's bundle inside a worker thread: the local stand-in for a warm Lambda
+// container. The module is imported once and its handler serves every invocation.
+//
+// Plain JavaScript on purpose: Node.js 20 resolves a worker's entry file before any
+// `--import` loader (tsx) applies, so this file cannot be TypeScript. Its messages are
+// typed in invoker.ts (WorkerSetup, InvokeRequest, InvokeReply).
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+
+/** @type {import('./invoker.js').WorkerSetup} */
+const setup = workerData;
+
+const loaded = import(pathToFileURL(setup.file).href).then((module) => {
+  const handler = module[setup.exportName];
+  if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
+  return handler;
+});
+// An import error is reported by each invocation, as Lambda reports an init error.
+loaded.catch(() => {});
+
+/** @param {import('./invoker.js').InvokeRequest} request */
+function contextFor(request) {
+  return {
+    awsRequestId: request.requestId,
+    functionName: setup.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${setup.functionName}`,
+    memoryLimitInMB: String(setup.memorySize),
+    logGroupName: `/aws/lambda/${setup.functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
+  };
+}
+
+parentPort.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
+  let reply;
+  try {
+    const handler = await loaded;
+    reply = { id: request.id, ok: true, result: await handler(request.event, contextFor(request)) };
+  } catch (error) {
+    const { name = 'Error', message = String(error) } = error ?? {};
+    reply = { id: request.id, ok: false, error: { name, message } };
+  }
+  parentPort.postMessage(reply);
+});

@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../functions/shared/constants.js';
+import { ConnectionRegistry, type ManagementHooks } from './registry.js';
+import { routeInvoker } from './routes.js';
+import { routeSelector } from './routing.js';
+import { functionEnvironment, localValues, startFunctions, type LocalFunctions } from './runtime.js';
+import type { SessionContext } from './session.js';
+import { closeServer, startStore, type LocalStore } from './store.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from './template.js';
+import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './upgrade.js';
+
+/** Options of the local gateway. Every limit has API Gateway's value as its default. */
+export interface GatewayOptions {
+  /** The SAM template to serve. Default `template.yaml`. */
+  template: string;
+  /** WebSocket and `@connections` port; 0 picks a free one. Default 3001. */
+  port: number;
+  /** Address to listen on. Default 127.0.0.1 (this machine only). */
+  host: string;
+  /** Port of the local DynamoDB-compatible store; 0 picks a free one. Default 8000. */
+  dbPort: number;
+  /** Folder the store persists to; in memory when unset. */
+  dbPath?: string;
+  /** Stage to serve. Default: the template's `StageName` parameter default, else `dev`. */
+  stage?: string;
+  /** Template parameter values over their defaults. */
+  parameters: Record<string, string>;
+  /** Region the functions are told they run in. Default us-east-1. */
+  region: string;
+  /** Close a connection with no traffic after this long. Default 10 minutes. */
+  idleTimeoutMs: number;
+  /** Close any connection after this long. Default 2 hours. */
+  maxDurationMs: number;
+  /** Rebuild and reload a function when its sources change. Default false. */
+  watch: boolean;
+  /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
+  log: (line: string) => void;
+  /** Fault injection for `@connections` (tests, benchmarks). */
+  managementHooks: ManagementHooks;
+  /** Runs before `$connect` (the authorizer); default lets everyone in. */
+  handshakeCheck?: HandshakeCheck;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  template: 'template.yaml',
+  port: 3001,
+  host: '127.0.0.1',
+  dbPort: 8000,
+  parameters: {},
+  region: 'us-east-1',
+  idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
+  maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
+  watch: false,
+  log: (line) => console.log(line),
+  managementHooks: {},
+};
+
+/** A running local gateway. */
+export interface Gateway {
+  /** `ws://127.0.0.1:{port}/{stage}` */
+  url: string;
+  /** `http://127.0.0.1:{port}/{stage}`: the endpoint for `ApiGatewayManagementApiClient`. */
+  managementEndpoint: string;
+  port: number;
+  stage: string;
+  /** `http://127.0.0.1:{dbPort}`: the endpoint for `DynamoDBClient`. */
+  dbEndpoint: string;
+  /** Local table names by logical id. */
+  tables: Record<string, string>;
+  registry: ConnectionRegistry;
+  functions: LocalFunctions;
+  /** Closes every connection (running `$disconnect`), then the functions, store and server. */
+  close(): Promise<void>;
+}
+
+const LOCAL_API_ID = 'local';
+
+/** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
+export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
+  const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
+  const templatePath = resolve(options.template);
+  const { template, baseDir } = loadTemplate(templatePath);
+  const api = webSocketApiOf(template);
+  const parameters = parameterValues(template, options.parameters);
+  const stage = options.stage ?? parameters.StageName ?? 'dev';
+  const tables = tablesOf(template);
+  const registry = new ConnectionRegistry(options.managementHooks);
+  const pendingWork = new Set<Promise<unknown>>();
+
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `127.0.0.1:${port}`;
+  const managementEndpoint = `http://${origin}/${stage}`;
+
+  let store: LocalStore | undefined;
+  let functions: LocalFunctions | undefined;
+  try {
+    store = await startStore(tables, { port: options.dbPort, host: options.host, path: options.dbPath });
+    const endpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
+    const values = localValues(template, parameters, tables, endpoints);
+    const used = new Set([...api.routes.values()].flatMap((route) => [route.functionId, route.authorizerId ?? []].flat()));
+    functions = await startFunctions(
+      functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
+      dirname(templatePath),
+      (fn) => functionEnvironment(fn, values, endpoints),
+      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`) },
+    );
+  } catch (error) {
+    await store?.close();
+    await closeServer(server);
+    throw error;
+  }
+
+  const context: SessionContext = {
+    api,
+    identity: { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` },
+    registry,
+    invoke: routeInvoker(functions, options.log),
+    selectRoute: routeSelector(api.routeSelectionExpression, new Set(api.routes.keys())),
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxDurationMs: options.maxDurationMs,
+    track: (work) => {
+      pendingWork.add(work);
+      void work.finally(() => pendingWork.delete(work));
+    },
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
+  const upgrade = upgradeHandler(context, wss, options.handshakeCheck ?? (async () => ({})));
+  const stagePath = `/${stage}`;
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://${origin}`);
+    if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
+    context.track(upgrade(request, socket, head, url));
+  });
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', `http://${origin}`);
+    const prefix = `${stagePath}/@connections/`;
+    if (url.pathname.startsWith(prefix) && url.pathname.length > prefix.length) {
+      const connectionId = decodeURIComponent(url.pathname.slice(prefix.length));
+      registry.handle(request, response, connectionId).catch((error) => {
+        response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
+      });
+      return;
+    }
+    request.resume();
+    const status = url.pathname === stagePath ? 426 : 403;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ message: status === 426 ? 'Upgrade Required' : 'Forbidden' }));
+  });
+
+  const tableNames = Object.fromEntries(tables.map((table) => [table.logicalId, table.tableName]));
+  const running = functions;
+  const runningStore = store;
+  return {
+    url: `ws://${origin}${stagePath}`,
+    managementEndpoint,
+    port,
+    stage,
+    dbEndpoint: store.endpoint,
+    tables: tableNames,
+    registry,
+    functions,
+    close: async () => {
+      for (const connection of registry.all()) connection.socket.close(CLOSE_CODES.goingAway, 'Going away');
+      // Wait for the closes to arrive and their $disconnect invocations to finish.
+      const deadline = Date.now() + 5000;
+      while ((registry.size > 0 || pendingWork.size > 0) && Date.now() < deadline) {
+        await Promise.race([...pendingWork, new Promise((done) => setTimeout(done, 20))]);
+      }
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await running.close();
+      await runningStore.close();
+      await closeServer(server);
+    },
+  };
+}

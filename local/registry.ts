@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../functions/shared/constants.js';
+
+/** One open connection, as the gateway knows it. */
+export interface Connection {
+  connectionId: string;
+  socket: WebSocket;
+  connectedAt: number;
+  lastActiveAt: number;
+  sourceIp: string;
+  userAgent?: string;
+  /** What a `$connect` authorizer allowed: principal and context, passed to every route. */
+  authorizer?: Record<string, unknown>;
+}
+
+/** The `@connections` errors, with the type header SDK v3 maps to its exception classes. */
+const ERRORS = {
+  gone: { status: 410, type: 'GoneException', message: 'The connection is gone' },
+  tooLarge: { status: 413, type: 'PayloadTooLargeException', message: 'The payload is larger than 128 KB' },
+  forbidden: { status: 403, type: 'ForbiddenException', message: 'Forbidden' },
+} as const;
+
+function sendError(response: ServerResponse, error: (typeof ERRORS)[keyof typeof ERRORS]): void {
+  response.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.type });
+  response.end(JSON.stringify({ message: error.message }));
+}
+
+/** Reads a request body, stopping as soon as it passes `limit` bytes. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve('too large');
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Hooks the `@connections` API calls for fault injection (tests, the benchmark). */
+export interface ManagementHooks {
+  /** Runs before each `@connections` call is answered; may delay it or answer instead. */
+  beforeCall?: (method: string, connectionId: string, response: ServerResponse) => Promise<boolean> | boolean;
+}
+
+/**
+ * The open connections, and the `@connections` management API over them:
+ * POST sends (200), GET describes (200), DELETE closes (204); a gone id answers 410.
+ */
+export class ConnectionRegistry {
+  private readonly connections = new Map<string, Connection>();
+
+  constructor(private readonly hooks: ManagementHooks = {}) {}
+
+  add(connection: Connection): void {
+    this.connections.set(connection.connectionId, connection);
+  }
+
+  /** Forgets a connection; from now on `@connections` answers 410 for it. */
+  remove(connectionId: string): void {
+    this.connections.delete(connectionId);
+  }
+
+  get(connectionId: string): Connection | undefined {
+    return this.connections.get(connectionId);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  all(): IterableIterator<Connection> {
+    return this.connections.values();
+  }
+
+  /** Answers one `@connections/{id}` request. */
+  async handle(request: IncomingMessage, response: ServerResponse, connectionId: string): Promise<void> {
+    const method = request.method ?? 'GET';
+    if (this.hooks.beforeCall && (await this.hooks.beforeCall(method, connectionId, response))) return;
+    const connection = this.connections.get(connectionId);
+    if (method === 'POST') {
+      const body = await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes);
+      if (body === 'too large') return sendError(response, ERRORS.tooLarge);
+      if (!connection) return sendError(response, ERRORS.gone);
+      connection.socket.send(body.toString('utf8'));
+      connection.lastActiveAt = Date.now();
+      response.writeHead(200).end();
+      return;
+    }
+    if (!connection) {
+      request.resume();
+      return sendError(response, ERRORS.gone);
+    }
+    if (method === 'GET') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          connectedAt: new Date(connection.connectedAt).toISOString(),
+          identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
+          lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+        }),
+      );
+      return;
+    }
+    if (method === 'DELETE') {
+      connection.socket.close(CLOSE_CODES.normal, 'Closed by the @connections API');
+      response.writeHead(204).end();
+      return;
+    }
+    sendError(response, ERRORS.forbidden);
+  }
+}

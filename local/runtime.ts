@@ -1,0 +1,121 @@
+import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
+import { resolveIntrinsic, type LocalValues } from './intrinsics.js';
+import { LocalFunction, type LogSink } from './invoker.js';
+import { LOCAL_CREDENTIALS } from './store.js';
+import type { FunctionSpec, TableSpec, Template } from './template.js';
+
+/** What the functions' environment points at locally. */
+export interface LocalEndpoints {
+  region: string;
+  /** `AWS_ENDPOINT_URL_DYNAMODB`: the local store. */
+  dynamoDbEndpoint: string;
+  /** `MANAGEMENT_API_ENDPOINT`: the gateway's own `@connections` API. */
+  managementEndpoint: string;
+  /** The local API id, for `!Ref` of the API. */
+  apiId: string;
+}
+
+const ACCOUNT_ID = '000000000000';
+
+/** The local meaning of every name a function's environment may reference. */
+export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {
+  const refs: Record<string, string> = {
+    ...parameters,
+    'AWS::Region': endpoints.region,
+    'AWS::AccountId': ACCOUNT_ID,
+    'AWS::StackName': 'local',
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;
+  }
+  for (const table of tables) refs[table.logicalId] = table.tableName;
+  const tableNames = new Map(tables.map((table) => [table.logicalId, table.tableName]));
+  return {
+    refs,
+    getAtt: (logicalId, attribute) => {
+      const table = tableNames.get(logicalId);
+      if (table && attribute === 'Arn') return `arn:aws:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
+      if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
+        return `arn:aws:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
+      }
+      throw new Error(`!GetAtt ${logicalId}.${attribute} has no local value`);
+    },
+  };
+}
+
+/** A Lambda function's environment: the template's variables and what the runtime sets. */
+export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpoints: LocalEndpoints): Record<string, string> {
+  const templateVariables = Object.fromEntries(
+    Object.entries(fn.environment).map(([name, value]) => {
+      try {
+        return [name, resolveIntrinsic(value, values)];
+      } catch (error) {
+        throw new Error(`${fn.logicalId}: environment variable ${name}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    AWS_REGION: endpoints.region,
+    AWS_DEFAULT_REGION: endpoints.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is not the app's.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...templateVariables,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
+    MANAGEMENT_API_ENDPOINT: endpoints.managementEndpoint,
+  };
+}
+
+/** The running functions of a template. */
+export interface LocalFunctions {
+  get(logicalId: string): LocalFunction | undefined;
+  built: BuiltFunction[];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every function (as `npm run build` does) and starts each in its own container.
+ * With `watch`, a function is rebuilt and reloaded when one of its sources changes.
+ */
+export async function startFunctions(
+  functions: FunctionSpec[],
+  rootDir: string,
+  environmentOf: (fn: FunctionSpec) => Record<string, string>,
+  options: { watch: boolean; log: LogSink },
+): Promise<LocalFunctions> {
+  const running = new Map<string, LocalFunction>();
+  const disposers: (() => Promise<void>)[] = [];
+  const built = await Promise.all(
+    functions.map(async (fn) => {
+      if (!options.watch) return buildFunction(fn, rootDir);
+      const watcher = await watchFunction(
+        fn,
+        rootDir,
+        (rebuilt) => {
+          running.get(fn.logicalId)?.reload(rebuilt);
+          options.log(fn.logicalId, `rebuilt and reloaded (${(rebuilt.bytes / 1024).toFixed(1)} KB)`);
+        },
+        (message) => options.log(fn.logicalId, `rebuild failed, still running the previous build: ${message}`),
+      );
+      disposers.push(watcher.dispose);
+      return watcher.built;
+    }),
+  );
+  functions.forEach((fn, index) => running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log)));
+  return {
+    get: (logicalId) => running.get(logicalId),
+    built,
+    close: async () => {
+      await Promise.all(disposers.map((dispose) => dispose()));
+      await Promise.all([...running.values()].map((fn) => fn.close()));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TableSpec } from './template.js';
+
+/** Options of the local DynamoDB-compatible store. */
+export interface StoreOptions {
+  /** Port to listen on; 0 picks a free one. Default 8000, as DynamoDB Local. */
+  port?: number;
+  host?: string;
+  /** Folder to persist the data in; in memory when unset. */
+  path?: string;
+}
+
+/** A running local store. */
+export interface LocalStore {
+  /** `http://host:port`, for `AWS_ENDPOINT_URL_DYNAMODB` or `--endpoint-url`. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Credentials the local store accepts; it checks none. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Starts dynalite (in this process) and creates the template's tables that are missing. */
+export async function startStore(tables: TableSpec[], options: StoreOptions = {}): Promise<LocalStore> {
+  const { port = 8000, host = '127.0.0.1', path } = options;
+  // Tables become ACTIVE at once, as a local store should.
+  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
+  try {
+    const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+    for (const table of tables.filter((spec) => !existing.has(spec.tableName))) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.tableName,
+          KeySchema: table.keySchema,
+          AttributeDefinitions: table.attributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    }
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    close: () => closeServer(server),
+  };
+}
+
+/** Closes an HTTP server, ending idle keep-alive sockets so it closes at once. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,52 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+import { ROUTE_KEYS } from '../functions/shared/constants.js';
+import { connectEvent, newId } from './events.js';
+import { statusOf } from './routes.js';
+import { runSession, type SessionContext } from './session.js';
+
+/** Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one. */
+export function refuseHandshake(socket: Duplex, status: number): void {
+  const body = JSON.stringify({ message: STATUS_CODES[status] ?? 'Error' });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+/** Checks a handshake before `$connect` runs; answers an HTTP status to refuse it. */
+export type HandshakeCheck = (request: IncomingMessage, url: URL) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
+
+/**
+ * Handles a WebSocket upgrade on the stage's path: the handshake stays pending while
+ * `$connect` runs, and completes only if it answers 2xx; otherwise the client gets that
+ * status. Without a `$connect` route the connection is accepted, as on AWS.
+ */
+export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck) {
+  return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
+    socket.on('error', () => {}); // a client that vanishes mid-handshake is no error of ours
+    const verdict = await check(request, url);
+    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse);
+
+    const now = Date.now();
+    const connection = {
+      connectionId: newId(),
+      connectedAt: now,
+      lastActiveAt: now,
+      sourceIp: (request.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? request.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: request.headers['user-agent'],
+      authorizer: verdict.authorizer,
+    };
+    const route = context.api.routes.get(ROUTE_KEYS.connect);
+    if (route) {
+      const status = statusOf(await context.invoke(route, connectEvent(context.identity, connection, request, url)));
+      if (status < 200 || status >= 300) return refuseHandshake(socket, status);
+    }
+    if (socket.destroyed) return; // the client gave up while $connect ran
+    wss.handleUpgrade(request, socket, head, (ws) => runSession(context, { ...connection, socket: ws }));
+  };
+}
