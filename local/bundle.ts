@@ -102,7 +102,9 @@ export async function watchFunction(
   onError: (message: string) => void,
 ): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
-  let first = true;
+  // watch() starts with a build of its own: the first result is the initial bundle.
+  let firstBuild: { resolve: (built: BuiltFunction) => void; reject: (error: Error) => void } | undefined;
+  const built = new Promise<BuiltFunction>((resolve, reject) => (firstBuild = { resolve, reject }));
   const context = await esbuild.context({
     ...options,
     plugins: [
@@ -110,18 +112,25 @@ export async function watchFunction(
         name: 'reload-on-rebuild',
         setup(build) {
           build.onEnd((result) => {
-            if (first) return;
-            if (result.errors.length > 0) onError(result.errors.map((error) => error.text).join('; '));
+            const failure = result.errors.map((error) => error.text).join('; ');
+            if (firstBuild) {
+              if (failure) firstBuild.reject(new Error(`${fn.logicalId} does not build: ${failure}`));
+              else firstBuild.resolve(describeBuild(fn, options, result));
+              firstBuild = undefined;
+            } else if (failure) onError(failure);
             else onRebuild(describeBuild(fn, options, result));
           });
         },
       },
     ],
   });
-  const built = describeBuild(fn, options, await context.rebuild());
-  first = false;
   await context.watch();
-  return { built, dispose: () => context.dispose() };
+  try {
+    return { built: await built, dispose: () => context.dispose() };
+  } catch (error) {
+    await context.dispose();
+    throw error;
+  }
 }
 
 function describeBuild(fn: FunctionSpec, options: esbuild.BuildOptions, result: esbuild.BuildResult): BuiltFunction {

@@ -1,0 +1,136 @@
+/**
+ * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
+
+// Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const HELP = `Usage: npm start -- [options]
+
+Runs the WebSocket API of template.yaml locally: the same handlers, bundled as sam build
+bundles them, behind a gateway that behaves like API Gateway, with a local DynamoDB.
+
+Options:
+  --port N              WebSocket and @connections port (default 3001; env PORT)
+  --host ADDR           address to listen on (default 127.0.0.1)
+  --stage NAME          stage path (default: the template's StageName default)
+  --db-port N           local DynamoDB port (default 8000; env DB_PORT)
+  --db-path DIR         keep the tables in DIR across restarts (default: in memory)
+  --template FILE       SAM template (default template.yaml)
+  --parameter K=V       template parameter value (repeatable)
+  --idle-timeout S      close idle connections after S seconds (default 600)
+  --max-duration S      close every connection after S seconds (default 7200)
+  --no-watch            do not rebuild and reload functions when their sources change
+  -h, --help            show this help
+`;
+
+function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    allowNegative: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      stage: { type: 'string' },
+      'db-port': { type: 'string' },
+      'db-path': { type: 'string' },
+      template: { type: 'string' },
+      parameter: { type: 'string', multiple: true },
+      'idle-timeout': { type: 'string' },
+      'max-duration': { type: 'string' },
+      watch: { type: 'boolean', default: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const number = (name: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+    return value;
+  };
+  const seconds = (name: string, raw: string | undefined) => {
+    const value = number(name, raw);
+    return value === undefined ? undefined : value * 1000;
+  };
+  const parameters = Object.fromEntries(
+    (values.parameter ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--parameter takes Name=Value, got "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const options: Partial<GatewayOptions> = {
+    port: number('port', values.port ?? process.env.PORT),
+    host: values.host,
+    stage: values.stage,
+    dbPort: number('db-port', values['db-port'] ?? process.env.DB_PORT),
+    dbPath: values['db-path'],
+    template: values.template,
+    parameters,
+    idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
+    maxDurationMs: seconds('max-duration', values['max-duration']),
+    watch: values.watch,
+  };
+  // Unset flags keep their defaults.
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Partial<GatewayOptions>): string {
+  const host = (options.host ?? DEFAULT_GATEWAY_OPTIONS.host) === '127.0.0.1' ? 'localhost' : options.host;
+  const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
+  const db = gateway.dbEndpoint.replace('127.0.0.1', 'localhost');
+  const tables = Object.values(gateway.tables);
+  return [
+    '',
+    '  Local WebSocket API is running',
+    '',
+    `  WebSocket URL     ${ws}`,
+    `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
+    `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
+    '',
+    '  Try it (in another terminal):',
+    `    npx wscat -c ${ws}`,
+    '    > {"action": "broadcast", "data": "Tervehdys kaikille!"}',
+    '',
+    '  Look inside the table:',
+    `    aws dynamodb scan --endpoint-url ${db} --table-name ${tables[0] ?? '<table>'}`,
+    '',
+    '  One line per invocation follows (route, connection, status, time). Ctrl-C stops.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let options: Partial<GatewayOptions> | 'help';
+  try {
+    options = readOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    console.log(HELP);
+    return;
+  }
+  const gateway = await startGateway({ watch: true, ...options });
+  console.log(banner(gateway, options));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: closing connections and stopping…`);
+    await gateway.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  process.exit(1);
+});
