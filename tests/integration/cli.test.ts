@@ -1,0 +1,71 @@
+/** npm start as a user runs it: a child process, its banner, live reload, and Ctrl-C. */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, eventually } from '../helpers/clients.js';
+import { startLocalGateway } from '../helpers/gateway.js';
+import { addRoute, templateCopy } from '../helpers/template-copy.js';
+
+describe('npm start', function () {
+  this.timeout(60_000);
+
+  it('prints the banner, serves the API, and shuts down cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(() => /WebSocket URL\s+ws:\/\/localhost:\d+\/dev/.test(output), 30_000);
+      expect(output).to.match(/npx wscat -c ws:\/\/localhost:\d+\/dev/);
+      expect(output).to.include('{"action": "broadcast", "data": "Tervehdys kaikille!"}');
+      expect(output).to.match(/DynamoDB\s+http:\/\/localhost:\d+\s+tables: ConnectionsTable/);
+      const url = /WebSocket URL\s+(ws:\/\/\S+)/.exec(output)![1];
+      const client = await connect(url);
+      client.socket.send('{"action":"broadcast","data":"Tervehdys kaikille!"}');
+      expect(await client.next()).to.equal('Tervehdys kaikille!');
+      await eventually(() => /broadcast\s+\S+\s+200/.test(output));
+      child.kill('SIGINT');
+      expect((await client.closed).code).to.equal(1001);
+      expect(await exited).to.equal(0);
+      expect(output).to.match(/\$disconnect\s+\S+\s+200/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a bad flag with a clear message and exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).to.equal(2);
+    expect(output).to.include('--port must be a whole number');
+  });
+
+  it('rebuilds and reloads a function when its source changes', async () => {
+    const sourceDir = mkdtempSync(join(tmpdir(), 'reload-source-'));
+    const source = (version: string) => `export const handler = async () => ({ statusCode: 200, body: '${version}' });\n`;
+    writeFileSync(join(sourceDir, 'app.ts'), source('first'));
+    const copy = templateCopy((template) => addRoute(template, 'version', 'app.handler', { returnsBody: true, codeUri: sourceDir }));
+    const local = await startLocalGateway({ template: copy.path, watch: true });
+    try {
+      const client = await connect(local.gateway.url);
+      client.socket.send('{"action":"version"}');
+      expect(await client.next()).to.equal('first');
+      writeFileSync(join(sourceDir, 'app.ts'), source('second'));
+      await eventually(() => local.logs.some((line) => line.includes('[VersionFunction] rebuilt and reloaded')), 10_000);
+      client.socket.send('{"action":"version"}');
+      expect(await client.next()).to.equal('second');
+      await client.close();
+    } finally {
+      await local.close();
+      copy.remove();
+      rmSync(sourceDir, { recursive: true, force: true });
+    }
+  });
+});

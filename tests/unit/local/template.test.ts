@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { resolveIntrinsic, UnsupportedIntrinsicError } from '../../../local/intrinsics.js';
+import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../local/template.js';
+
+describe('reading template.yaml for the local gateway', () => {
+  const { template, baseDir } = loadTemplate('template.yaml');
+
+  it('finds the API, its expression and each route’s function', () => {
+    const api = webSocketApiOf(template);
+    expect(api.routeSelectionExpression).to.equal('$request.body.action');
+    expect(Object.fromEntries([...api.routes].map(([key, route]) => [key, route.functionId]))).to.deep.equal({
+      $connect: 'ConnectFunction',
+      $disconnect: 'DisconnectFunction',
+      $default: 'DefaultFunction',
+      broadcast: 'BroadcastFunction',
+    });
+    expect([...api.routes.values()].some((route) => route.returnsBody)).to.equal(false);
+  });
+
+  it('applies Globals to functions, the function’s own settings winning', () => {
+    const functions = Object.fromEntries(functionsOf(template, baseDir).map((fn) => [fn.logicalId, fn]));
+    expect(functions.ConnectFunction.timeout).to.equal(10);
+    expect(functions.BroadcastFunction.timeout).to.equal(29);
+    expect(functions.BroadcastFunction.environment).to.have.keys('TABLE_NAME', 'BROADCAST_CONCURRENCY');
+    expect(functions.ConnectFunction.codeDir).to.match(/functions\/connect$/);
+  });
+
+  it('names tables by TableName, else by logical id, SimpleTable included', () => {
+    const extra: Template = {
+      Resources: {
+        Named: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'my-table', KeySchema: [], AttributeDefinitions: [] } },
+        Simple: { Type: 'AWS::Serverless::SimpleTable' },
+      },
+    };
+    expect(tablesOf(template).map((table) => table.tableName)).to.deep.equal(['ConnectionsTable']);
+    expect(tablesOf(extra)).to.deep.equal([
+      { logicalId: 'Named', tableName: 'my-table', keySchema: [], attributeDefinitions: [] },
+      {
+        logicalId: 'Simple',
+        tableName: 'Simple',
+        keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      },
+    ]);
+  });
+});
+
+describe('resolveIntrinsic', () => {
+  const values = {
+    refs: { StageName: 'dev', ConnectionsTable: 'ConnectionsTable', 'AWS::Region': 'us-east-1' },
+    getAtt: (id: string, attribute: string) => `${id}/${attribute}`,
+  };
+  it('resolves Ref, GetAtt, Sub, Join and Select', () => {
+    expect(resolveIntrinsic({ Ref: 'StageName' }, values)).to.equal('dev');
+    expect(resolveIntrinsic({ 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] }, values)).to.equal('ConnectionsTable/Arn');
+    expect(resolveIntrinsic({ 'Fn::Sub': '${AWS::Region}-${StageName}-${ConnectionsTable.Arn}' }, values)).to.equal(
+      'us-east-1-dev-ConnectionsTable/Arn',
+    );
+    expect(resolveIntrinsic({ 'Fn::Sub': ['${A}-${StageName}', { A: { Ref: 'StageName' } }] }, values)).to.equal('dev-dev');
+    expect(resolveIntrinsic({ 'Fn::Join': ['/', ['a', { Ref: 'StageName' }]] }, values)).to.equal('a/dev');
+    expect(resolveIntrinsic({ 'Fn::Select': [1, ['a', 'b']] }, values)).to.equal('b');
+    expect(resolveIntrinsic(25, values)).to.equal('25');
+  });
+
+  it('says clearly what it cannot resolve', () => {
+    expect(() => resolveIntrinsic({ Ref: 'Nope' }, values)).to.throw(UnsupportedIntrinsicError, /Nope/);
+    expect(() => resolveIntrinsic({ 'Fn::ImportValue': 'x' }, values)).to.throw(UnsupportedIntrinsicError, /ImportValue/);
+  });
+});
