@@ -20,6 +20,8 @@ Options:
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default template.yaml)
   --parameter K=V       template parameter value (repeatable)
+  --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
+                        authorizer (env AUTH_TOKEN; same as --parameter AuthToken=TOKEN)
   --idle-timeout S      close idle connections after S seconds (default 600)
   --max-duration S      close every connection after S seconds (default 7200)
   --no-watch            do not rebuild and reload functions when their sources change
@@ -38,6 +40,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       'db-path': { type: 'string' },
       template: { type: 'string' },
       parameter: { type: 'string', multiple: true },
+      'auth-token': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
       watch: { type: 'boolean', default: true },
@@ -62,6 +65,8 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
+  const authToken = values['auth-token'] ?? process.env.AUTH_TOKEN;
+  if (authToken) parameters.AuthToken = authToken;
   const options: Partial<GatewayOptions> = {
     port: number('port', values.port ?? process.env.PORT),
     host: values.host,
@@ -83,16 +88,20 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
   const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
   const db = gateway.dbEndpoint.replace('127.0.0.1', 'localhost');
   const tables = Object.values(gateway.tables);
+  const authOn = Boolean(options.parameters?.AuthToken);
+  // The token is never printed: the lines show where it goes.
+  const connectUrl = authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
   return [
     '',
     '  Local WebSocket API is running',
     '',
-    `  WebSocket URL     ${ws}`,
+    `  WebSocket URL     ${ws}${authOn ? '?Auth=<token>   (authorizer on: connections need the token)' : '   (open: no authorizer; see --auth-token)'}`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     '',
     '  Try it (in another terminal):',
-    `    npx wscat -c ${ws}`,
+    `    npx wscat -c ${connectUrl}`,
+    ...(authOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
     '    > {"action": "broadcast", "data": "Tervehdys kaikille!"}',
     '',
     '  Look inside the table:',

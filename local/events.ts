@@ -22,7 +22,7 @@ function requestTime(date: Date): string {
   )}:${pad(date.getUTCSeconds())} +0000`;
 }
 
-type EventConnection = Pick<Connection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>;
+export type EventConnection = Pick<Connection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>;
 
 function requestContext(api: ApiIdentity, connection: EventConnection, routeKey: string, eventType: string) {
   const now = new Date();

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../functions/shared/constants.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
+import { authorizerCheck } from './authorizer.js';
+import { applyConditions } from './conditions.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
-import { functionEnvironment, localValues, startFunctions, type LocalFunctions } from './runtime.js';
+import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type LocalFunctions } from './runtime.js';
 import type { SessionContext } from './session.js';
 import { closeServer, startStore, type LocalStore } from './store.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from './template.js';
@@ -40,8 +42,6 @@ export interface GatewayOptions {
   log: (line: string) => void;
   /** Fault injection for `@connections` (tests, benchmarks). */
   managementHooks: ManagementHooks;
-  /** Runs before `$connect` (the authorizer); default lets everyone in. */
-  handshakeCheck?: HandshakeCheck;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -82,9 +82,12 @@ const LOCAL_API_ID = 'local';
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
   const templatePath = resolve(options.template);
-  const { template, baseDir } = loadTemplate(templatePath);
+  const loaded = loadTemplate(templatePath);
+  const parameters = parameterValues(loaded.template, options.parameters);
+  // The template as it would deploy with these parameters (e.g. the authorizer on or off).
+  const template = applyConditions(loaded.template, parameters);
+  const { baseDir } = loaded;
   const api = webSocketApiOf(template);
-  const parameters = parameterValues(template, options.parameters);
   const stage = options.stage ?? parameters.StageName ?? 'dev';
   const tables = tablesOf(template);
   const registry = new ConnectionRegistry(options.managementHooks);
@@ -105,7 +108,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     store = await startStore(tables, { port: options.dbPort, host: options.host, path: options.dbPath });
     const endpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
     const values = localValues(template, parameters, tables, endpoints);
-    const used = new Set([...api.routes.values()].flatMap((route) => [route.functionId, route.authorizerId ?? []].flat()));
+    const used = new Set([...api.routes.values()].flatMap((route) => [route.functionId, route.authorizer?.functionId ?? []].flat()));
     functions = await startFunctions(
       functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
       dirname(templatePath),
@@ -118,9 +121,10 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     throw error;
   }
 
+  const identity = { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` };
   const context: SessionContext = {
     api,
-    identity: { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` },
+    identity,
     registry,
     invoke: routeInvoker(functions, options.log),
     selectRoute: routeSelector(api.routeSelectionExpression, new Set(api.routes.keys())),
@@ -132,7 +136,11 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     },
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
-  const upgrade = upgradeHandler(context, wss, options.handshakeCheck ?? (async () => ({})));
+  const authorizer = api.routes.get(ROUTE_KEYS.connect)?.authorizer;
+  const handshakeCheck: HandshakeCheck = authorizer
+    ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, options.log)
+    : async () => ({});
+  const upgrade = upgradeHandler(context, wss, handshakeCheck);
   const stagePath = `/${stage}`;
 
   server.on('upgrade', (request, socket, head) => {

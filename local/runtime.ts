@@ -15,7 +15,8 @@ export interface LocalEndpoints {
   apiId: string;
 }
 
-const ACCOUNT_ID = '000000000000';
+/** The account id local ARNs carry. */
+export const ACCOUNT_ID = '000000000000';
 
 /** The local meaning of every name a function's environment may reference. */
 export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {

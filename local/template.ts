@@ -8,11 +8,14 @@ export interface Resource {
   Properties?: Record<string, any>;
   Metadata?: Record<string, any>;
   DependsOn?: unknown;
+  /** The name of a condition in `Conditions`; the resource exists only when it is true. */
+  Condition?: string;
 }
 
 /** A parsed template: intrinsic tags come back in long form (`{ Ref }`, `{ 'Fn::Sub' }`). */
 export interface Template {
   Parameters?: Record<string, { Type: string; Default?: unknown; NoEcho?: boolean }>;
+  Conditions?: Record<string, unknown>;
   Globals?: { Function?: Record<string, any> };
   Resources: Record<string, Resource>;
   Outputs?: Record<string, unknown>;
@@ -126,8 +129,17 @@ export interface RouteSpec {
   functionId: string;
   /** True when a route response sends the handler's `body` back to the caller. */
   returnsBody: boolean;
-  /** The `AWS::ApiGatewayV2::Authorizer` logical id, on `$connect` only. */
-  authorizerId?: string;
+  /** The REQUEST authorizer that guards the route (`$connect` only). */
+  authorizer?: AuthorizerSpec;
+}
+
+/** A Lambda REQUEST authorizer. */
+export interface AuthorizerSpec {
+  logicalId: string;
+  /** The function behind its `AuthorizerUri`. */
+  functionId: string;
+  /** e.g. `route.request.querystring.Auth`; a missing or empty one is refused with 401. */
+  identitySources: string[];
 }
 
 /** The WebSocket API: how routes are chosen, and the routes. */
@@ -171,14 +183,16 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
       (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
     );
     if (!functionId) throw new Error(`route ${routeKey}: integration ${integrationId} names no function of this template`);
-    const authorizerId =
-      route.Properties?.AuthorizationType === 'CUSTOM' ? referencedIds(route.Properties?.AuthorizerId)[0] : undefined;
+    const authorizer =
+      route.Properties?.AuthorizationType === 'CUSTOM'
+        ? authorizerOf(template, referencedIds(route.Properties?.AuthorizerId)[0], routeKey)
+        : undefined;
     routes.set(routeKey, {
       routeKey,
       logicalId,
       functionId,
       returnsBody: routesWithResponse.has(logicalId) && Boolean(route.Properties?.RouteResponseSelectionExpression),
-      authorizerId,
+      authorizer,
     });
   }
   return {
@@ -186,4 +200,17 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
     routeSelectionExpression: String(api.Properties?.RouteSelectionExpression ?? '$request.body.action'),
     routes,
   };
+}
+
+function authorizerOf(template: Template, logicalId: string | undefined, routeKey: string): AuthorizerSpec {
+  const resource = logicalId ? template.Resources[logicalId] : undefined;
+  if (resource?.Type !== 'AWS::ApiGatewayV2::Authorizer') {
+    throw new Error(`route ${routeKey} is CUSTOM-authorized but names no AWS::ApiGatewayV2::Authorizer`);
+  }
+  const functionId = referencedIds(resource.Properties?.AuthorizerUri).find(
+    (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
+  );
+  if (!functionId) throw new Error(`authorizer ${logicalId} names no function of this template`);
+  const sources = resource.Properties?.IdentitySource ?? [];
+  return { logicalId: logicalId!, functionId, identitySources: Array.isArray(sources) ? sources : [sources] };
 }

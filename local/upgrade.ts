@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { ROUTE_KEYS } from '../functions/shared/constants.js';
-import { connectEvent, newId } from './events.js';
+import { connectEvent, newId, type EventConnection } from './events.js';
 import { statusOf } from './routes.js';
 import { runSession, type SessionContext } from './session.js';
 
@@ -19,7 +19,11 @@ export function refuseHandshake(socket: Duplex, status: number): void {
 }
 
 /** Checks a handshake before `$connect` runs; answers an HTTP status to refuse it. */
-export type HandshakeCheck = (request: IncomingMessage, url: URL) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
+export type HandshakeCheck = (
+  request: IncomingMessage,
+  url: URL,
+  connection: EventConnection,
+) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
 
 /**
  * Handles a WebSocket upgrade on the stage's path: the handshake stays pending while
@@ -29,9 +33,6 @@ export type HandshakeCheck = (request: IncomingMessage, url: URL) => Promise<{ r
 export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is no error of ours
-    const verdict = await check(request, url);
-    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse);
-
     const now = Date.now();
     const connection = {
       connectionId: newId(),
@@ -39,8 +40,11 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       lastActiveAt: now,
       sourceIp: (request.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? request.socket.remoteAddress ?? '127.0.0.1',
       userAgent: request.headers['user-agent'],
-      authorizer: verdict.authorizer,
+      authorizer: undefined as Record<string, unknown> | undefined,
     };
+    const verdict = await check(request, url, connection);
+    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse);
+    connection.authorizer = verdict.authorizer;
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
       const status = statusOf(await context.invoke(route, connectEvent(context.identity, connection, request, url)));

@@ -37,3 +37,13 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   }
   return value;
 }
+
+/**
+ * Reads the authorizer's shared secret (env `AUTH_TOKEN`). Throws a {@link ConfigError}
+ * when it is missing, so a misconfigured authorizer fails instead of letting anyone in.
+ */
+export function readAuthToken(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.AUTH_TOKEN;
+  if (!token) throw new ConfigError('AUTH_TOKEN is not set: the authorizer has no secret to compare with');
+  return token;
+}

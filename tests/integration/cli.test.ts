@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, eventually } from '../helpers/clients.js';
+import { connect, eventually, refusedStatus } from '../helpers/clients.js';
 import { startLocalGateway } from '../helpers/gateway.js';
 import { addRoute, templateCopy } from '../helpers/template-copy.js';
 
@@ -12,8 +12,10 @@ describe('npm start', function () {
   this.timeout(60_000);
 
   it('prints the banner, serves the API, and shuts down cleanly on SIGINT', async () => {
+    const { AUTH_TOKEN: _, ...env } = process.env; // an open API, whatever the caller's shell holds
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
@@ -33,6 +35,33 @@ describe('npm start', function () {
       expect((await client.closed).code).to.equal(1001);
       expect(await exited).to.equal(0);
       expect(output).to.match(/\$disconnect\s+\S+\s+200/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('--auth-token switches the authorizer on and the banner shows ?Auth= without the token', async () => {
+    const token = 'cli-test-token-19ab';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch', '--auth-token', token],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await eventually(() => output.includes('One line per invocation'), 30_000);
+      expect(output).to.match(/ws:\/\/localhost:\d+\/dev\?Auth=<token>/);
+      expect(output).to.match(/npx wscat -c "ws:\/\/localhost:\d+\/dev\?Auth=\$AUTH_TOKEN"/);
+      const url = /WebSocket URL\s+(ws:\/\/[^?\s]+)/.exec(output)![1];
+      expect(await refusedStatus(url)).to.equal(401);
+      const client = await connect(`${url}?Auth=${token}`);
+      await client.close();
+      child.kill('SIGINT');
+      expect(await exited).to.equal(0);
+      expect(output).to.not.include(token);
     } finally {
       child.kill('SIGKILL');
     }

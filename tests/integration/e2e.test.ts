@@ -1,6 +1,7 @@
 /**
  * End to end over real sockets. With WS_URL set (e.g. wss://abc.execute-api.eu-north-1.amazonaws.com/dev)
- * these run against that deployed stack; without it, against the local gateway they start.
+ * these run against that deployed stack (add WS_AUTH_TOKEN when it has an authorizer);
+ * without it, against the local gateway they start.
  */
 import { expect } from 'chai';
 import { CLOSE_CODES, NOTICE_CODES } from '../../functions/shared/constants.js';
@@ -15,7 +16,8 @@ describe(`end to end against ${deployedUrl ?? 'the local gateway'}`, function ()
   let url: string;
   const clients: TestClient[] = [];
   const open = async () => {
-    const client = await connect(url);
+    const token = process.env.WS_AUTH_TOKEN;
+    const client = await connect(token ? `${url}?Auth=${encodeURIComponent(token)}` : url);
     clients.push(client);
     return client;
   };

@@ -41,10 +41,21 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
     }
   });
 
-  it('puts the shared code and the SDK into each bundle', () => {
+  it('puts the shared code into each bundle, and only the SDK clients that function uses', () => {
+    const clientsIn = (fn: BuiltFunction) =>
+      ['client-dynamodb', 'client-apigatewaymanagementapi'].filter((client) =>
+        fn.inputs.some((input) => input.includes(`/@aws-sdk/${client}/`)),
+      );
+    const clients = Object.fromEntries(built.map((fn) => [fn.logicalId, clientsIn(fn)]));
+    expect(clients).to.deep.equal({
+      ConnectFunction: ['client-dynamodb'],
+      DisconnectFunction: ['client-dynamodb'],
+      DefaultFunction: ['client-apigatewaymanagementapi'],
+      BroadcastFunction: ['client-dynamodb', 'client-apigatewaymanagementapi'],
+      AuthorizerFunction: [],
+    });
     for (const fn of built) {
       expect(fn.inputs.some((input) => input.includes('/functions/shared/')), fn.logicalId).to.equal(true);
-      expect(fn.inputs.some((input) => input.includes('@aws-sdk')), fn.logicalId).to.equal(true);
     }
   });
 });

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
-import { functionsOf, loadTemplate, resourcesOfType, type Resource } from '../../local/template.js';
+import { applyConditions } from '../../local/conditions.js';
+import { functionsOf, loadTemplate, parameterValues, resourcesOfType, webSocketApiOf, type Resource } from '../../local/template.js';
 
 const { template, baseDir } = loadTemplate('template.yaml');
 const resources = template.Resources;
@@ -87,6 +88,7 @@ describe('template.yaml', () => {
       DisconnectFunction: ['dynamodb:DeleteItem'],
       DefaultFunction: ['execute-api:ManageConnections'],
       BroadcastFunction: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'execute-api:ManageConnections'],
+      AuthorizerFunction: [],
     });
     for (const [, fn] of functions) {
       for (const statement of statementsOf(fn)) {
@@ -138,6 +140,46 @@ describe('template.yaml', () => {
         expect(existsSync(resolve(fn.codeDir, entry)), `${fn.logicalId}: ${entry}`).to.equal(true);
       }
     }
+  });
+
+  describe('the $connect authorizer', () => {
+    const withToken = applyConditions(template, parameterValues(template, { AuthToken: 'a-token' }));
+    const open = applyConditions(template, parameterValues(template));
+
+    it('is a NoEcho parameter, empty by default (an open API)', () => {
+      expect(template.Parameters?.AuthToken).to.deep.include({ Type: 'String', NoEcho: true, Default: '' });
+    });
+
+    it('guards $connect only when a token is configured', () => {
+      expect(webSocketApiOf(open).routes.get('$connect')?.authorizer).to.equal(undefined);
+      expect(resources.ConnectRoute && open.Resources.ConnectRoute.Properties).to.not.have.property('AuthorizerId');
+      expect(open.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('NONE');
+      expect(open.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
+
+      const guarded = webSocketApiOf(withToken).routes.get('$connect');
+      expect(withToken.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('CUSTOM');
+      expect(guarded?.authorizer).to.deep.equal({
+        logicalId: 'ConnectAuthorizer',
+        functionId: 'AuthorizerFunction',
+        identitySources: ['route.request.querystring.Auth'],
+      });
+      for (const [routeKey, route] of webSocketApiOf(withToken).routes) {
+        if (routeKey !== '$connect') expect(route.authorizer, routeKey).to.equal(undefined);
+      }
+    });
+
+    it('is a REQUEST authorizer whose invoke permission is scoped to this API’s authorizers', () => {
+      expect(withToken.Resources.ConnectAuthorizer.Properties).to.include({ AuthorizerType: 'REQUEST' });
+      const permission = withToken.Resources.AuthorizerPermission.Properties!;
+      expect(permission.FunctionName).to.deep.equal({ Ref: 'AuthorizerFunction' });
+      expect(permission.SourceArn['Fn::Sub']).to.equal(
+        'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/authorizers/${ConnectAuthorizer}',
+      );
+    });
+
+    it('gets the token from the parameter, never from a value in the template', () => {
+      expect(withToken.Resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({ Ref: 'AuthToken' });
+    });
   });
 
   it('outputs the wss:// URL, the @connections URL and the table name', () => {

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import { connectEvent, type ApiIdentity, type EventConnection } from './events.js';
+import type { LocalFunction } from './invoker.js';
+import type { AuthorizerSpec } from './template.js';
+import type { HandshakeCheck } from './upgrade.js';
+
+/** Reads one identity source (`route.request.querystring.X` or `route.request.header.X`). */
+function identityReader(source: string): (request: IncomingMessage, url: URL) => string | undefined {
+  const query = /^route\.request\.querystring\.(.+)$/.exec(source);
+  if (query) return (_request, url) => url.searchParams.get(query[1]) ?? undefined;
+  const header = /^route\.request\.header\.(.+)$/.exec(source);
+  if (header) return (request) => request.headers[header[1].toLowerCase()]?.toString();
+  throw new Error(`identity source "${source}" is not supported locally (use route.request.querystring.X or route.request.header.X)`);
+}
+
+interface PolicyAnswer {
+  principalId?: string;
+  policyDocument?: { Statement?: { Effect?: string }[] };
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Runs a `$connect` REQUEST authorizer as API Gateway does: a missing or empty identity
+ * source is refused with 401 before the function runs; `Unauthorized` gives 401, a Deny
+ * policy 403, any other failure 500; an Allow passes `principalId` and `context` on to
+ * every route's `requestContext.authorizer`.
+ */
+export function authorizerCheck(
+  spec: AuthorizerSpec,
+  fn: LocalFunction,
+  identity: ApiIdentity & { region: string; accountId: string },
+  log: (line: string) => void,
+): HandshakeCheck {
+  const readers = spec.identitySources.map(identityReader);
+  const methodArn = `arn:aws:execute-api:${identity.region}:${identity.accountId}:${identity.apiId}/${identity.stage}/$connect`;
+
+  return async (request, url, connection: EventConnection) => {
+    if (readers.some((read) => !read(request, url))) {
+      log(`authorizer   ${connection.connectionId}  401 (no identity source)`);
+      return { refuse: 401 };
+    }
+    const { requestContext, ...rest } = connectEvent(identity, connection, request, url);
+    const outcome = await fn.invoke({ ...rest, type: 'REQUEST', methodArn, stageVariables: null, requestContext });
+    const status = verdictOf(outcome.ok ? (outcome.result as PolicyAnswer) : undefined, outcome.ok ? undefined : outcome.error.message);
+    log(`authorizer   ${connection.connectionId}  ${status === 200 ? 'Allow' : status}  ${outcome.ms} ms`);
+    if (status !== 200) return { refuse: status };
+    const answer = (outcome as { result: PolicyAnswer }).result;
+    return { authorizer: { ...answer.context, principalId: answer.principalId } };
+  };
+}
+
+function verdictOf(answer: PolicyAnswer | undefined, errorMessage: string | undefined): number {
+  if (errorMessage !== undefined) return errorMessage === 'Unauthorized' ? 401 : 500;
+  const effects = answer?.policyDocument?.Statement?.map((statement) => statement.Effect) ?? [];
+  if (!answer?.principalId || effects.length === 0) return 500; // not a policy answer at all
+  return effects.includes('Deny') || !effects.includes('Allow') ? 403 : 200;
+}

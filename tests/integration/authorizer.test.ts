@@ -1,0 +1,91 @@
+/** The $connect authorizer through the local gateway, over real sockets. */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { expect } from 'chai';
+import { resolve } from 'node:path';
+import { connect, refusedStatus } from '../helpers/clients.js';
+import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
+import { templateCopy } from '../helpers/template-copy.js';
+
+const TOKEN = 'a-long-local-test-token-7f3c';
+
+describe('$connect authorizer (template with AuthToken set)', function () {
+  this.timeout(30_000);
+  let local: LocalGateway;
+  before(async () => {
+    local = await startLocalGateway({ parameters: { AuthToken: TOKEN } });
+  });
+  after(async () => {
+    await local.close();
+  });
+  const withAuth = (token: string) => `${local.gateway.url}?Auth=${encodeURIComponent(token)}`;
+
+  it('refuses a connection without a token with 401, before the authorizer runs', async () => {
+    expect(await refusedStatus(local.gateway.url)).to.equal(401);
+    expect(await refusedStatus(withAuth(''))).to.equal(401);
+    expect(local.logs.filter((line) => line.includes('401 (no identity source)'))).to.have.length(2);
+    expect(local.logs.some((line) => line.startsWith('[AuthorizerFunction]'))).to.equal(false);
+  });
+
+  it('refuses a wrong token with 401, and a token one character off', async () => {
+    expect(await refusedStatus(withAuth('wrong'))).to.equal(401);
+    expect(await refusedStatus(withAuth(TOKEN.slice(0, -1) + 'd'))).to.equal(401);
+    expect(local.gateway.registry.size).to.equal(0);
+  });
+
+  it('lets the right token in: it can broadcast, and its principal is stored with it', async () => {
+    const [a, b] = [await connect(withAuth(TOKEN)), await connect(withAuth(TOKEN))];
+    try {
+      a.socket.send('{"action":"broadcast","data":"only for members"}');
+      expect(await b.next()).to.equal('only for members');
+      const { Item } = await local.dynamo.send(
+        new GetItemCommand({ TableName: local.tableName, Key: { connectionId: { S: connectionIdOf(local, a) } } }),
+      );
+      expect(Item?.principalId?.S).to.match(/^token-[0-9a-f]{8}$/);
+      const authorizer = local.gateway.registry.get(connectionIdOf(local, a))?.authorizer;
+      expect(authorizer).to.include({ authMethod: 'shared-token', principalId: Item?.principalId?.S });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('never prints the token in the gateway or function logs', () => {
+    expect(local.logs.join('\n')).to.not.include(TOKEN);
+  });
+});
+
+describe('$connect authorizer answers', function () {
+  this.timeout(30_000);
+
+  it('a Deny policy refuses with 403; a failing authorizer with 500', async () => {
+    const denying = templateCopy((template) => {
+      template.Resources.AuthorizerFunction.Properties!.CodeUri = resolve('tests/fixtures/extra-routes');
+      template.Resources.AuthorizerFunction.Properties!.Handler = 'app.denyAll';
+    });
+    const crashing = templateCopy((template) => {
+      template.Resources.AuthorizerFunction.Properties!.CodeUri = resolve('tests/fixtures/extra-routes');
+      template.Resources.AuthorizerFunction.Properties!.Handler = 'app.explode';
+    });
+    const deny = await startLocalGateway({ template: denying.path, parameters: { AuthToken: TOKEN } });
+    const crash = await startLocalGateway({ template: crashing.path, parameters: { AuthToken: TOKEN } });
+    try {
+      expect(await refusedStatus(`${deny.gateway.url}?Auth=${TOKEN}`)).to.equal(403);
+      expect(await refusedStatus(`${crash.gateway.url}?Auth=${TOKEN}`)).to.equal(500);
+    } finally {
+      await deny.close();
+      await crash.close();
+      denying.remove();
+      crashing.remove();
+    }
+  });
+
+  it('with no AuthToken the API stays open', async () => {
+    const open = await startLocalGateway();
+    try {
+      const client = await connect(open.gateway.url);
+      await client.close();
+    } finally {
+      await open.close();
+    }
+  });
+});
