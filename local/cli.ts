@@ -2,6 +2,7 @@
  * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
  */
 import { parseArgs } from 'node:util';
+import type { ConnectionsFaults } from './faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 
 // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.
@@ -25,6 +26,12 @@ Options:
   --idle-timeout S      close idle connections after S seconds (default 600)
   --max-duration S      close every connection after S seconds (default 7200)
   --no-watch            do not rebuild and reload functions when their sources change
+
+Fault injection (to see how the handlers cope):
+  --connections-latency MS         add MS to every @connections call (default 0)
+  --connections-failure-rate R     answer a share R (0..1) of @connections calls with an error
+  --connections-failure-status S   that error's status: 429, 500, 403 or 410 (default 500)
+  Press d (in a terminal) to stop the local DynamoDB, and d again to restart it.
   -h, --help            show this help
 `;
 
@@ -44,6 +51,9 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
       watch: { type: 'boolean', default: true },
+      'connections-latency': { type: 'string' },
+      'connections-failure-rate': { type: 'string' },
+      'connections-failure-status': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,9 +88,45 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
     maxDurationMs: seconds('max-duration', values['max-duration']),
     watch: values.watch,
+    faults: faultsFrom(values),
   };
   // Unset flags keep their defaults.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults> {
+  const faults: Partial<ConnectionsFaults> = {};
+  const latency = values['connections-latency'] as string | undefined;
+  const rate = values['connections-failure-rate'] as string | undefined;
+  const status = values['connections-failure-status'] as string | undefined;
+  if (latency !== undefined) {
+    faults.latencyMs = Number(latency);
+    if (!Number.isFinite(faults.latencyMs) || faults.latencyMs < 0) throw new Error(`--connections-latency must be a number of ms, got "${latency}"`);
+  }
+  if (rate !== undefined) {
+    faults.failureRate = Number(rate);
+    if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new Error(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
+  }
+  if (status !== undefined) faults.failureStatus = Number(status);
+  return faults;
+}
+
+/** In a terminal, `d` stops and restarts the local DynamoDB. */
+function listenForKeys(gateway: Awaited<ReturnType<typeof startGateway>>, stop: () => void): void {
+  if (!process.stdin.isTTY) return;
+  process.stdin.setRawMode(true);
+  process.stdin.on('data', async (key: Buffer) => {
+    const text = key.toString();
+    if (text === '\u0003') return stop(); // Ctrl-C in raw mode
+    if (text !== 'd') return;
+    if (gateway.store.paused) {
+      await gateway.store.resume();
+      console.log('DynamoDB is back');
+    } else {
+      await gateway.store.pause();
+      console.log('DynamoDB stopped (press d to restart it)');
+    }
+  });
 }
 
 function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Partial<GatewayOptions>): string {
@@ -137,6 +183,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  listenForKeys(gateway, () => void stop('Ctrl-C'));
 }
 
 main().catch((error) => {

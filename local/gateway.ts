@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
 import { authorizerCheck } from './authorizer.js';
 import { applyConditions } from './conditions.js';
+import { faultHooks, type ConnectionsFaults } from './faults.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
@@ -40,8 +41,10 @@ export interface GatewayOptions {
   watch: boolean;
   /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
   log: (line: string) => void;
-  /** Fault injection for `@connections` (tests, benchmarks). */
-  managementHooks: ManagementHooks;
+  /** Latency and failures injected into `@connections` (see faults.ts). Default none. */
+  faults: Partial<ConnectionsFaults>;
+  /** Lower-level `@connections` hooks (tests); override `faults`. */
+  managementHooks?: ManagementHooks;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -55,7 +58,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
   watch: false,
   log: (line) => console.log(line),
-  managementHooks: {},
+  faults: {},
 };
 
 /** A running local gateway. */
@@ -72,6 +75,8 @@ export interface Gateway {
   tables: Record<string, string>;
   registry: ConnectionRegistry;
   functions: LocalFunctions;
+  /** The local DynamoDB: `pause()` makes it unreachable, `resume()` brings it back. */
+  store: LocalStore;
   /** Closes every connection (running `$disconnect`), then the functions, store and server. */
   close(): Promise<void>;
 }
@@ -90,7 +95,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const api = webSocketApiOf(template);
   const stage = options.stage ?? parameters.StageName ?? 'dev';
   const tables = tablesOf(template);
-  const registry = new ConnectionRegistry(options.managementHooks);
+  const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
   const pendingWork = new Set<Promise<unknown>>();
 
   const server = createServer();
@@ -176,6 +181,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     tables: tableNames,
     registry,
     functions,
+    store,
     close: async () => {
       for (const connection of registry.all()) connection.socket.close(CLOSE_CODES.goingAway, 'Going away');
       // Wait for the closes to arrive and their $disconnect invocations to finish.

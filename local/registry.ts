@@ -46,8 +46,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
 
 /** Hooks the `@connections` API calls for fault injection (tests, the benchmark). */
 export interface ManagementHooks {
-  /** Runs before each `@connections` call is answered; may delay it or answer instead. */
-  beforeCall?: (method: string, connectionId: string, response: ServerResponse) => Promise<boolean> | boolean;
+  /** Runs before each `@connections` call is answered; may delay it, or answer it (returning true). */
+  beforeCall?: (method: string, connectionId: string, request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
 }
 
 /**
@@ -83,7 +83,7 @@ export class ConnectionRegistry {
   /** Answers one `@connections/{id}` request. */
   async handle(request: IncomingMessage, response: ServerResponse, connectionId: string): Promise<void> {
     const method = request.method ?? 'GET';
-    if (this.hooks.beforeCall && (await this.hooks.beforeCall(method, connectionId, response))) return;
+    if (this.hooks.beforeCall && (await this.hooks.beforeCall(method, connectionId, request, response))) return;
     const connection = this.connections.get(connectionId);
     if (method === 'POST') {
       const body = await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes);

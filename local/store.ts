@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { Server } from 'node:http';
+import { Server as HttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TableSpec } from './template.js';
 
@@ -17,6 +17,12 @@ export interface StoreOptions {
 export interface LocalStore {
   /** `http://host:port`, for `AWS_ENDPOINT_URL_DYNAMODB` or `--endpoint-url`. */
   endpoint: string;
+  /** True while the store refuses connections. */
+  readonly paused: boolean;
+  /** Makes the store unreachable (connections refused), keeping its data. */
+  pause(): Promise<void>;
+  /** Makes it reachable again on the same port. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,9 +55,40 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
   } finally {
     client.destroy();
   }
+  const address = server.address() as AddressInfo;
+  let paused = false;
+  // http.Server's own listen, bypassing dynalite's wrapper.
+  const listen = (listenPort: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      (HttpServer.prototype.listen as (...args: unknown[]) => unknown).call(server, listenPort, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   return {
     endpoint,
-    close: () => closeServer(server),
+    get paused() {
+      return paused;
+    },
+    // dynalite's own close() also closes its database; these only stop and restart listening.
+    pause: async () => {
+      if (paused) return;
+      paused = true;
+      await new Promise<void>((resolve) => {
+        HttpServer.prototype.close.call(server, () => resolve());
+        server.closeAllConnections();
+      });
+    },
+    resume: async () => {
+      if (!paused) return;
+      await listen(address.port);
+      paused = false;
+    },
+    close: async () => {
+      if (paused) await listen(0); // dynalite closes its database only through a listening server
+      await closeServer(server);
+    },
   };
 }
 

@@ -1,11 +1,11 @@
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
 import { ROUTE_KEYS } from '../shared/constants.js';
-import { fanOut, FanOutError } from '../shared/fan-out.js';
+import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
 import { describeError, logger } from '../shared/logger.js';
 import { managementEndpoint, postToConnection } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
-import { broadcastFailedNotice, missingDataNotice } from '../shared/notices.js';
+import { broadcastFailedNotice, broadcastIncompleteNotice, invalidDataNotice, missingDataNotice } from '../shared/notices.js';
 import { replyWith } from '../shared/reply.js';
 import { badRequest, ok, serverError } from '../shared/responses.js';
 import { webSocketRoute } from '../shared/route.js';
@@ -18,24 +18,34 @@ const endpointSettings = { override: config.managementEndpoint, region: config.r
  * `broadcast`: sends `data` to every connection, the sender's included. Without `data`
  * only the sender hears about it. One summary line is logged per broadcast.
  */
-export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event) => {
+export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event, context) => {
   const message = parseMessage(event.body);
   const data = message.kind === 'object' ? message.value.data : undefined;
   if (data === undefined || data === null) {
     await replyWith(connection, endpointSettings, missingDataNotice());
     return badRequest('missing data');
   }
+  const payload = encodeData(data);
+  if (payload === undefined) {
+    await replyWith(connection, endpointSettings, invalidDataNotice());
+    return badRequest('data cannot be encoded');
+  }
 
   const endpoint = managementEndpoint(connection, endpointSettings);
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(),
-      payload: encodeData(data),
+      payload,
       concurrency: config.broadcastConcurrency,
-      send: (connectionId, payload) => postToConnection(endpoint, connectionId, payload),
+      send: (connectionId, text, signal) => postToConnection(endpoint, connectionId, text, signal),
       removeStale: (connectionId) => store.remove(connectionId),
+      stopAt: context && stopTime(context.getRemainingTimeInMillis()),
     });
     logger.info('broadcast complete', { connectionId: connection.connectionId, ...summary });
+    if (summary.timedOut) {
+      await replyWith(connection, endpointSettings, broadcastIncompleteNotice(summary.delivered));
+      return serverError();
+    }
     return ok();
   } catch (error) {
     if (!(error instanceof FanOutError)) throw error;

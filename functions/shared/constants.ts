@@ -19,7 +19,9 @@ export const NOTICE_CODES = {
   unknownAction: 'unknown_action',
   notJson: 'not_json',
   missingData: 'missing_data',
+  invalidData: 'invalid_data',
   broadcastFailed: 'broadcast_failed',
+  broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
 /** API Gateway WebSocket limits (see AWS-FACTS.md). */
@@ -38,6 +40,15 @@ export const DEFAULTS = {
   broadcastConcurrency: 100,
   /** Kept past the maximum connection duration before DynamoDB's TTL may remove a record. */
   ttlMarginSeconds: 5 * 60,
+  /**
+   * Attempts per `@connections` call: the SDK's standard retry mode retries throttling (429)
+   * and server errors (5xx) with exponential backoff and full jitter, within its retry quota.
+   */
+  postMaxAttempts: 3,
+  /** A broadcast stops starting posts this long before the function would time out... */
+  deadlineMarginMs: 2000,
+  /** ...or this share of the function's timeout, whichever is smaller. */
+  deadlineMarginShare: 0.2,
 } as const;
 
 /** The message a client sends to broadcast; used in notices as an example. */

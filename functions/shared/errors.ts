@@ -9,3 +9,11 @@ export class ConfigError extends Error {
 export class BadEventError extends Error {
   override name = 'BadEventError' as const;
 }
+
+/**
+ * A message route failed unexpectedly. Thrown (not returned) so that API Gateway tells the
+ * caller with its `Internal server error` frame instead of staying silent; the cause is logged.
+ */
+export class RouteError extends Error {
+  override name = 'RouteError' as const;
+}

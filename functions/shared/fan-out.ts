@@ -1,6 +1,16 @@
-import pMap from 'p-map';
+import pMap, { pMapStop } from 'p-map';
+import { DEFAULTS } from './constants.js';
 import { isGone } from './management.js';
 import { describeError, logger } from './logger.js';
+
+/**
+ * When a broadcast must stop starting posts, given the function's remaining time: early
+ * enough to report what it could not deliver before Lambda stops it.
+ */
+export function stopTime(remainingMs: number, now: number = Date.now()): number {
+  const margin = Math.min(DEFAULTS.deadlineMarginMs, remainingMs * DEFAULTS.deadlineMarginShare);
+  return now + remainingMs - margin;
+}
 
 /** What a broadcast needs: where the recipients come from, how to reach and forget them. */
 export interface FanOutOptions {
@@ -10,18 +20,23 @@ export interface FanOutOptions {
   payload: string;
   /** Posts in flight at once. */
   concurrency: number;
-  /** Posts the payload to one connection. */
-  send: (connectionId: string, payload: string) => Promise<void>;
+  /** Posts the payload to one connection; `signal` aborts it when time is up. */
+  send: (connectionId: string, payload: string, signal?: AbortSignal) => Promise<void>;
   /** Forgets a connection that API Gateway says is gone. */
   removeStale: (connectionId: string) => Promise<void>;
+  /** Epoch ms after which no post is started and posts in flight are aborted. */
+  stopAt?: number;
 }
 
 /** The counts of one broadcast, logged as its summary line. */
 export interface FanOutSummary {
+  /** Connections a post was started for. */
   recipients: number;
   delivered: number;
   staleRemoved: number;
   failed: number;
+  /** True when `stopAt` came first: the table was not read to the end. */
+  timedOut: boolean;
   ms: number;
 }
 
@@ -40,17 +55,24 @@ export class FanOutError extends Error {
 /**
  * Sends one payload to every recipient with at most `concurrency` posts in flight.
  * A gone connection's record is removed; any other failure is logged and counted and
- * never stops delivery to the rest. Rejects with a {@link FanOutError} only when the
- * recipients cannot be read.
+ * never stops delivery to the rest. At `stopAt` no further post starts, posts in flight
+ * are aborted (counted as failed) and the summary says `timedOut`. Rejects with a
+ * {@link FanOutError} only when the recipients cannot be read.
  */
 export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
   const started = Date.now();
-  const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, ms: 0 };
+  const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, timedOut: false, ms: 0 };
+  const { stopAt } = options;
+  const timeUp = stopAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, stopAt - started));
 
-  const deliver = async (connectionId: string): Promise<void> => {
+  const deliver = async (connectionId: string): Promise<void | typeof pMapStop> => {
+    if (timeUp?.aborted) {
+      summary.timedOut = true;
+      return pMapStop;
+    }
     summary.recipients++;
     try {
-      await options.send(connectionId, options.payload);
+      await options.send(connectionId, options.payload, timeUp);
       summary.delivered++;
     } catch (error) {
       if (isGone(error)) await removeStale(connectionId);

@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionContext } from './events.js';
+import { DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
 
 /** Where the `@connections` API lives and how to reach it. */
@@ -27,16 +28,20 @@ const clients = new Map<string, ApiGatewayManagementApiClient>();
 export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
   let client = clients.get(endpoint);
   if (!client) {
-    client = new ApiGatewayManagementApiClient({ endpoint });
+    client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: DEFAULTS.postMaxAttempts });
     clients.set(endpoint, client);
   }
   return client;
 }
 
-/** Sends one message to one connection. A gone connection rejects with `GoneException`. */
-export async function postToConnection(endpoint: string, connectionId: string, data: string): Promise<void> {
+/**
+ * Sends one message to one connection. A gone connection rejects with `GoneException`;
+ * `signal` abandons the call (and its retries) when time runs out.
+ */
+export async function postToConnection(endpoint: string, connectionId: string, data: string, signal?: AbortSignal): Promise<void> {
   await managementClient(endpoint).send(
     new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data) }),
+    { abortSignal: signal },
   );
 }
 

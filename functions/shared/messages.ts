@@ -16,7 +16,15 @@ export function parseMessage(body: string | undefined | null): ParsedMessage {
   return { kind: 'object', value: value as Record<string, unknown> };
 }
 
-/** What recipients get for a broadcast's `data`: a string as it is, anything else as JSON. */
-export function encodeData(data: unknown): string {
-  return typeof data === 'string' ? data : JSON.stringify(data);
+/**
+ * What recipients get for a broadcast's `data`: a string as it is, anything else as JSON.
+ * `undefined` when it cannot be encoded (JSON nested too deeply to stringify).
+ */
+export function encodeData(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  try {
+    return JSON.stringify(data);
+  } catch {
+    return undefined;
+  }
 }

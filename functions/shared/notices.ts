@@ -41,6 +41,17 @@ export function noticeForUnroutable(body: string | undefined | null): Notice {
 export const missingDataNotice = (): Notice =>
   notice(NOTICE_CODES.missingData, 'A broadcast needs a "data" field that is not null; nothing was sent.');
 
+/** The notice for a broadcast whose `data` cannot be sent on. */
+export const invalidDataNotice = (): Notice =>
+  notice(NOTICE_CODES.invalidData, 'The "data" field is nested too deeply to send on; nothing was sent.');
+
+/** The notice for a broadcast that ran out of time before it reached everyone. */
+export const broadcastIncompleteNotice = (delivered: number): Notice =>
+  notice(
+    NOTICE_CODES.broadcastIncomplete,
+    `The broadcast ran out of time after reaching ${delivered} connection(s); the others did not get it.`,
+  );
+
 /** The notice for a broadcast that could not run to the end. */
 export const broadcastFailedNotice = (): Notice =>
   notice(NOTICE_CODES.broadcastFailed, 'The broadcast could not reach every connection; please try again.');

@@ -146,4 +146,33 @@ describe('broadcast handler', () => {
     expect(logs.lines()).to.have.length.greaterThan(0);
     expect(JSON.stringify(logs.lines())).to.not.include('secret');
   });
+
+  it('answers data nested too deeply to encode with a notice to the sender, and sends nothing', async () => {
+    dynamo.on(ScanCommand).resolves(page(['a', 'sender=']));
+    api.on(PostToConnectionCommand).resolves({});
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    const result = await handler(messageEvent('broadcast', `{"action":"broadcast","data":${deep}}`));
+    expect(result.statusCode).to.equal(400);
+    expect(posts()).to.have.length(1);
+    expect(posts()[0].to).to.equal('sender=');
+    expect(JSON.parse(posts()[0].data)).to.include({ error: 'invalid_data' });
+  });
+
+  it('reports to the sender what it could not deliver when time runs out', async () => {
+    dynamo.on(ScanCommand).resolves(page(Array.from({ length: 50 }, (_, i) => `c${i}`)));
+    api.on(PostToConnectionCommand).callsFake(async (input) => {
+      if (input.ConnectionId !== 'sender=') await delay(40);
+      return {};
+    });
+    const deadline = Date.now() + 250;
+    const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'), {
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    });
+    expect(result.statusCode).to.equal(500);
+    expect(Date.now()).to.be.below(deadline);
+    const notice = posts().find((post) => post.to === 'sender=' && post.data.includes('broadcast_incomplete'));
+    expect(notice, 'incomplete notice').to.not.equal(undefined);
+    expect(summaryLine()).to.include({ timedOut: true });
+    expect(summaryLine()?.delivered).to.be.below(50);
+  });
 });

@@ -1,7 +1,7 @@
 import { GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { fanOut, FanOutError } from '../../../functions/shared/fan-out.js';
+import { fanOut, FanOutError, stopTime } from '../../../functions/shared/fan-out.js';
 import { captureLogs } from '../../helpers/logs.js';
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
@@ -126,5 +126,41 @@ describe('fanOut', () => {
     expect(error.name).to.equal('FanOutError');
     expect(error.cause.message).to.equal('scan failed');
     expect(error.summary.recipients).to.be.at.least(1);
+  });
+
+  it('stops starting posts at stopAt, aborts those in flight, and says it timed out', async () => {
+    let pulled = 0;
+    async function* many() {
+      for (let i = 0; i < 1000; i++) {
+        pulled++;
+        yield `c${i}`;
+      }
+    }
+    const started = Date.now();
+    const summary = await fanOut({
+      recipients: many(),
+      payload: 'p',
+      concurrency: 2,
+      stopAt: started + 120,
+      send: (_id, _payload, signal) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, 50);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+          });
+        }),
+      removeStale: async () => {},
+    });
+    expect(Date.now() - started).to.be.below(400);
+    expect(summary.timedOut).to.equal(true);
+    expect(summary.delivered).to.be.within(2, 6);
+    expect(summary.recipients).to.equal(summary.delivered + summary.failed);
+    expect(pulled).to.be.below(20); // the rest of the table was never read
+  });
+
+  it('stops early enough to report: 2 s before a 29 s timeout, a fifth of a short one', () => {
+    expect(stopTime(29_000, 1_000)).to.equal(1_000 + 27_000);
+    expect(stopTime(2_000, 0)).to.equal(1_600);
   });
 });
