@@ -63,7 +63,7 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
   const started = Date.now();
   const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, timedOut: false, ms: 0 };
   const { stopAt } = options;
-  const timeUp = stopAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, stopAt - started));
+  const timeUp = stopAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, Math.floor(stopAt - started)));
 
   const deliver = async (connectionId: string): Promise<void | typeof pMapStop> => {
     if (timeUp?.aborted) {

@@ -141,7 +141,7 @@ describe('fanOut', () => {
       recipients: many(),
       payload: 'p',
       concurrency: 2,
-      stopAt: started + 120,
+      stopAt: started + 120.6, // stopTime() gives fractions
       send: (_id, _payload, signal) =>
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(resolve, 50);
