@@ -1,0 +1,111 @@
+import { startGateway } from '../../local/gateway.js';
+import { Swarm } from './swarm.js';
+
+export interface SoakOptions {
+  /** Clients connected throughout. Default 1,000. */
+  clients: number;
+  /** Broadcasts sent per second, from the clients in turn. Default 20. */
+  rate: number;
+  /** How long broadcasts are sent. Default 60. */
+  seconds: number;
+  /** After sending stops, how long to wait for deliveries still under way. Default 60 s. */
+  drainSeconds: number;
+}
+
+export const DEFAULT_SOAK: SoakOptions = { clients: 1000, rate: 20, seconds: 60, drainSeconds: 60 };
+
+export interface SoakResult {
+  clients: number;
+  rate: number;
+  seconds: number;
+  messagesSent: number;
+  deliveriesExpected: number;
+  deliveriesSeen: number;
+  lost: number;
+  duplicated: number;
+  /** Clients that stayed connected to the end. */
+  clientsAtEnd: number;
+  /** From the first send to the last delivery. */
+  elapsedSeconds: number;
+  /** The gateway process's resident memory (gateway, functions and store; the clients live apart). */
+  memoryStartMb: number;
+  memoryEndMb: number;
+  /** Invocation lines that were not a 200 (timeouts, errors). */
+  failedInvocations: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+
+/**
+ * N clients, M broadcasts a second for S seconds: every client that stayed connected must
+ * receive every broadcast exactly once. Runs the local gateway in this process and the
+ * clients in a child process.
+ */
+export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<SoakResult> {
+  const options = { ...DEFAULT_SOAK, ...overrides };
+  let failedInvocations = 0;
+  const gateway = await startGateway({
+    port: 0,
+    dbPort: 0,
+    // One line per invocation would be millions of lines: count the failures only.
+    log: (line) => {
+      if (/^(broadcast|\$connect|\$disconnect|\$default)\s/.test(line) && !/\s200\s/.test(line)) failedInvocations++;
+    },
+  });
+  const swarm = await Swarm.start();
+  try {
+    const opened = await swarm.open(gateway.url, options.clients);
+    if (opened.failed > 0) throw new Error(`${opened.failed} of ${options.clients} clients could not connect`);
+    const memoryStartMb = rssMb();
+
+    const total = Math.round(options.rate * options.seconds);
+    const started = performance.timeOrigin + performance.now();
+    for (let seq = 0; seq < total; seq++) {
+      // Keep to the schedule: the n-th broadcast leaves at n / rate seconds.
+      const due = started + (seq * 1000) / options.rate;
+      const wait = due - (performance.timeOrigin + performance.now());
+      if (wait > 0) await sleep(wait);
+      swarm.send(seq % options.clients, JSON.stringify({ action: 'broadcast', data: `m:${seq}` }));
+    }
+
+    // Drain: until every message reached every open client, or no progress for a while.
+    let report = await swarm.report();
+    let lastSeen = -1;
+    let stalledSince = Date.now();
+    const drainUntil = Date.now() + options.drainSeconds * 1000;
+    for (;;) {
+      const seen = report.messages.reduce((sum, message) => sum + message.delivered, 0);
+      const complete = report.messages.length === total && report.messages.every((message) => message.missing === 0);
+      if (complete || Date.now() > drainUntil) break;
+      if (seen !== lastSeen) {
+        lastSeen = seen;
+        stalledSince = Date.now();
+      } else if (Date.now() - stalledSince > 10_000) break;
+      await sleep(250);
+      report = await swarm.report();
+    }
+
+    const deliveriesSeen = report.messages.reduce((sum, message) => sum + message.delivered, 0);
+    const deliveriesExpected = total * report.open;
+    const lastAt = Math.max(started, ...report.messages.map((message) => message.lastAt));
+    return {
+      clients: options.clients,
+      rate: options.rate,
+      seconds: options.seconds,
+      messagesSent: total,
+      deliveriesExpected,
+      deliveriesSeen,
+      lost: deliveriesExpected - Math.min(deliveriesExpected, deliveriesSeen),
+      duplicated: report.messages.reduce((sum, message) => sum + message.duplicates, 0),
+      clientsAtEnd: report.open,
+      elapsedSeconds: Math.round(lastAt - started) / 1000,
+      memoryStartMb,
+      memoryEndMb: rssMb(),
+      failedInvocations,
+    };
+  } finally {
+    await swarm.stop();
+    await gateway.close();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * npm run soak -- [--clients N] [--rate M] [--seconds S]: N clients, M broadcasts a second
+ * for S seconds; every client must receive every broadcast exactly once.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_SOAK, runSoak } from './load/soak.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: String(DEFAULT_SOAK.clients) },
+    rate: { type: 'string', default: String(DEFAULT_SOAK.rate) },
+    seconds: { type: 'string', default: String(DEFAULT_SOAK.seconds) },
+    drain: { type: 'string', default: String(DEFAULT_SOAK.drainSeconds) },
+  },
+});
+const options = { clients: Number(values.clients), rate: Number(values.rate), seconds: Number(values.seconds), drainSeconds: Number(values.drain) };
+for (const [name, value] of Object.entries(options)) {
+  if (!(value > 0)) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+}
+console.log(`soak: ${options.clients} clients, ${options.rate} broadcasts/s for ${options.seconds} s …`);
+const result = await runSoak(options);
+const rows: [string, string | number][] = [
+  ['clients', result.clients],
+  ['broadcasts/s', result.rate],
+  ['seconds', result.seconds],
+  ['messages sent', result.messagesSent],
+  ['deliveries expected', result.deliveriesExpected],
+  ['deliveries seen', result.deliveriesSeen],
+  ['lost', result.lost],
+  ['duplicated', result.duplicated],
+  ['clients connected at the end', result.clientsAtEnd],
+  ['first send to last delivery (s)', result.elapsedSeconds],
+  ['gateway memory at start (MB)', result.memoryStartMb],
+  ['gateway memory at end (MB)', result.memoryEndMb],
+  ['failed invocations', result.failedInvocations],
+];
+for (const [name, value] of rows) console.log(`${name.padEnd(34)} ${value}`);
+console.log(JSON.stringify(result));
+process.exitCode = result.lost === 0 && result.duplicated === 0 ? 0 : 1;
