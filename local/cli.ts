@@ -26,6 +26,8 @@ Options:
   --idle-timeout S      close idle connections after S seconds (default 600)
   --max-duration S      close every connection after S seconds (default 7200)
   --no-watch            do not rebuild and reload functions when their sources change
+  --containers N        containers per function, each running one invocation at a
+                        time like Lambda; more invocations wait their turn (default 2)
 
 Fault injection (to see how the handlers cope):
   --connections-latency MS         add MS to every @connections call (default 0)
@@ -51,6 +53,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
       watch: { type: 'boolean', default: true },
+      containers: { type: 'string' },
       'connections-latency': { type: 'string' },
       'connections-failure-rate': { type: 'string' },
       'connections-failure-status': { type: 'string' },
@@ -62,6 +65,10 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     if (raw === undefined) return undefined;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+    return value;
+  };
+  const atLeastOne = (name: string, value: number | undefined) => {
+    if (value === 0) throw new Error(`--${name} must be at least 1`);
     return value;
   };
   const seconds = (name: string, raw: string | undefined) => {
@@ -88,6 +95,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
     maxDurationMs: seconds('max-duration', values['max-duration']),
     watch: values.watch,
+    containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     faults: faultsFrom(values),
   };
   // Unset flags keep their defaults.

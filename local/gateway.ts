@@ -6,6 +6,7 @@ import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared
 import { authorizerCheck } from './authorizer.js';
 import { applyConditions } from './conditions.js';
 import { faultHooks, type ConnectionsFaults } from './faults.js';
+import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   maxDurationMs: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
+  /** Containers each function may run at once (each serves one invocation at a time). Default 2. */
+  containersPerFunction: number;
   /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
   log: (line: string) => void;
   /** Latency and failures injected into `@connections` (see faults.ts). Default none. */
@@ -57,6 +60,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
   watch: false,
+  containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
   log: (line) => console.log(line),
   faults: {},
 };
@@ -118,7 +122,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
       dirname(templatePath),
       (fn) => functionEnvironment(fn, values, endpoints),
-      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`) },
+      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`), containersPerFunction: options.containersPerFunction },
     );
   } catch (error) {
     await store?.close();

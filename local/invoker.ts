@@ -37,116 +37,169 @@ export type InvokeReply =
 
 const WORKER_URL = new URL('./function-worker.mjs', import.meta.url);
 
-interface Pending {
-  resolve: (outcome: Outcome) => void;
-  timer: NodeJS.Timeout;
-  started: number;
+type Failure = { name: string; message: string };
+
+interface Invocation {
+  id: number;
+  event: unknown;
   requestId: string;
+  queuedAt: number;
+  resolve: (outcome: Outcome) => void;
 }
 
-/**
- * One function of the template, run like a warm Lambda container: its bundle is loaded
- * once in a worker thread with the function's own environment, and reused. An invocation
- * that outlives the function's Timeout fails as Lambda's does, and the container is
- * replaced so the runaway handler stops.
- */
-export class LocalFunction {
-  private worker!: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private built!: BuiltFunction;
+/** One worker thread: loads the bundle once, runs one invocation at a time, as Lambda does. */
+class Container {
+  readonly worker: Worker;
+  current?: { invocation: Invocation; started: number; timer: NodeJS.Timeout };
+  /** Set when a newer build was loaded: the container ends after its invocation. */
+  stale = false;
 
-  constructor(
-    readonly spec: FunctionSpec,
-    built: BuiltFunction,
-    private readonly env: Record<string, string>,
-    private readonly log: LogSink,
-  ) {
-    this.start(built);
-  }
-
-  /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
-  invoke(event: unknown): Promise<Outcome> {
-    const id = this.nextId++;
-    const requestId = randomUUID();
-    const started = Date.now();
-    const deadline = started + this.spec.timeout * 1000;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.timeOut(id), this.spec.timeout * 1000);
-      this.pending.set(id, { resolve, timer, started, requestId });
-      const request: InvokeRequest = { id, event, requestId, deadline };
-      this.worker.postMessage(request);
-    });
-  }
-
-  /** Loads a new build: in-flight invocations finish on the old container. */
-  reload(built: BuiltFunction): void {
-    const old = this.worker;
-    this.start(built);
-    this.retire(old);
-  }
-
-  /** Stops the container; pending invocations fail. */
-  async close(): Promise<void> {
-    for (const id of [...this.pending.keys()]) this.settle(id, { name: 'Shutdown', message: 'the local gateway is stopping' });
-    await this.worker.terminate();
-  }
-
-  private start(built: BuiltFunction): void {
-    this.built = built;
-    const setup: WorkerSetup = {
-      file: built.file,
-      exportName: built.exportName,
-      functionName: this.spec.logicalId,
-      memorySize: this.spec.memorySize,
-    };
-    const worker = new Worker(WORKER_URL, {
+  constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>) {
+    const setup: WorkerSetup = { file: built.file, exportName: built.exportName, functionName: spec.logicalId, memorySize: spec.memorySize };
+    this.worker = new Worker(WORKER_URL, {
       workerData: setup,
-      env: this.env,
+      env,
       // The bundle is plain JavaScript: no TypeScript loader in the container.
       execArgv: [],
       stdout: true,
       stderr: true,
     });
-    this.forwardLines(worker.stdout);
-    this.forwardLines(worker.stderr);
-    worker.on('message', (reply: InvokeReply) => {
-      if (reply.ok) this.settle(reply.id, undefined, reply.result);
-      else this.settle(reply.id, reply.error);
-    });
-    worker.on('error', (error) => {
-      // A crash of the container fails what it was running, as Lambda's runtime exit does.
-      this.log(this.spec.logicalId, `container crashed: ${error.message}`);
-      if (worker !== this.worker) return;
-      for (const id of [...this.pending.keys()]) this.settle(id, { name: 'Runtime.ExitError', message: error.message });
-      this.start(this.built);
-    });
-    this.worker = worker;
+  }
+}
+
+/** How many containers a function may run at once, as Lambda's concurrency. */
+export const DEFAULT_CONTAINERS_PER_FUNCTION = 2;
+
+/**
+ * One function of the template, run like Lambda runs it: each container (a worker thread
+ * with the function's own environment) loads the bundle once and then serves one
+ * invocation at a time; up to `maxContainers` run at once and further invocations wait
+ * their turn. An invocation that outlives the Timeout fails as Lambda's does and its
+ * container is stopped, so a runaway handler really stops.
+ */
+export class LocalFunction {
+  private readonly containers = new Set<Container>();
+  private readonly idle: Container[] = [];
+  private readonly queue: Invocation[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private built: BuiltFunction,
+    private readonly env: Record<string, string>,
+    private readonly log: LogSink,
+    private readonly maxContainers: number = DEFAULT_CONTAINERS_PER_FUNCTION,
+  ) {
+    // One warm container from the start, as after a first invocation.
+    this.idle.push(this.startContainer());
   }
 
-  private retire(worker: Worker): void {
-    // Replies of the old container still settle their invocations, which share the map.
-    setTimeout(() => void worker.terminate(), this.spec.timeout * 1000).unref();
+  /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
+  invoke(event: unknown): Promise<Outcome> {
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, event, requestId: randomUUID(), queuedAt: Date.now(), resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Invocations waiting for a container. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Loads a new build: idle containers go at once, busy ones after their invocation. */
+  reload(built: BuiltFunction): void {
+    this.built = built;
+    for (const container of this.containers) container.stale = true;
+    for (const container of this.idle.splice(0)) this.stop(container);
+    this.dispatch();
+  }
+
+  /** Stops every container; queued and running invocations fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const invocation of this.queue.splice(0)) this.answer(invocation, Date.now(), { name: 'Shutdown', message: 'the local gateway is stopping' });
+    await Promise.all(
+      [...this.containers].map((container) => {
+        if (container.current) this.finish(container, { name: 'Shutdown', message: 'the local gateway is stopping' });
+        this.containers.delete(container);
+        return container.worker.terminate();
+      }),
+    );
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let container = this.idle.pop();
+      if (!container) {
+        if (this.containers.size >= this.maxContainers) return;
+        container = this.startContainer();
+      }
+      const invocation = this.queue.shift()!;
+      const started = Date.now();
+      const timer = setTimeout(() => this.timeOut(container!), this.spec.timeout * 1000);
+      container.current = { invocation, started, timer };
+      const request: InvokeRequest = { id: invocation.id, event: invocation.event, requestId: invocation.requestId, deadline: started + this.spec.timeout * 1000 };
+      container.worker.postMessage(request);
+    }
+  }
+
+  private startContainer(): Container {
+    const container = new Container(this.built, this.spec, this.env);
+    this.containers.add(container);
+    this.forwardLines(container.worker.stdout);
+    this.forwardLines(container.worker.stderr);
+    container.worker.on('message', (reply: InvokeReply) => {
+      if (container.current?.invocation.id !== reply.id) return;
+      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined);
+    });
+    container.worker.on('error', (error) => {
+      // A crashed container fails what it was running, as a runtime exit does on Lambda.
+      this.log(this.spec.logicalId, `container crashed: ${error.message}`);
+      this.retire(container, { name: 'Runtime.ExitError', message: error.message });
+    });
+    return container;
+  }
+
+  /** Settles the container's invocation and hands the container its next one. */
+  private finish(container: Container, error?: Failure, result?: unknown): void {
+    const current = container.current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    container.current = undefined;
+    this.answer(current.invocation, current.started, error, result);
+    if (container.stale) this.stop(container);
+    else if (this.containers.has(container)) this.idle.push(container);
+    this.dispatch();
+  }
+
+  private timeOut(container: Container): void {
+    const seconds = this.spec.timeout.toFixed(2);
+    this.retire(container, { name: 'Sandbox.Timedout', message: `Task timed out after ${seconds} seconds` });
+  }
+
+  /** Fails the container's invocation and stops it; a fresh one takes its place on demand. */
+  private retire(container: Container, error: Failure): void {
+    container.stale = true;
+    if (container.current) this.finish(container, error);
+    else this.stop(container);
+  }
+
+  private stop(container: Container): void {
+    this.containers.delete(container);
+    const at = this.idle.indexOf(container);
+    if (at >= 0) this.idle.splice(at, 1);
+    void container.worker.terminate();
+  }
+
+  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown): void {
+    const ms = Date.now() - started;
+    const { requestId } = invocation;
+    invocation.resolve(error ? { ok: false, error, ms, requestId } : { ok: true, result, ms, requestId });
   }
 
   private forwardLines(stream: Readable): void {
     createInterface({ input: stream }).on('line', (line) => this.log(this.spec.logicalId, line));
-  }
-
-  private timeOut(id: number): void {
-    const seconds = this.spec.timeout;
-    this.settle(id, { name: 'Sandbox.Timedout', message: `Task timed out after ${seconds.toFixed(2)} seconds` });
-    // New invocations go to a fresh container; the old one, with the runaway handler,
-    // is stopped once anything else it runs has had its own full Timeout.
-    this.reload(this.built);
-  }
-
-  private settle(id: number, error?: { name: string; message: string }, result?: unknown): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
-    const ms = Date.now() - pending.started;
-    pending.resolve(error ? { ok: false, error, ms, requestId: pending.requestId } : { ok: true, result, ms, requestId: pending.requestId });
   }
 }

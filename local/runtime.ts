@@ -90,7 +90,7 @@ export async function startFunctions(
   functions: FunctionSpec[],
   rootDir: string,
   environmentOf: (fn: FunctionSpec) => Record<string, string>,
-  options: { watch: boolean; log: LogSink },
+  options: { watch: boolean; log: LogSink; containersPerFunction: number },
 ): Promise<LocalFunctions> {
   const running = new Map<string, LocalFunction>();
   const disposers: (() => Promise<void>)[] = [];
@@ -110,7 +110,9 @@ export async function startFunctions(
       return watcher.built;
     }),
   );
-  functions.forEach((fn, index) => running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log)));
+  functions.forEach((fn, index) =>
+    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersPerFunction)),
+  );
   return {
     get: (logicalId) => running.get(logicalId),
     built,

@@ -35,6 +35,8 @@ const rows: [string, string | number][] = [
   ['duplicated', result.duplicated],
   ['clients connected at the end', result.clientsAtEnd],
   ['first send to last delivery (s)', result.elapsedSeconds],
+  ['send to last delivery, p50 (ms)', result.latencyP50Ms],
+  ['send to last delivery, max (ms)', result.latencyMaxMs],
   ['gateway memory at start (MB)', result.memoryStartMb],
   ['gateway memory at end (MB)', result.memoryEndMb],
   ['failed invocations', result.failedInvocations],

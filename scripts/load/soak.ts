@@ -8,11 +8,11 @@ export interface SoakOptions {
   rate: number;
   /** How long broadcasts are sent. Default 60. */
   seconds: number;
-  /** After sending stops, how long to wait for deliveries still under way. Default 60 s. */
+  /** After sending stops, the longest to wait for deliveries still under way (it also stops after 10 s without progress). Default 900 s. */
   drainSeconds: number;
 }
 
-export const DEFAULT_SOAK: SoakOptions = { clients: 1000, rate: 20, seconds: 60, drainSeconds: 60 };
+export const DEFAULT_SOAK: SoakOptions = { clients: 1000, rate: 20, seconds: 60, drainSeconds: 900 };
 
 export interface SoakResult {
   clients: number;
@@ -27,6 +27,9 @@ export interface SoakResult {
   clientsAtEnd: number;
   /** From the first send to the last delivery. */
   elapsedSeconds: number;
+  /** Per broadcast, from its send to its last delivery: median and worst, in ms. */
+  latencyP50Ms: number;
+  latencyMaxMs: number;
   /** The gateway process's resident memory (gateway, functions and store; the clients live apart). */
   memoryStartMb: number;
   memoryEndMb: number;
@@ -60,12 +63,14 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const memoryStartMb = rssMb();
 
     const total = Math.round(options.rate * options.seconds);
+    const sentAt: number[] = [];
     const started = performance.timeOrigin + performance.now();
     for (let seq = 0; seq < total; seq++) {
       // Keep to the schedule: the n-th broadcast leaves at n / rate seconds.
       const due = started + (seq * 1000) / options.rate;
       const wait = due - (performance.timeOrigin + performance.now());
       if (wait > 0) await sleep(wait);
+      sentAt[seq] = performance.timeOrigin + performance.now();
       swarm.send(seq % options.clients, JSON.stringify({ action: 'broadcast', data: `m:${seq}` }));
     }
 
@@ -89,6 +94,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const deliveriesSeen = report.messages.reduce((sum, message) => sum + message.delivered, 0);
     const deliveriesExpected = total * report.open;
     const lastAt = Math.max(started, ...report.messages.map((message) => message.lastAt));
+    const latencies = report.messages.map((message) => message.lastAt - sentAt[message.seq]).sort((a, b) => a - b);
     return {
       clients: options.clients,
       rate: options.rate,
@@ -100,6 +106,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
       duplicated: report.messages.reduce((sum, message) => sum + message.duplicates, 0),
       clientsAtEnd: report.open,
       elapsedSeconds: Math.round(lastAt - started) / 1000,
+      latencyP50Ms: Math.round(latencies[Math.floor(latencies.length / 2)] ?? 0),
+      latencyMaxMs: Math.round(latencies.at(-1) ?? 0),
       memoryStartMb,
       memoryEndMb: rssMb(),
       failedInvocations,

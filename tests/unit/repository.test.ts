@@ -1,0 +1,46 @@
+/** Checks over the repository itself: secrets, dependencies, documentation. */
+import { expect } from 'chai';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('repository', () => {
+  it('holds no secret in the template, the functions or the local gateway', () => {
+    const files = ['template.yaml', 'samconfig.toml', ...filesUnder('functions'), ...filesUnder('local'), ...filesUnder('events')];
+    const patterns = [
+      /AKIA[0-9A-Z]{16}/, // an AWS access key id
+      /aws_secret_access_key\s*=/i,
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+      /AuthToken=(?!\$|<|my-local-token|TOKEN|T\b|\.\.\.)[^\s"]+/, // a token written into a command
+    ];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const pattern of patterns) expect(text, `${file} matches ${pattern}`).to.not.match(pattern);
+    }
+  });
+
+  it('names every dependency, with its reason, in the README', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Dependencies'));
+    for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
+      expect(section, name).to.include(`\`${name}\``);
+    }
+  });
+
+  it('keeps production dependencies to the SDK clients and the fan-out pool', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).to.deep.equal([
+      '@aws-sdk/client-apigatewaymanagementapi',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/util-dynamodb',
+      'p-map',
+    ]);
+  });
+});
