@@ -1,6 +1,7 @@
 /**
  * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ConnectionsFaults } from './faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
@@ -21,6 +22,8 @@ Options:
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default template.yaml)
   --parameter K=V       template parameter value (repeatable)
+  --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
+                        {"Parameters": {...all functions}, "BroadcastFunction": {...}}
   --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
                         authorizer (env AUTH_TOKEN; same as --parameter AuthToken=TOKEN)
   --idle-timeout S      close idle connections after S seconds (default 600)
@@ -49,6 +52,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       'db-path': { type: 'string' },
       template: { type: 'string' },
       parameter: { type: 'string', multiple: true },
+      'env-vars': { type: 'string' },
       'auth-token': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
@@ -92,6 +96,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     dbPath: values['db-path'],
     template: values.template,
     parameters,
+    envVars: values['env-vars'] ? JSON.parse(readFileSync(values['env-vars'], 'utf8')) : undefined,
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
     maxDurationMs: seconds('max-duration', values['max-duration']),
     watch: values.watch,

@@ -6,6 +6,7 @@
 // typed in invoker.ts (WorkerSetup, InvokeRequest, InvokeReply).
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 
 /** @type {import('./invoker.js').WorkerSetup} */
 const setup = workerData;
@@ -33,7 +34,12 @@ function contextFor(request) {
   };
 }
 
+// The most heap this container used during an invocation, sampled while it runs.
+const heapUsed = () => getHeapStatistics().used_heap_size;
+
 parentPort.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
+  let peakHeapBytes = heapUsed();
+  const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
   let reply;
   try {
     const handler = await loaded;
@@ -42,5 +48,6 @@ parentPort.on('message', async (/** @type {import('./invoker.js').InvokeRequest}
     const { name = 'Error', message = String(error) } = error ?? {};
     reply = { id: request.id, ok: false, error: { name, message } };
   }
-  parentPort.postMessage(reply);
+  clearInterval(sampler);
+  parentPort.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()) });
 });

@@ -10,7 +10,7 @@ import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
-import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type LocalFunctions } from './runtime.js';
+import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions } from './runtime.js';
 import type { SessionContext } from './session.js';
 import { closeServer, startStore, type LocalStore } from './store.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from './template.js';
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   stage?: string;
   /** Template parameter values over their defaults. */
   parameters: Record<string, string>;
+  /** Environment overrides, as `sam local invoke --env-vars` takes them. */
+  envVars: EnvVars;
   /** Region the functions are told they run in. Default us-east-1. */
   region: string;
   /** Close a connection with no traffic after this long. Default 10 minutes. */
@@ -56,6 +58,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   host: '127.0.0.1',
   dbPort: 8000,
   parameters: {},
+  envVars: {},
   region: 'us-east-1',
   idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
@@ -121,7 +124,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     functions = await startFunctions(
       functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
       dirname(templatePath),
-      (fn) => functionEnvironment(fn, values, endpoints),
+      (fn) => functionEnvironment(fn, values, endpoints, options.envVars),
       { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`), containersPerFunction: options.containersPerFunction },
     );
   } catch (error) {

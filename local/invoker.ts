@@ -30,10 +30,10 @@ export interface InvokeRequest {
   deadline: number;
 }
 
-/** A container's answer to one invocation. */
-export type InvokeReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } };
+/** A container's answer to one invocation, with the most heap it used meanwhile. */
+export type InvokeReply = ({ id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } }) & {
+  peakHeapBytes: number;
+};
 
 const WORKER_URL = new URL('./function-worker.mjs', import.meta.url);
 
@@ -83,6 +83,8 @@ export class LocalFunction {
   private readonly queue: Invocation[] = [];
   private nextId = 1;
   private closed = false;
+  /** The most heap any of its containers used during an invocation (bytes). */
+  peakHeapBytes = 0;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -152,6 +154,7 @@ export class LocalFunction {
     this.forwardLines(container.worker.stderr);
     container.worker.on('message', (reply: InvokeReply) => {
       if (container.current?.invocation.id !== reply.id) return;
+      this.peakHeapBytes = Math.max(this.peakHeapBytes, reply.peakHeapBytes);
       this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined);
     });
     container.worker.on('error', (error) => {

@@ -46,8 +46,14 @@ export function localValues(template: Template, parameters: Record<string, strin
   };
 }
 
+/**
+ * Environment overrides in `sam local invoke --env-vars` form: `Parameters` applies to every
+ * function, a function's logical id to that function only.
+ */
+export type EnvVars = Record<string, Record<string, string>>;
+
 /** A Lambda function's environment: the template's variables and what the runtime sets. */
-export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpoints: LocalEndpoints): Record<string, string> {
+export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpoints: LocalEndpoints, envVars: EnvVars = {}): Record<string, string> {
   const templateVariables = Object.fromEntries(
     Object.entries(fn.environment).map(([name, value]) => {
       try {
@@ -70,6 +76,8 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
     // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is not the app's.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...templateVariables,
+    ...envVars.Parameters,
+    ...envVars[fn.logicalId],
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
     MANAGEMENT_API_ENDPOINT: endpoints.managementEndpoint,
   };

@@ -13,6 +13,8 @@ import { webSocketRoute } from '../shared/route.js';
 const config = readConfig();
 const store = new ConnectionStore(config.tableName);
 const endpointSettings = { override: config.managementEndpoint, region: config.region };
+// A connection pool as large as the posts in flight; `unbounded` keeps the SDK's defaults.
+const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
 
 /**
  * `broadcast`: sends `data` to every connection, the sender's included. Without `data`
@@ -35,9 +37,9 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(),
-      payload,
+      payload: Buffer.from(payload),
       concurrency: config.broadcastConcurrency,
-      send: (connectionId, text, signal) => postToConnection(endpoint, connectionId, text, signal),
+      send: (connectionId, bytes) => postToConnection(endpoint, connectionId, bytes, maxSockets),
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: context && stopTime(context.getRemainingTimeInMillis()),
     });

@@ -9,7 +9,11 @@ export interface Config {
   managementEndpoint?: string;
   /** AWS region, used to derive the `@connections` endpoint (env `AWS_REGION`, set by Lambda). */
   region?: string;
-  /** Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). */
+  /**
+   * Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). `unbounded`
+   * posts to everyone at once through the SDK's default connection pool, as the usual sample
+   * code does: kept as a setting so the benchmark can compare it, not for production.
+   */
   broadcastConcurrency: number;
 }
 
@@ -24,7 +28,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tableName,
     managementEndpoint: env.MANAGEMENT_API_ENDPOINT?.trim() || undefined,
     region: env.AWS_REGION?.trim() || undefined,
-    broadcastConcurrency: positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
+    broadcastConcurrency:
+      env.BROADCAST_CONCURRENCY?.trim() === 'unbounded'
+        ? Number.POSITIVE_INFINITY
+        : positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
   };
 }
 

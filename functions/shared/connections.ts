@@ -1,4 +1,4 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { API_GATEWAY_LIMITS, DEFAULTS } from './constants.js';
 
@@ -49,19 +49,32 @@ export class ConnectionStore {
   }
 
   /**
-   * Yields every stored connection id, page by page, reading only the key. Pages are
-   * fetched as the caller consumes them, so a broadcast never holds the whole table.
+   * Yields every stored connection id, page by page, reading only the key. The next page is
+   * fetched while this one is consumed (two pages at most are held), so posting never waits
+   * for the table and a broadcast never holds the whole table.
    */
   async *connectionIds(): AsyncGenerator<string> {
-    const pages = paginateScan(
-      { client: this.client },
-      { TableName: this.tableName, ProjectionExpression: TABLE_ATTRIBUTES.key },
-    );
-    for await (const page of pages) {
+    let next: Promise<ScanCommandOutput> | undefined = this.scanPage();
+    while (next) {
+      const page: ScanCommandOutput = await next;
+      next = page.LastEvaluatedKey ? this.scanPage(page.LastEvaluatedKey) : undefined;
+      // A consumer that stops early never awaits the prefetch: its failure is not news.
+      next?.catch(() => {});
       for (const item of page.Items ?? []) {
         const id = item[TABLE_ATTRIBUTES.key]?.S;
         if (id) yield id;
       }
     }
+  }
+
+  private async scanPage(startKey?: ScanCommandOutput['LastEvaluatedKey']): Promise<ScanCommandOutput> {
+    return this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        ProjectionExpression: TABLE_ATTRIBUTES.key,
+        Limit: DEFAULTS.scanPageSize,
+        ExclusiveStartKey: startKey,
+      }),
+    );
   }
 }

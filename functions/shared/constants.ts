@@ -45,10 +45,26 @@ export const DEFAULTS = {
    * and server errors (5xx) with exponential backoff and full jitter, within its retry quota.
    */
   postMaxAttempts: 3,
-  /** A broadcast stops starting posts this long before the function would time out... */
-  deadlineMarginMs: 2000,
+  /**
+   * Longest one `@connections` attempt may take. Posts are not aborted individually (a
+   * per-call abort signal would turn off the SDK's cached middleware stack, which costs
+   * more CPU per post), so this and the attempts bound how long a post can run.
+   */
+  postAttemptTimeoutMs: 1000,
+  /**
+   * A broadcast stops starting posts this long before the function would time out, so
+   * posts in flight (at most `postMaxAttempts` attempts of `postAttemptTimeoutMs`, plus
+   * backoff) finish and the sender hears what was not delivered...
+   */
+  deadlineMarginMs: 5000,
   /** ...or this share of the function's timeout, whichever is smaller. */
   deadlineMarginShare: 0.2,
+  /**
+   * Connection ids per Scan page. Small pages let posting start at once and the next page
+   * arrive while this one is posted (measured: 0.89 of a bare post loop's rate with 500,
+   * 0.67 with whole 1 MB pages); read units are the same either way.
+   */
+  scanPageSize: 500,
 } as const;
 
 /** The message a client sends to broadcast; used in notices as an example. */

@@ -16,15 +16,15 @@ export function stopTime(remainingMs: number, now: number = Date.now()): number 
 export interface FanOutOptions {
   /** Connection ids, consumed lazily so the whole table is never held at once. */
   recipients: AsyncIterable<string>;
-  /** The exact text every recipient gets. */
-  payload: string;
+  /** The exact bytes every recipient gets (encoded once for all). */
+  payload: Uint8Array;
   /** Posts in flight at once. */
   concurrency: number;
-  /** Posts the payload to one connection; `signal` aborts it when time is up. */
-  send: (connectionId: string, payload: string, signal?: AbortSignal) => Promise<void>;
+  /** Posts the payload to one connection. */
+  send: (connectionId: string, payload: Uint8Array) => Promise<void>;
   /** Forgets a connection that API Gateway says is gone. */
   removeStale: (connectionId: string) => Promise<void>;
-  /** Epoch ms after which no post is started and posts in flight are aborted. */
+  /** Epoch ms after which no post is started (posts in flight finish). */
   stopAt?: number;
 }
 
@@ -55,24 +55,23 @@ export class FanOutError extends Error {
 /**
  * Sends one payload to every recipient with at most `concurrency` posts in flight.
  * A gone connection's record is removed; any other failure is logged and counted and
- * never stops delivery to the rest. At `stopAt` no further post starts, posts in flight
- * are aborted (counted as failed) and the summary says `timedOut`. Rejects with a
+ * never stops delivery to the rest. At `stopAt` no further post starts (those in flight
+ * finish) and the summary says `timedOut`. Rejects with a
  * {@link FanOutError} only when the recipients cannot be read.
  */
 export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
   const started = Date.now();
   const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, timedOut: false, ms: 0 };
-  const { stopAt } = options;
-  const timeUp = stopAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, Math.floor(stopAt - started)));
+  const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
 
   const deliver = async (connectionId: string): Promise<void | typeof pMapStop> => {
-    if (timeUp?.aborted) {
+    if (Date.now() >= stopAt) {
       summary.timedOut = true;
       return pMapStop;
     }
     summary.recipients++;
     try {
-      await options.send(connectionId, options.payload, timeUp);
+      await options.send(connectionId, options.payload);
       summary.delivered++;
     } catch (error) {
       if (isGone(error)) await removeStale(connectionId);

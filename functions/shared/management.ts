@@ -20,28 +20,41 @@ export function managementEndpoint(context: Pick<ConnectionContext, 'apiId' | 's
   return `https://${context.apiId}.execute-api.${settings.region}.amazonaws.com/${context.stage}`;
 }
 
-// Clients are cached per endpoint for the container's life, so warm invocations reuse
-// their connections (keep-alive) instead of opening new ones.
+// Clients are cached per endpoint (and pool size) for the container's life, so warm
+// invocations reuse their keep-alive connections instead of opening new ones.
 const clients = new Map<string, ApiGatewayManagementApiClient>();
 
-/** The management client for an endpoint, created once. */
-export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
-  let client = clients.get(endpoint);
+/**
+ * The management client for an endpoint, created once. `maxSockets` sizes its keep-alive
+ * connection pool to the posts in flight; without it the SDK's default pool (50) is used.
+ */
+export function managementClient(endpoint: string, maxSockets?: number): ApiGatewayManagementApiClient {
+  const key = `${endpoint} ${maxSockets ?? 'default'}`;
+  let client = clients.get(key);
   if (!client) {
-    client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: DEFAULTS.postMaxAttempts });
-    clients.set(endpoint, client);
+    const pool = maxSockets === undefined ? undefined : { keepAlive: true, maxSockets };
+    client = new ApiGatewayManagementApiClient({
+      endpoint,
+      maxAttempts: DEFAULTS.postMaxAttempts,
+      // Every post is the same command: build its middleware stack once, not per call.
+      cacheMiddleware: true,
+      requestHandler: {
+        requestTimeout: DEFAULTS.postAttemptTimeoutMs,
+        ...(pool ? { httpAgent: pool, httpsAgent: pool } : {}),
+      },
+    });
+    clients.set(key, client);
   }
   return client;
 }
 
 /**
- * Sends one message to one connection. A gone connection rejects with `GoneException`;
- * `signal` abandons the call (and its retries) when time runs out.
+ * Sends one message to one connection (`maxSockets`: see {@link managementClient}).
+ * A gone connection rejects with `GoneException`.
  */
-export async function postToConnection(endpoint: string, connectionId: string, data: string, signal?: AbortSignal): Promise<void> {
-  await managementClient(endpoint).send(
-    new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data) }),
-    { abortSignal: signal },
+export async function postToConnection(endpoint: string, connectionId: string, data: string | Uint8Array, maxSockets?: number): Promise<void> {
+  await managementClient(endpoint, maxSockets).send(
+    new PostToConnectionCommand({ ConnectionId: connectionId, Data: typeof data === 'string' ? Buffer.from(data) : data }),
   );
 }
 

@@ -30,6 +30,10 @@ describe('readConfig', () => {
     expect(() => readConfig({ TABLE_NAME: '  ' })).to.throw(ConfigError, /TABLE_NAME/);
   });
 
+  it('reads BROADCAST_CONCURRENCY=unbounded as no bound (the benchmark’s comparison setting)', () => {
+    expect(readConfig({ TABLE_NAME: 't', BROADCAST_CONCURRENCY: 'unbounded' }).broadcastConcurrency).to.equal(Number.POSITIVE_INFINITY);
+  });
+
   for (const bad of ['0', '-3', '2.5', 'many']) {
     it(`refuses BROADCAST_CONCURRENCY=${bad}`, () => {
       expect(() => readConfig({ TABLE_NAME: 't', BROADCAST_CONCURRENCY: bad })).to.throw(ConfigError, /BROADCAST_CONCURRENCY/);

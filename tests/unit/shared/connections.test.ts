@@ -48,11 +48,48 @@ describe('ConnectionStore', () => {
     expect(ids).to.deep.equal(['1', '2', '3']);
     expect(inputs).to.have.length(3);
     expect(inputs.map((input) => input.ProjectionExpression)).to.deep.equal(['connectionId', 'connectionId', 'connectionId']);
+    expect(inputs.map((input) => input.Limit)).to.deep.equal([500, 500, 500]);
     expect(inputs.map((input) => input.ExclusiveStartKey)).to.deep.equal([
       undefined,
       { connectionId: { S: '2' } },
       { connectionId: { S: '3' } },
     ]);
+  });
+
+  it('asks for the next page while the current one is consumed', async () => {
+    let calls = 0;
+    dynamo.on(ScanCommand).callsFake(() => {
+      calls++;
+      return calls === 1
+        ? { Items: [{ connectionId: { S: '1' } }, { connectionId: { S: '2' } }], LastEvaluatedKey: { connectionId: { S: '2' } } }
+        : { Items: [{ connectionId: { S: '3' } }] };
+    });
+    const ids = store.connectionIds();
+    expect((await ids.next()).value).to.equal('1');
+    expect(calls).to.equal(2); // page 2 is on its way before page 1 is used up
+    const rest: string[] = [];
+    for await (const id of ids) rest.push(id);
+    expect(rest).to.deep.equal(['2', '3']);
+  });
+
+  it('does not leave a failed prefetch unhandled when the consumer stops early', async () => {
+    dynamo
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [{ connectionId: { S: '1' } }], LastEvaluatedKey: { connectionId: { S: '1' } } })
+      .rejectsOnce(new Error('throttled'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for await (const id of store.connectionIds()) {
+        expect(id).to.equal('1');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('expires a record after the longest a connection can live, plus a margin', () => {

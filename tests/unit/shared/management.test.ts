@@ -26,9 +26,11 @@ describe('management', () => {
     expect(() => managementEndpoint({ apiId: 'a', stage: 'dev' }, {})).to.throw(ConfigError, /AWS_REGION/);
   });
 
-  it('creates one client per endpoint and reuses it', () => {
+  it('creates one client per endpoint and pool size, and reuses it', () => {
     expect(managementClient('http://a/dev')).to.equal(managementClient('http://a/dev'));
     expect(managementClient('http://a/dev')).to.not.equal(managementClient('http://b/dev'));
+    expect(managementClient('http://a/dev', 200)).to.equal(managementClient('http://a/dev', 200));
+    expect(managementClient('http://a/dev', 200)).to.not.equal(managementClient('http://a/dev'));
   });
 
   it('posts the data as bytes to the connection', async () => {

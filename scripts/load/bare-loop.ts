@@ -1,0 +1,44 @@
+/**
+ * The benchmark's baseline, run in a worker thread like a function container: a bare loop
+ * of PostToConnection calls through the same shared client code as the broadcast handler,
+ * with no scan, queue or bookkeeping. Bundled by esbuild like a function before it runs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { postToConnection } from '../../functions/shared/management.js';
+
+export interface BareLoopInput {
+  endpoint: string;
+  connectionIds: string[];
+  payload: string;
+  concurrency: number;
+  maxSockets?: number;
+  passes: number;
+}
+
+const input = workerData as BareLoopInput;
+const payload = Buffer.from(input.payload);
+
+/** One pass over every connection; resolves with posts per second. */
+async function pass(): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(input.concurrency, input.connectionIds.length) }, async () => {
+      while (next < input.connectionIds.length) {
+        const connectionId = input.connectionIds[next++];
+        try {
+          await postToConnection(input.endpoint, connectionId, payload, input.maxSockets);
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  return ((input.connectionIds.length - failed) / (performance.now() - started)) * 1000;
+}
+
+// As many passes as the handler ran broadcasts, so both are measured equally warm.
+const rates: number[] = [];
+for (let i = 0; i < input.passes; i++) rates.push(await pass());
+parentPort!.postMessage({ rates });
