@@ -155,6 +155,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     '  Local WebSocket API is running',
     '',
     `  WebSocket URL     ${ws}${authOn ? '?Auth=<token>   (authorizer on: connections need the token)' : '   (open: no authorizer; see --auth-token)'}`,
+    `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     '',

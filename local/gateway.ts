@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
 import { authorizerCheck } from './authorizer.js';
 import { applyConditions } from './conditions.js';
 import { faultHooks, type ConnectionsFaults } from './faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
+import { buildPage, servePage } from './page.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   maxDurationMs: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
+  /** Serve the try-it page at `/`. Default true. */
+  page: boolean;
   /** Containers each function may run at once (each serves one invocation at a time). Default 2. */
   containersPerFunction: number;
   /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
@@ -63,6 +67,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
   watch: false,
+  page: true,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
   log: (line) => console.log(line),
   faults: {},
@@ -72,6 +77,8 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
 export interface Gateway {
   /** `ws://127.0.0.1:{port}/{stage}` */
   url: string;
+  /** `http://127.0.0.1:{port}/`: the try-it page. */
+  pageUrl: string;
   /** `http://127.0.0.1:{port}/{stage}`: the endpoint for `ApiGatewayManagementApiClient`. */
   managementEndpoint: string;
   port: number;
@@ -89,6 +96,7 @@ export interface Gateway {
 }
 
 const LOCAL_API_ID = 'local';
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
@@ -102,7 +110,10 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const api = webSocketApiOf(template);
   const stage = options.stage ?? parameters.StageName ?? 'dev';
   const tables = tablesOf(template);
+  const selectRoute = routeSelector(api.routeSelectionExpression, new Set(api.routes.keys()));
   const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
+  // The page is this project's, whatever template is served: built before anything starts.
+  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
   const pendingWork = new Set<Promise<unknown>>();
 
   const server = createServer();
@@ -114,8 +125,10 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const origin = `127.0.0.1:${port}`;
   const managementEndpoint = `http://${origin}/${stage}`;
 
+  const identity = { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` };
   let store: LocalStore | undefined;
   let functions: LocalFunctions | undefined;
+  let handshakeCheck: HandshakeCheck;
   try {
     store = await startStore(tables, { port: options.dbPort, host: options.host, path: options.dbPath });
     const endpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
@@ -127,19 +140,24 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       (fn) => functionEnvironment(fn, values, endpoints, options.envVars),
       { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`), containersPerFunction: options.containersPerFunction },
     );
+    const authorizer = api.routes.get(ROUTE_KEYS.connect)?.authorizer;
+    handshakeCheck = authorizer
+      ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, options.log)
+      : async () => ({});
   } catch (error) {
+    // Whatever started must stop, or the process could not exit.
+    await functions?.close();
     await store?.close();
     await closeServer(server);
     throw error;
   }
 
-  const identity = { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` };
   const context: SessionContext = {
     api,
     identity,
     registry,
     invoke: routeInvoker(functions, options.log),
-    selectRoute: routeSelector(api.routeSelectionExpression, new Set(api.routes.keys())),
+    selectRoute,
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
     track: (work) => {
@@ -148,10 +166,6 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     },
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
-  const authorizer = api.routes.get(ROUTE_KEYS.connect)?.authorizer;
-  const handshakeCheck: HandshakeCheck = authorizer
-    ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, options.log)
-    : async () => ({});
   const upgrade = upgradeHandler(context, wss, handshakeCheck);
   const stagePath = `/${stage}`;
 
@@ -162,6 +176,8 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', `http://${origin}`);
+    const host = request.headers.host ?? origin;
+    if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, `ws://${host}${stagePath}`, response)) return;
     const prefix = `${stagePath}/@connections/`;
     if (url.pathname.startsWith(prefix) && url.pathname.length > prefix.length) {
       const connectionId = decodeURIComponent(url.pathname.slice(prefix.length));
@@ -181,6 +197,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const runningStore = store;
   return {
     url: `ws://${origin}${stagePath}`,
+    pageUrl: `http://${origin}/`,
     managementEndpoint,
     port,
     stage,

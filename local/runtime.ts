@@ -102,7 +102,7 @@ export async function startFunctions(
 ): Promise<LocalFunctions> {
   const running = new Map<string, LocalFunction>();
   const disposers: (() => Promise<void>)[] = [];
-  const built = await Promise.all(
+  const builds = await Promise.allSettled(
     functions.map(async (fn) => {
       if (!options.watch) return buildFunction(fn, rootDir);
       const watcher = await watchFunction(
@@ -118,6 +118,13 @@ export async function startFunctions(
       return watcher.built;
     }),
   );
+  const failed = builds.find((build): build is PromiseRejectedResult => build.status === 'rejected');
+  if (failed) {
+    // Stop the watchers that did start, or they would keep the process alive.
+    await Promise.all(disposers.map((dispose) => dispose()));
+    throw failed.reason;
+  }
+  const built = builds.map((build) => (build as PromiseFulfilledResult<BuiltFunction>).value);
   functions.forEach((fn, index) =>
     running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersPerFunction)),
   );

@@ -3,6 +3,7 @@
  * with the esbuild options read from each function's Metadata, and prints the sizes.
  */
 import { buildFunction } from '../local/bundle.js';
+import { buildPage } from '../local/page.js';
 import { functionsOf, loadTemplate } from '../local/template.js';
 
 const templatePath = process.argv[2] ?? 'template.yaml';
@@ -11,3 +12,5 @@ const built = await Promise.all(functionsOf(template, baseDir).map((fn) => build
 for (const fn of built) {
   console.log(`${fn.logicalId.padEnd(24)} ${(fn.bytes / 1024).toFixed(1).padStart(8)} KB  ${fn.file}`);
 }
+const pageDir = await buildPage(baseDir);
+console.log(`${'try-it page'.padEnd(24)} ${' '.repeat(11)}  ${pageDir}/index.html (open it as a file to try a deployed API)`);

@@ -142,10 +142,13 @@ describe('local gateway', function () {
         call.on('error', reject).end();
       });
 
-    it('answers 426 to a plain request on the stage, 403 elsewhere', async () => {
+    it('answers 426 to a plain request on the stage, 403 elsewhere, and serves the page at /', async () => {
       expect(await status(`/${local.gateway.stage}`)).to.equal(426);
       expect(await status('/other/@connections/abc')).to.equal(403);
-      expect(await status('/')).to.equal(403);
+      expect(await status('/nothing-here')).to.equal(403);
+      expect(await status('/')).to.equal(200);
+      expect(await status('/app.js')).to.equal(200);
+      expect(await status('/', 'POST')).to.equal(403);
     });
   });
 

@@ -1,5 +1,8 @@
 /** The gateway serves whatever routes the template declares: a copy with routes added and removed. */
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, type TestClient } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { addRoute, removeRoute, templateCopy } from '../helpers/template-copy.js';
@@ -42,6 +45,28 @@ describe('routes from a changed copy of template.yaml', function () {
     } finally {
       await bare.close();
       withoutConnect.remove();
+    }
+  });
+
+  it('refuses to start, naming the cause and leaving nothing running, when a function does not build', async () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'broken-source-'));
+    writeFileSync(join(brokenDir, 'app.ts'), 'export const handler = async () => { return {;\n');
+    const broken = templateCopy((template) => addRoute(template, 'broken', 'app.handler', { codeUri: brokenDir }));
+    const resourcesBefore = process.getActiveResourcesInfo().filter((type) => type !== 'Timeout').length;
+    try {
+      for (const watch of [false, true]) {
+        const error = await startLocalGateway({ template: broken.path, watch }).then(
+          (started) => started.close().then(() => null),
+          (caught: Error) => caught,
+        );
+        expect(error?.message, `watch: ${watch}`).to.match(/BrokenFunction|Expected|Unexpected/);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const resourcesAfter = process.getActiveResourcesInfo().filter((type) => type !== 'Timeout').length;
+      expect(resourcesAfter).to.be.at.most(resourcesBefore);
+    } finally {
+      broken.remove();
+      rmSync(brokenDir, { recursive: true, force: true });
     }
   });
 

@@ -1,0 +1,49 @@
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { BUILD_DIR } from './bundle.js';
+
+/** The try-it page's files, by the path they are served at. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+/**
+ * Builds the page into `{rootDir}/.build/web/`: the HTML and CSS as they are, the
+ * TypeScript as one classic script (so the page also works opened as a plain file).
+ */
+export async function buildPage(rootDir: string): Promise<string> {
+  const outdir = join(rootDir, BUILD_DIR, 'web');
+  mkdirSync(outdir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(rootDir, 'web', 'app.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    outfile: join(outdir, 'app.js'),
+    logLevel: 'silent',
+  });
+  for (const file of ['index.html', 'style.css']) copyFileSync(join(rootDir, 'web', file), join(outdir, file));
+  return outdir;
+}
+
+/**
+ * Serves the built page. The HTML gets the gateway's own WebSocket URL as its suggestion.
+ * Returns false for a path that is not the page's.
+ */
+export function servePage(pageDir: string, pathname: string, webSocketUrl: string, response: ServerResponse): boolean {
+  const asset = ASSETS[pathname];
+  if (!asset) return false;
+  let body = readFileSync(join(pageDir, asset.file));
+  if (asset.file === 'index.html') {
+    body = Buffer.from(body.toString('utf8').replace('<meta name="websocket-url" content="" />', `<meta name="websocket-url" content="${webSocketUrl}" />`));
+  }
+  response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' });
+  response.end(body);
+  return true;
+}

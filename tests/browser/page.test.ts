@@ -1,0 +1,94 @@
+/**
+ * The try-it page in a real Chromium (Debian's, driven by playwright-core; never a
+ * downloaded browser) against the local gateway. Where Chromium is missing these tests are
+ * reported as pending, with the reason; .ci/run installs it.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results';
+
+if (!existsSync(CHROMIUM)) {
+  describe('the try-it page in Chromium', () => {
+    // A test without a body is pending in mocha: the run lists it, and says why.
+    it(`is not run: no Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does)`);
+  });
+} else {
+  describe('the try-it page in Chromium', function () {
+    this.timeout(60_000);
+    let local: LocalGateway;
+    let browser: Browser;
+    const pages: Page[] = [];
+
+    before(async () => {
+      local = await startLocalGateway();
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    });
+    afterEach(async () => {
+      await Promise.all(pages.splice(0).map((page) => page.close()));
+    });
+    after(async () => {
+      await browser?.close();
+      await local?.close();
+    });
+
+    /** Opens the page served by the gateway and connects it. */
+    async function openConnected(): Promise<Page> {
+      const page = await browser.newPage();
+      pages.push(page);
+      await page.goto(local.gateway.pageUrl);
+      expect(await page.inputValue('#url')).to.equal(local.gateway.url);
+      await page.click('#connect');
+      await page.waitForSelector('#state[data-state="connected"]');
+      return page;
+    }
+    const entries = (page: Page, kind: string) => page.locator(`#log .entry[data-kind="${kind}"] .text`).allTextContents();
+
+    it('shows a broadcast from one tab in both tabs, and takes a screenshot', async () => {
+      const [first, second] = [await openConnected(), await openConnected()];
+      await first.fill('#message', 'Tervehdys kaikille!');
+      await first.click('#broadcast');
+      for (const page of [first, second]) {
+        await page.waitForSelector('#log .entry[data-kind="broadcast"]');
+        expect(await entries(page, 'broadcast')).to.deep.equal(['Tervehdys kaikille!']);
+      }
+      expect(await entries(first, 'sent')).to.deep.equal(['{"action":"broadcast","data":"Tervehdys kaikille!"}']);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await first.screenshot({ path: `${SCREENSHOTS}/page-after-broadcast.png`, fullPage: true });
+      expect(existsSync(`${SCREENSHOTS}/page-after-broadcast.png`)).to.equal(true);
+    });
+
+    it('shows $default’s notice for an unknown action sent as a raw frame', async () => {
+      const page = await openConnected();
+      await page.fill('#raw', '{"action":"sendmessage","data":"x"}');
+      await page.click('#send-raw');
+      await page.waitForSelector('#log .entry[data-kind="notice"]');
+      const [notice] = await entries(page, 'notice');
+      expect(notice).to.match(/^unknown_action: Unknown action "sendmessage"/);
+    });
+
+    it('shows the close code on disconnect', async () => {
+      const page = await openConnected();
+      await page.click('#connect'); // now "Disconnect"
+      await page.waitForSelector('#state[data-state="disconnected"]');
+      expect(await page.textContent('#state')).to.include('close code 1000');
+    });
+
+    it('shows a dropped connection and reconnects when asked', async () => {
+      const page = await openConnected();
+      for (const connection of local.gateway.registry.all()) connection.socket.close(1001, 'Going away');
+      await page.waitForSelector('#state[data-state="lost"]');
+      expect(await page.textContent('#state')).to.include('1001');
+      expect(await page.isVisible('#reconnect')).to.equal(true);
+      await page.click('#reconnect');
+      await page.waitForSelector('#state[data-state="connected"]');
+      expect(await page.isVisible('#reconnect')).to.equal(false);
+    });
+  });
+}
