@@ -1,14 +1,13 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
+import { mockSdk } from '../helpers/mocks.js';
 import { readdirSync } from 'node:fs';
 import { handler as broadcast } from '../../functions/broadcast/app.js';
 import { handler as connect } from '../../functions/connect/app.js';
 import { handler as defaultRoute } from '../../functions/default/app.js';
 import { handler as disconnect } from '../../functions/disconnect/app.js';
 import { sampleEvent } from '../helpers/events.js';
-import { captureLogs } from '../helpers/logs.js';
 
 /** Each file in events/, the handler `sam local invoke` would run it with, and the status it gets. */
 const EXPECTED = {
@@ -24,28 +23,12 @@ const EXPECTED = {
 } as const;
 
 describe('events/ (sam local invoke samples)', () => {
-  let dynamo: AwsClientStub<DynamoDBClient>;
-  let api: AwsClientStub<ApiGatewayManagementApiClient>;
-  let logs: ReturnType<typeof captureLogs>;
-  before(() => {
-    dynamo = mockClient(DynamoDBClient);
-    api = mockClient(ApiGatewayManagementApiClient);
-  });
-  after(() => {
-    dynamo.restore();
-    api.restore();
-  });
+  const sdk = mockSdk();
   beforeEach(() => {
-    logs = captureLogs();
-    dynamo.on(PutItemCommand).resolves({});
-    dynamo.on(DeleteItemCommand).resolves({});
-    dynamo.on(ScanCommand).resolves({ Items: [{ connectionId: { S: 'L0SM9cOFvHcCIhw=' } }] });
-    api.on(PostToConnectionCommand).resolves({});
-  });
-  afterEach(() => {
-    dynamo.reset();
-    api.reset();
-    logs.restore();
+    sdk.dynamo.on(PutItemCommand).resolves({});
+    sdk.dynamo.on(DeleteItemCommand).resolves({});
+    sdk.dynamo.on(ScanCommand).resolves({ Items: [{ connectionId: { S: 'L0SM9cOFvHcCIhw=' } }] });
+    sdk.api.on(PostToConnectionCommand).resolves({});
   });
 
   it('has an expectation for every file in events/', () => {

@@ -1,10 +1,9 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
+import { mockSdk } from '../../helpers/mocks.js';
 import { handler } from '../../../functions/broadcast/app.js';
 import { messageEvent, sampleEvent } from '../../helpers/events.js';
-import { captureLogs } from '../../helpers/logs.js';
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,30 +13,18 @@ const page = (ids: string[], last?: string) => ({
 });
 
 describe('broadcast handler', () => {
-  let dynamo: AwsClientStub<DynamoDBClient>;
-  before(() => (dynamo = mockClient(DynamoDBClient)));
-  after(() => dynamo.restore());
-  let api: AwsClientStub<ApiGatewayManagementApiClient>;
-  before(() => (api = mockClient(ApiGatewayManagementApiClient)));
-  after(() => api.restore());
-  let logs: ReturnType<typeof captureLogs>;
-  beforeEach(() => (logs = captureLogs()));
-  afterEach(() => {
-    dynamo.reset();
-    api.reset();
-    logs.restore();
-  });
+  const sdk = mockSdk();
 
   const posts = () =>
-    api.commandCalls(PostToConnectionCommand).map((call) => ({
+    sdk.api.commandCalls(PostToConnectionCommand).map((call) => ({
       to: call.args[0].input.ConnectionId!,
       data: Buffer.from(call.args[0].input.Data as Uint8Array).toString(),
     }));
-  const summaryLine = () => logs.lines().find((line) => line.message === 'broadcast complete');
+  const summaryLine = () => sdk.logs.lines().find((line) => line.message === 'broadcast complete');
 
   it('sends data to every connection on every page, the sender included', async () => {
-    dynamo.on(ScanCommand).resolvesOnce(page(['a', 'sender='], 'sender=')).resolvesOnce(page(['c']));
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.dynamo.on(ScanCommand).resolvesOnce(page(['a', 'sender='], 'sender=')).resolvesOnce(page(['c']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"Tervehdys kaikille!"}'));
     expect(result.statusCode).to.equal(200);
     expect(posts().sort((x, y) => x.to.localeCompare(y.to))).to.deep.equal([
@@ -50,8 +37,8 @@ describe('broadcast handler', () => {
   });
 
   it('works on the sample event', async () => {
-    dynamo.on(ScanCommand).resolves(page(['L0SM9cOFvHcCIhw=']));
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.dynamo.on(ScanCommand).resolves(page(['L0SM9cOFvHcCIhw=']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
     expect((await handler(sampleEvent('broadcast.json'))).statusCode).to.equal(200);
     expect(posts()).to.deep.equal([{ to: 'L0SM9cOFvHcCIhw=', data: 'Tervehdys kaikille!' }]);
   });
@@ -66,8 +53,8 @@ describe('broadcast handler', () => {
   ];
   for (const [what, json, sent] of forms) {
     it(`sends ${what}`, async () => {
-      dynamo.on(ScanCommand).resolves(page(['a']));
-      api.on(PostToConnectionCommand).resolves({});
+      sdk.dynamo.on(ScanCommand).resolves(page(['a']));
+      sdk.api.on(PostToConnectionCommand).resolves({});
       await handler(messageEvent('broadcast', `{"action":"broadcast","data":${json}}`));
       expect(posts()).to.deep.equal([{ to: 'a', data: sent }]);
     });
@@ -78,11 +65,11 @@ describe('broadcast handler', () => {
     ['null', '{"action":"broadcast","data":null}'],
   ]) {
     it(`answers ${what} data with a notice to the sender only`, async () => {
-      dynamo.on(ScanCommand).resolves(page(['a', 'b', 'sender=']));
-      api.on(PostToConnectionCommand).resolves({});
+      sdk.dynamo.on(ScanCommand).resolves(page(['a', 'b', 'sender=']));
+      sdk.api.on(PostToConnectionCommand).resolves({});
       const result = await handler(messageEvent('broadcast', body));
       expect(result.statusCode).to.equal(400);
-      expect(dynamo.commandCalls(ScanCommand)).to.have.length(0);
+      expect(sdk.dynamo.commandCalls(ScanCommand)).to.have.length(0);
       expect(posts()).to.have.length(1);
       expect(posts()[0].to).to.equal('sender=');
       expect(JSON.parse(posts()[0].data)).to.include({ error: 'missing_data' });
@@ -91,10 +78,10 @@ describe('broadcast handler', () => {
 
   it('has at most BROADCAST_CONCURRENCY posts in flight', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
-    dynamo.on(ScanCommand).resolvesOnce(page(ids.slice(0, 25), 'c24')).resolvesOnce(page(ids.slice(25)));
+    sdk.dynamo.on(ScanCommand).resolvesOnce(page(ids.slice(0, 25), 'c24')).resolvesOnce(page(ids.slice(25)));
     let inFlight = 0;
     let most = 0;
-    api.on(PostToConnectionCommand).callsFake(async () => {
+    sdk.api.on(PostToConnectionCommand).callsFake(async () => {
       most = Math.max(most, ++inFlight);
       await delay(3);
       inFlight--;
@@ -106,50 +93,50 @@ describe('broadcast handler', () => {
   });
 
   it('removes exactly the stale record, never the sender’s', async () => {
-    dynamo.on(ScanCommand).resolves(page(['a', 'stale', 'sender=']));
-    dynamo.on(DeleteItemCommand).resolves({});
-    api.on(PostToConnectionCommand).resolves({});
-    api.on(PostToConnectionCommand, { ConnectionId: 'stale' }).rejects(gone());
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'stale', 'sender=']));
+    sdk.dynamo.on(DeleteItemCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'stale' }).rejects(gone());
     await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
-    const deleted = dynamo.commandCalls(DeleteItemCommand).map((call) => call.args[0].input.Key);
+    const deleted = sdk.dynamo.commandCalls(DeleteItemCommand).map((call) => call.args[0].input.Key);
     expect(deleted).to.deep.equal([{ connectionId: { S: 'stale' } }]);
     expect(summaryLine()).to.include({ recipients: 3, delivered: 2, staleRemoved: 1, failed: 0 });
   });
 
   it('keeps delivering when one post fails for another reason, and counts it', async () => {
-    dynamo.on(ScanCommand).resolves(page(['a', 'broken', 'c', 'd']));
-    api.on(PostToConnectionCommand).resolves({});
-    api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'broken', 'c', 'd']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
     expect(result.statusCode).to.equal(200);
     expect(posts().map((post) => post.to).sort()).to.deep.equal(['a', 'broken', 'c', 'd']);
-    expect(dynamo.commandCalls(DeleteItemCommand)).to.have.length(0);
+    expect(sdk.dynamo.commandCalls(DeleteItemCommand)).to.have.length(0);
     expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1 });
   });
 
   it('tells the sender when the table cannot be read, and answers 500', async () => {
-    dynamo.on(ScanCommand).rejects(new Error('connect ECONNREFUSED'));
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.dynamo.on(ScanCommand).rejects(new Error('connect ECONNREFUSED'));
+    sdk.api.on(PostToConnectionCommand).resolves({});
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
     expect(result.statusCode).to.equal(500);
     expect(posts()).to.have.length(1);
     expect(posts()[0].to).to.equal('sender=');
     expect(JSON.parse(posts()[0].data)).to.include({ error: 'broadcast_failed' });
-    expect(logs.lines().find((line) => line.message === 'broadcast stopped')).to.include({ errorMessage: 'connect ECONNREFUSED' });
+    expect(sdk.logs.lines().find((line) => line.message === 'broadcast stopped')).to.include({ errorMessage: 'connect ECONNREFUSED' });
   });
 
   it('never logs the message contents', async () => {
-    dynamo.on(ScanCommand).resolves(page(['a', 'b']));
-    api.on(PostToConnectionCommand, { ConnectionId: 'a' }).resolves({});
-    api.on(PostToConnectionCommand, { ConnectionId: 'b' }).rejects(new Error('boom'));
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'b']));
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'a' }).resolves({});
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'b' }).rejects(new Error('boom'));
     await handler(messageEvent('broadcast', '{"action":"broadcast","data":"a secret plan"}'));
-    expect(logs.lines()).to.have.length.greaterThan(0);
-    expect(JSON.stringify(logs.lines())).to.not.include('secret');
+    expect(sdk.logs.lines()).to.have.length.greaterThan(0);
+    expect(JSON.stringify(sdk.logs.lines())).to.not.include('secret');
   });
 
   it('answers data nested too deeply to encode with a notice to the sender, and sends nothing', async () => {
-    dynamo.on(ScanCommand).resolves(page(['a', 'sender=']));
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'sender=']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
     const deep = '['.repeat(50_000) + ']'.repeat(50_000);
     const result = await handler(messageEvent('broadcast', `{"action":"broadcast","data":${deep}}`));
     expect(result.statusCode).to.equal(400);
@@ -159,8 +146,8 @@ describe('broadcast handler', () => {
   });
 
   it('reports to the sender what it could not deliver when time runs out', async () => {
-    dynamo.on(ScanCommand).resolves(page(Array.from({ length: 50 }, (_, i) => `c${i}`)));
-    api.on(PostToConnectionCommand).callsFake(async (input) => {
+    sdk.dynamo.on(ScanCommand).resolves(page(Array.from({ length: 50 }, (_, i) => `c${i}`)));
+    sdk.api.on(PostToConnectionCommand).callsFake(async (input) => {
       if (input.ConnectionId !== 'sender=') await delay(40);
       return {};
     });

@@ -1,26 +1,17 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
+import { mockSdk } from '../../helpers/mocks.js';
 import { handler } from '../../../functions/connect/app.js';
 import { sampleEvent } from '../../helpers/events.js';
-import { captureLogs } from '../../helpers/logs.js';
 
 describe('$connect handler', () => {
-  let dynamo: AwsClientStub<DynamoDBClient>;
-  before(() => (dynamo = mockClient(DynamoDBClient)));
-  after(() => dynamo.restore());
-  let logs: ReturnType<typeof captureLogs>;
-  beforeEach(() => (logs = captureLogs()));
-  afterEach(() => {
-    dynamo.reset();
-    logs.restore();
-  });
+  const sdk = mockSdk();
 
   it('stores the connection with its expiry and answers 200', async () => {
-    dynamo.on(PutItemCommand).resolves({});
+    sdk.dynamo.on(PutItemCommand).resolves({});
     const result = await handler(sampleEvent('connect.json'));
     expect(result.statusCode).to.equal(200);
-    const input = dynamo.commandCalls(PutItemCommand)[0].args[0].input;
+    const input = sdk.dynamo.commandCalls(PutItemCommand)[0].args[0].input;
     expect(input.TableName).to.equal(process.env.TABLE_NAME);
     expect(input.Item).to.deep.equal({
       connectionId: { S: 'L0SM9cOFvHcCIhw=' },
@@ -30,25 +21,25 @@ describe('$connect handler', () => {
   });
 
   it('stores the principal an authorizer named', async () => {
-    dynamo.on(PutItemCommand).resolves({});
+    sdk.dynamo.on(PutItemCommand).resolves({});
     const event = sampleEvent('connect.json');
     event.requestContext.authorizer = { principalId: 'user-1' };
     await handler(event);
-    expect(dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item?.principalId).to.deep.equal({ S: 'user-1' });
+    expect(sdk.dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item?.principalId).to.deep.equal({ S: 'user-1' });
   });
 
   it('refuses the handshake with a bare 500 when storing fails, and logs the connection id', async () => {
-    dynamo.on(PutItemCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    sdk.dynamo.on(PutItemCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
     const result = await handler(sampleEvent('connect.json'));
     expect(result.statusCode).to.equal(500);
     expect(result.body).to.not.include('resource');
-    const line = logs.lines().find((entry) => entry.level === 'ERROR');
+    const line = sdk.logs.lines().find((entry) => entry.level === 'ERROR');
     expect(line).to.include({ routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=', errorName: 'ResourceNotFoundException' });
   });
 
   it('answers 400 to an event without requestContext and stores nothing', async () => {
     const result = await handler(sampleEvent('broadcast-no-request-context.json'));
     expect(result.statusCode).to.equal(400);
-    expect(dynamo.calls()).to.have.length(0);
+    expect(sdk.dynamo.calls()).to.have.length(0);
   });
 });

@@ -1,29 +1,20 @@
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
+import { mockSdk } from '../../helpers/mocks.js';
 import { handler } from '../../../functions/default/app.js';
 import { sampleEvent } from '../../helpers/events.js';
-import { captureLogs } from '../../helpers/logs.js';
 
 describe('$default handler', () => {
-  let api: AwsClientStub<ApiGatewayManagementApiClient>;
-  before(() => (api = mockClient(ApiGatewayManagementApiClient)));
-  after(() => api.restore());
-  let logs: ReturnType<typeof captureLogs>;
-  beforeEach(() => (logs = captureLogs()));
-  afterEach(() => {
-    api.reset();
-    logs.restore();
-  });
+  const sdk = mockSdk();
 
   const notices = () =>
-    api.commandCalls(PostToConnectionCommand).map((call) => ({
+    sdk.api.commandCalls(PostToConnectionCommand).map((call) => ({
       to: call.args[0].input.ConnectionId,
       notice: JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString()),
     }));
 
   it('tells the caller its action is unknown, with the actions and an example', async () => {
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand).resolves({});
     const result = await handler(sampleEvent('default.json'));
     expect(result.statusCode).to.equal(200);
     expect(notices()).to.deep.equal([
@@ -40,15 +31,15 @@ describe('$default handler', () => {
   });
 
   it('tells the caller a message was not JSON', async () => {
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand).resolves({});
     await handler(sampleEvent('default-not-json.json'));
     expect(notices()[0].notice.error).to.equal('not_json');
   });
 
   it('posts to the endpoint of the event’s API and stage', async () => {
-    api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand).resolves({});
     await handler(sampleEvent('default.json'));
-    const client = api.commandCalls(PostToConnectionCommand)[0].thisValue as ApiGatewayManagementApiClient;
+    const client = sdk.api.commandCalls(PostToConnectionCommand)[0].thisValue as ApiGatewayManagementApiClient;
     const endpoint = await client.config.endpoint!();
     expect(`${endpoint.protocol}//${endpoint.hostname}${endpoint.path}`).to.equal(
       'https://a1b2c3d4e5.execute-api.eu-north-1.amazonaws.com/dev',
@@ -56,9 +47,9 @@ describe('$default handler', () => {
   });
 
   it('logs a caller that left before the notice, and still answers 200', async () => {
-    api.on(PostToConnectionCommand).rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
+    sdk.api.on(PostToConnectionCommand).rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
     const result = await handler(sampleEvent('default.json'));
     expect(result.statusCode).to.equal(200);
-    expect(logs.lines()[0]).to.include({ level: 'WARN', message: 'reply not delivered', errorName: 'GoneException' });
+    expect(sdk.logs.lines()[0]).to.include({ level: 'WARN', message: 'reply not delivered', errorName: 'GoneException' });
   });
 });
