@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -117,6 +117,12 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const pendingWork = new Set<Promise<unknown>>();
 
   const server = createServer();
+  // Every socket, upgraded or mid-handshake, so shutdown can end them all.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port, options.host, () => done());
@@ -215,6 +221,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       }
       for (const client of wss.clients) client.terminate();
       wss.close();
+      for (const socket of sockets) socket.destroy();
       await running.close();
       await runningStore.close();
       await closeServer(server);

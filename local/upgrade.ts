@@ -1,8 +1,8 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { ROUTE_KEYS } from '../functions/shared/constants.js';
-import { connectEvent, newId, type EventConnection } from './events.js';
+import { CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
+import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
 import { statusOf } from './routes.js';
 import { runSession, type SessionContext } from './session.js';
 
@@ -50,7 +50,14 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       const status = statusOf(await context.invoke(route, connectEvent(context.identity, connection, request, url)));
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
     }
-    if (socket.destroyed) return; // the client gave up while $connect ran
+    // ws refuses such a socket too (it would never open a session), so check it the same way.
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      // The client gave up while $connect ran: undo what $connect stored, as a close would.
+      socket.destroy();
+      const disconnect = context.api.routes.get(ROUTE_KEYS.disconnect);
+      if (route && disconnect) await context.invoke(disconnect, disconnectEvent(context.identity, connection, CLOSE_CODES.abnormal, 'Client went away during $connect'));
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => runSession(context, { ...connection, socket: ws }));
   };
 }

@@ -2,8 +2,9 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type TestClient } from '../helpers/clients.js';
+import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
+import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { addRoute, removeRoute, templateCopy } from '../helpers/template-copy.js';
 
@@ -67,6 +68,29 @@ describe('routes from a changed copy of template.yaml', function () {
     } finally {
       broken.remove();
       rmSync(brokenDir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs $disconnect for a client that gave up while $connect ran', async () => {
+    const slow = templateCopy((template) => {
+      template.Resources.ConnectFunction.Properties!.CodeUri = resolve('tests/fixtures/extra-routes');
+      template.Resources.ConnectFunction.Properties!.Handler = 'app.slowConnect';
+    });
+    const gateway = await startLocalGateway({ template: slow.path });
+    try {
+      const socket = new WebSocket(gateway.gateway.url);
+      socket.on('error', () => {});
+      await eventually(() => gateway.logs.length === 0 && socket.readyState === WebSocket.CONNECTING);
+      await new Promise((done) => setTimeout(done, 100));
+      socket.terminate(); // gone before the handshake completes
+      await eventually(() => gateway.logs.some((line) => line.startsWith('$disconnect')), 5000);
+      const connectLine = gateway.logs.find((line) => line.startsWith('$connect'))!;
+      const disconnectLine = gateway.logs.find((line) => line.startsWith('$disconnect'))!;
+      expect(disconnectLine.split(/\s+/)[1]).to.equal(connectLine.split(/\s+/)[1]);
+      expect(gateway.gateway.registry.size).to.equal(0);
+    } finally {
+      await gateway.close();
+      slow.remove();
     }
   });
 
