@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,8 @@ import { authorizerCheck } from './authorizer.js';
 import { applyConditions } from './conditions.js';
 import { faultHooks, type ConnectionsFaults } from './faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
-import { buildPage, servePage } from './page.js';
+import { httpHandler } from './http.js';
+import { buildPage } from './page.js';
 import { ConnectionRegistry, type ManagementHooks } from './registry.js';
 import { routeInvoker } from './routes.js';
 import { routeSelector } from './routing.js';
@@ -128,7 +129,9 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     server.listen(options.port, options.host, () => done());
   });
   const port = (server.address() as AddressInfo).port;
-  const origin = `127.0.0.1:${port}`;
+  // How this process reaches its own server: a wildcard address is reached on loopback.
+  const reachableHost = ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : options.host;
+  const origin = `${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`;
   const managementEndpoint = `http://${origin}/${stage}`;
 
   const identity = { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` };
@@ -167,8 +170,9 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
     track: (work) => {
-      pendingWork.add(work);
-      void work.finally(() => pendingWork.delete(work));
+      const settled = work.catch((error: Error) => options.log(`gateway error: ${error.message}`));
+      pendingWork.add(settled);
+      void settled.finally(() => pendingWork.delete(settled));
     },
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
@@ -180,23 +184,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
     context.track(upgrade(request, socket, head, url));
   });
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', `http://${origin}`);
-    const host = request.headers.host ?? origin;
-    if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, `ws://${host}${stagePath}`, response)) return;
-    const prefix = `${stagePath}/@connections/`;
-    if (url.pathname.startsWith(prefix) && url.pathname.length > prefix.length) {
-      const connectionId = decodeURIComponent(url.pathname.slice(prefix.length));
-      registry.handle(request, response, connectionId).catch((error) => {
-        response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
-      });
-      return;
-    }
-    request.resume();
-    const status = url.pathname === stagePath ? 426 : 403;
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ message: status === 426 ? 'Upgrade Required' : 'Forbidden' }));
-  });
+  server.on('request', httpHandler({ stagePath, registry, pageDir }));
 
   const tableNames = Object.fromEntries(tables.map((table) => [table.logicalId, table.tableName]));
   const running = functions;
