@@ -14,7 +14,7 @@ export interface SessionContext {
   selectRoute: (body: string) => string | undefined;
   idleTimeoutMs: number;
   maxDurationMs: number;
-  /** Tracks work that shutdown must wait for (`$disconnect` invocations). */
+  /** Tracks work that shutdown waits for (invocations under way); a failure there is logged. */
   track: (work: Promise<unknown>) => void;
 }
 
@@ -40,7 +40,7 @@ export function runSession(context: SessionContext, connection: Connection): voi
       socket.close(CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
       return;
     }
-    void route(context, connection, data.toString());
+    context.track(route(context, connection, data.toString()));
   });
 
   // Protocol errors (too big: 1009, invalid UTF-8: 1007) are answered by ws with a close.
