@@ -142,6 +142,13 @@ function listenForKeys(gateway: Awaited<ReturnType<typeof startGateway>>, stop: 
   });
 }
 
+function faultLines(options: Partial<GatewayOptions>): string[] {
+  const { latencyMs, failureRate, failureStatus } = options.faults ?? {};
+  if (!latencyMs && !failureRate) return [];
+  const failures = failureRate ? `, ${failureRate * 100}% of calls fail with ${failureStatus ?? 500}` : '';
+  return [`  Faults            @connections: +${latencyMs ?? 0} ms per call${failures}`, ''];
+}
+
 function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Partial<GatewayOptions>): string {
   const host = (options.host ?? DEFAULT_GATEWAY_OPTIONS.host) === '127.0.0.1' ? 'localhost' : options.host;
   const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
@@ -159,6 +166,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     '',
+    ...faultLines(options),
     '  Try it (in another terminal):',
     `    npx wscat -c ${connectUrl}`,
     ...(authOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
