@@ -38,7 +38,8 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       connectionId: newId(),
       connectedAt: now,
       lastActiveAt: now,
-      sourceIp: (request.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? request.socket.remoteAddress ?? '127.0.0.1',
+      // The TCP peer, as API Gateway reports it (a client's own X-Forwarded-For is not trusted).
+      sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       userAgent: request.headers['user-agent'],
       authorizer: undefined as Record<string, unknown> | undefined,
     };
