@@ -58,7 +58,7 @@ export const DEFAULTS = {
    */
   deadlineMarginMs: 5000,
   /** ...or this share of the function's timeout, whichever is smaller. */
-  deadlineMarginShare: 0.2,
+  deadlineMarginShare: 0.3,
   /**
    * Connection ids per Scan page. Small pages let posting start at once and the next page
    * arrive while this one is posted (measured: 0.89 of a bare post loop's rate with 500,
