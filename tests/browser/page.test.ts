@@ -6,6 +6,9 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildPage } from '../../local/page.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -78,6 +81,37 @@ if (!existsSync(CHROMIUM)) {
       await page.click('#connect'); // now "Disconnect"
       await page.waitForSelector('#state[data-state="disconnected"]');
       expect(await page.textContent('#state')).to.include('close code 1000');
+    });
+
+    it('works opened as a plain file, against a URL pasted in (as for a deployed API)', async () => {
+      const pageDir = await buildPage(process.cwd());
+      const page = await browser.newPage();
+      pages.push(page);
+      await page.goto(pathToFileURL(join(pageDir, 'index.html')).href);
+      await page.fill('#url', local.gateway.url);
+      await page.click('#connect');
+      await page.waitForSelector('#state[data-state="connected"]');
+      await page.fill('#message', 'from a file');
+      await page.click('#broadcast');
+      await page.waitForSelector('#log .entry[data-kind="broadcast"]');
+      expect(await entries(page, 'broadcast')).to.deep.equal(['from a file']);
+    });
+
+    it('connects with the Auth token field to an API with an authorizer, and is refused without it', async () => {
+      const guarded = await startLocalGateway({ parameters: { AuthToken: 'page-test-token' } });
+      try {
+        const page = await browser.newPage();
+        pages.push(page);
+        await page.goto(guarded.gateway.pageUrl);
+        await page.click('#connect');
+        await page.waitForSelector('#state[data-state="lost"]'); // 401: browsers report it as a close
+        await page.fill('#token', 'page-test-token');
+        await page.click('#reconnect');
+        await page.waitForSelector('#state[data-state="connected"]');
+        expect(guarded.gateway.registry.size).to.equal(1);
+      } finally {
+        await guarded.close();
+      }
     });
 
     it('shows a dropped connection and reconnects when asked', async () => {
