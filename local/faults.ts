@@ -1,4 +1,4 @@
-import type { ManagementHooks } from './registry.js';
+import { sendError, type ManagementHooks } from './registry.js';
 
 /** Faults to inject into the local `@connections` API, to see how handlers cope. */
 export interface ConnectionsFaults {
@@ -34,8 +34,7 @@ export function faultHooks(overrides: Partial<ConnectionsFaults>, random: () => 
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
       if (random() >= faults.failureRate) return false;
       request.resume();
-      response.writeHead(faults.failureStatus, { 'content-type': 'application/json', 'x-amzn-errortype': type });
-      response.end(JSON.stringify({ message: `injected fault: ${type}` }));
+      sendError(response, { status: faults.failureStatus, type, message: `injected fault: ${type}` });
       return true;
     },
   };

@@ -21,7 +21,8 @@ const ERRORS = {
   forbidden: { status: 403, type: 'ForbiddenException', message: 'Forbidden' },
 } as const;
 
-function sendError(response: ServerResponse, error: (typeof ERRORS)[keyof typeof ERRORS]): void {
+/** Answers a `@connections` call with an error, typed by the header SDK v3 reads. */
+export function sendError(response: ServerResponse, error: { status: number; type: string; message: string }): void {
   response.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.type });
   response.end(JSON.stringify({ message: error.message }));
 }
