@@ -1,7 +1,9 @@
 import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { esbuildOptions } from '../../local/bundle.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
+import { functionsOf, loadTemplate } from '../../local/template.js';
 import type { BareLoopInput } from './bare-loop.js';
 import { Swarm } from './swarm.js';
 
@@ -39,21 +41,23 @@ const percentile = (values: number[], p: number) => {
 };
 const now = () => performance.timeOrigin + performance.now();
 
-/** Bundles the bare loop as a function would be bundled (ESM, node24, minified, module builds first). */
+/**
+ * Bundles the bare loop exactly as the template bundles BroadcastFunction (its Metadata's
+ * esbuild options), only from another entry point.
+ */
 async function buildBareLoop(rootDir: string): Promise<string> {
-  const outfile = join(rootDir, '.build', 'bench', 'bare-loop.mjs');
-  await esbuild.build({
-    entryPoints: [join(rootDir, 'scripts', 'load', 'bare-loop.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    outfile,
-    logLevel: 'silent',
-  });
-  return outfile;
+  const { template, baseDir } = loadTemplate(join(rootDir, 'template.yaml'));
+  const broadcast = functionsOf(template, baseDir).find((fn) => fn.logicalId === 'BroadcastFunction');
+  if (!broadcast) throw new Error('template.yaml has no BroadcastFunction to bundle the bare loop like');
+  const bareLoop = {
+    ...broadcast,
+    codeDir: join(rootDir, 'scripts', 'load'),
+    buildProperties: { ...broadcast.buildProperties, EntryPoints: ['bare-loop.ts'] },
+  };
+  const outdir = join(rootDir, '.build', 'bench');
+  const options = esbuildOptions(bareLoop, outdir);
+  await esbuild.build(options);
+  return join(outdir, `bare-loop${options.outExtension?.['.js'] ?? '.js'}`);
 }
 
 async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSetting): Promise<number> {
