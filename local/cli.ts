@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ConnectionsFaults } from './faults.js';
+import type { ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 
 // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.

@@ -3,21 +3,21 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
-import { authorizerCheck } from './authorizer.js';
-import { applyConditions } from './conditions.js';
-import { faultHooks, type ConnectionsFaults } from './faults.js';
-import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
+import { authorizerCheck } from './api-gateway/authorizer.js';
+import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js';
+import { faultHooks, type ConnectionsFaults } from './api-gateway/faults.js';
+import { DEFAULT_CONTAINERS_PER_FUNCTION } from './lambda/invoker.js';
 import { httpHandler } from './http.js';
-import { buildPage } from './page.js';
-import { ConnectionRegistry, type ManagementHooks } from './registry.js';
-import { routeInvoker } from './routes.js';
-import { routeSelector } from './routing.js';
-import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions } from './runtime.js';
-import type { SessionContext } from './session.js';
-import { closeServer, startStore, type LocalStore } from './store.js';
-import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from './template.js';
-import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './upgrade.js';
+import { buildPage } from '../tooling/page.js';
+import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
+import { routeInvoker } from './api-gateway/route-invocation.js';
+import { routeSelector } from './api-gateway/route-selection.js';
+import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions } from './lambda/functions.js';
+import type { SessionContext } from './api-gateway/session.js';
+import { closeServer, startStore, type LocalStore } from './store/dynalite.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../tooling/sam/template.js';
+import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './api-gateway/upgrade.js';
 
 /** Options of the local gateway. Every limit has API Gateway's value as its default. */
 export interface GatewayOptions {
@@ -96,7 +96,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const LOCAL_API_ID = 'local';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
@@ -106,7 +105,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const loaded = loadTemplate(templatePath);
   const parameters = parameterValues(loaded.template, options.parameters);
   // The template as it would deploy with these parameters (e.g. the authorizer on or off).
-  const template = applyConditions(loaded.template, parameters);
+  const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
   const { baseDir } = loaded;
   const api = webSocketApiOf(template);
   const stage = options.stage ?? parameters.StageName ?? 'dev';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from './page.js';
-import type { ConnectionRegistry } from './registry.js';
+import type { ConnectionRegistry } from './api-gateway/connections.js';
 
 /** What the gateway answers plain HTTP requests with. */
 export interface HttpRoutes {

@@ -1,8 +1,6 @@
-import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { BUILD_DIR } from './bundle.js';
 
 /** The try-it page's files, by the path they are served at. */
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -11,26 +9,6 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
-
-/**
- * Builds the page into `{rootDir}/.build/web/`: the HTML and CSS as they are, the
- * TypeScript as one classic script (so the page also works opened as a plain file).
- */
-export async function buildPage(rootDir: string): Promise<string> {
-  const outdir = join(rootDir, BUILD_DIR, 'web');
-  mkdirSync(outdir, { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(rootDir, 'web', 'app.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    minify: true,
-    outfile: join(outdir, 'app.js'),
-    logLevel: 'silent',
-  });
-  for (const file of ['index.html', 'style.css']) copyFileSync(join(rootDir, 'web', file), join(outdir, file));
-  return outdir;
-}
 
 /**
  * Serves the built page. The HTML gets the gateway's own WebSocket URL as its suggestion.

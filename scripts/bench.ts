@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildFunction } from '../local/bundle.js';
-import { functionsOf, loadTemplate } from '../local/template.js';
+import { buildFunction } from '../tooling/sam/bundle.js';
+import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
 import { benchFanOut, type FanOutResult } from './load/fan-out-bench.js';
 

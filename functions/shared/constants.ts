@@ -1,6 +1,6 @@
 /**
- * Route keys, notice codes, limits and defaults shared by the handlers and the local gateway.
- * Every number that shapes behaviour lives here, once.
+ * Route keys, notice codes, limits and defaults of the handlers. Every number that shapes
+ * the handlers' behaviour lives here, once; the local gateway's own live in local/api-gateway/constants.ts.
  */
 
 /** Route keys of the WebSocket API, as declared in template.yaml. */
@@ -24,14 +24,14 @@ export const NOTICE_CODES = {
   broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
-/** API Gateway WebSocket limits (see AWS-FACTS.md). */
+/**
+ * The API Gateway limit the handlers depend on (see AWS-FACTS.md). The local gateway keeps
+ * its own copy of API Gateway's limits (local/api-gateway/constants.ts); a unit test checks
+ * the two agree.
+ */
 export const API_GATEWAY_LIMITS = {
-  /** Largest message payload, and the largest body `POST @connections` accepts. */
-  maxPayloadBytes: 128 * 1024,
-  /** Longest a connection may live. */
+  /** Longest a connection may live: a record's TTL is set past it. */
   maxConnectionSeconds: 2 * 60 * 60,
-  /** A connection with no traffic for this long is closed. */
-  idleTimeoutSeconds: 10 * 60,
 } as const;
 
 /** Defaults a deployer or caller may override. */
@@ -70,13 +70,3 @@ export const DEFAULTS = {
 /** The message a client sends to broadcast; used in notices as an example. */
 export const EXAMPLE_MESSAGE = { action: ROUTE_KEYS.broadcast, data: 'Hello' } as const;
 
-/** WebSocket close codes the gateway uses, as API Gateway does. */
-export const CLOSE_CODES = {
-  normal: 1000,
-  goingAway: 1001,
-  unsupportedData: 1003,
-  noStatus: 1005,
-  abnormal: 1006,
-  messageTooBig: 1009,
-  internalError: 1011,
-} as const;

@@ -1,9 +1,9 @@
 import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { esbuildOptions } from '../../local/bundle.js';
+import { esbuildOptions } from '../../tooling/sam/bundle.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
-import { functionsOf, loadTemplate } from '../../local/template.js';
+import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
 import type { BareLoopInput } from './bare-loop.js';
 import { Swarm } from './swarm.js';
 

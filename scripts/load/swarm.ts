@@ -35,7 +35,7 @@ export class Swarm {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(): Promise<Swarm> {
-    const child = fork(new URL('./swarm-worker.ts', import.meta.url), [], {
+    const child = fork(new URL('./swarm-worker.js', import.meta.url), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -2,7 +2,7 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
 import { startGateway, type Gateway, type GatewayOptions } from '../../local/gateway.js';
-import { LOCAL_CREDENTIALS } from '../../local/store.js';
+import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
 import type { TestClient } from './clients.js';
 
 /** A local gateway on free ports, with SDK clients pointed at it and its log kept. */

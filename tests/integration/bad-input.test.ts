@@ -3,7 +3,8 @@
  * specific answer, and the table holds exactly what it should afterwards.
  */
 import { expect } from 'chai';
-import { CLOSE_CODES, NOTICE_CODES } from '../../functions/shared/constants.js';
+import { NOTICE_CODES } from '../../functions/shared/constants.js';
+import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';

@@ -4,7 +4,8 @@
  * without it, against the local gateway they start.
  */
 import { expect } from 'chai';
-import { CLOSE_CODES, NOTICE_CODES } from '../../functions/shared/constants.js';
+import { NOTICE_CODES } from '../../functions/shared/constants.js';
+import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
 import { connect, refusedStatus, type TestClient } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 

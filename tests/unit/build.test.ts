@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pathToFileURL } from 'node:url';
-import { buildFunction, esbuildOptions, type BuiltFunction } from '../../local/bundle.js';
-import { functionsOf, loadTemplate } from '../../local/template.js';
+import { buildFunction, esbuildOptions, type BuiltFunction } from '../../tooling/sam/bundle.js';
+import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
 
 describe('npm run build (bundles from the template’s Metadata)', function () {
   this.timeout(60_000);

@@ -32,7 +32,7 @@ describe('events/ (sam local invoke samples)', () => {
   });
 
   it('has an expectation for every file in events/', () => {
-    const files = readdirSync(new URL('../../events/', import.meta.url)).filter((file) => file.endsWith('.json'));
+    const files = readdirSync(new URL('../../events', import.meta.url)).filter((file) => file.endsWith('.json'));
     expect(files.sort()).to.deep.equal([...Object.keys(EXPECTED), 'authorizer.json'].sort());
   });
   // authorizer.json is fed to the authorizer in tests/unit/functions/authorizer.test.ts.

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
-import { applyConditions } from '../../local/conditions.js';
-import { functionsOf, loadTemplate, parameterValues, resourcesOfType, webSocketApiOf, type Resource } from '../../local/template.js';
+import { applyConditions } from '../../tooling/sam/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, resourcesOfType, webSocketApiOf, type Resource } from '../../tooling/sam/template.js';
 
 const { template, baseDir } = loadTemplate('template.yaml');
 const resources = template.Resources;

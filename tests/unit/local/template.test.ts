@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { resolveIntrinsic, UnsupportedIntrinsicError } from '../../../local/intrinsics.js';
-import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../local/template.js';
+import { resolveIntrinsic, UnsupportedIntrinsicError } from '../../../tooling/sam/intrinsics.js';
+import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../tooling/sam/template.js';
 
 describe('reading template.yaml for the local gateway', () => {
   const { template, baseDir } = loadTemplate('template.yaml');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocketEvent } from '../functions/shared/events.js';
-import type { Connection } from './registry.js';
+import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
+import type { Connection } from './connections.js';
 
 /** Ids in API Gateway's shape: 12 base64 characters and a `=`, e.g. `L0SM9cOFvHcCIhw=`. */
 export const newId = (): string => randomBytes(10).toString('base64');
@@ -22,9 +22,33 @@ function requestTime(date: Date): string {
   )}:${pad(date.getUTCSeconds())} +0000`;
 }
 
+/**
+ * The `requestContext` API Gateway sends, typed from `@types/aws-lambda` (not from the
+ * handlers' own code: nothing under local/ imports functions/). AWS sends `messageId` on
+ * MESSAGE events only, and adds `identity`, an authorizer's context and the close status.
+ */
+export type GatewayRequestContext = Omit<APIGatewayEventWebsocketRequestContextV2, 'messageId'> & {
+  messageId?: string;
+  identity: { sourceIp: string; userAgent?: string };
+  authorizer?: Record<string, unknown>;
+  disconnectStatusCode?: number;
+  disconnectReason?: string;
+};
+
+/** The event a route's Lambda gets; `$connect` and `$disconnect` add their headers. */
+export type GatewayEvent = Omit<
+  APIGatewayProxyWebsocketEventV2WithRequestContext<GatewayRequestContext>,
+  'queryStringParameters' | 'multiValueQueryStringParameters'
+> & {
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  queryStringParameters?: Record<string, string> | null;
+  multiValueQueryStringParameters?: Record<string, string[]> | null;
+};
+
 export type EventConnection = Pick<Connection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>;
 
-function requestContext(api: ApiIdentity, connection: EventConnection, routeKey: string, eventType: string) {
+function requestContext(api: ApiIdentity, connection: EventConnection, routeKey: string, eventType: GatewayRequestContext['eventType']): GatewayRequestContext {
   const now = new Date();
   const requestId = newId();
   return {
@@ -32,7 +56,7 @@ function requestContext(api: ApiIdentity, connection: EventConnection, routeKey:
     eventType,
     extendedRequestId: requestId,
     requestTime: requestTime(now),
-    messageDirection: 'IN',
+    messageDirection: 'IN' as const,
     stage: api.stage,
     connectedAt: connection.connectedAt,
     requestTimeEpoch: now.getTime(),
@@ -72,26 +96,26 @@ export function queryOf(url: URL) {
 }
 
 /** The `$connect` event, with the handshake's headers and query string. */
-export function connectEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL): WebSocketEvent {
+export function connectEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL): GatewayEvent {
   return {
     ...headersOf(request),
     ...queryOf(url),
     requestContext: requestContext(api, connection, '$connect', 'CONNECT'),
     isBase64Encoded: false,
-  } as unknown as WebSocketEvent;
+  };
 }
 
 /** A MESSAGE event for the route a frame was sent to. */
-export function messageEvent(api: ApiIdentity, connection: EventConnection, routeKey: string, body: string): WebSocketEvent {
+export function messageEvent(api: ApiIdentity, connection: EventConnection, routeKey: string, body: string): GatewayEvent {
   return {
     requestContext: { ...requestContext(api, connection, routeKey, 'MESSAGE'), messageId: newId() },
     body,
     isBase64Encoded: false,
-  } as unknown as WebSocketEvent;
+  };
 }
 
 /** The `$disconnect` event, with the close code and reason. */
-export function disconnectEvent(api: ApiIdentity, connection: EventConnection, statusCode: number, reason: string): WebSocketEvent {
+export function disconnectEvent(api: ApiIdentity, connection: EventConnection, statusCode: number, reason: string): GatewayEvent {
   return {
     headers: { Host: api.domainName },
     multiValueHeaders: { Host: [api.domainName] },
@@ -101,5 +125,5 @@ export function disconnectEvent(api: ApiIdentity, connection: EventConnection, s
       disconnectReason: reason,
     },
     isBase64Encoded: false,
-  } as unknown as WebSocketEvent;
+  };
 }

@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import dynalite from 'dynalite';
 import { Server as HttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TableSpec } from './template.js';
+import type { TableSpec } from '../../tooling/sam/template.js';
 
 /** Options of the local DynamoDB-compatible store. */
 export interface StoreOptions {

@@ -1,9 +1,9 @@
 import type { RawData } from 'ws';
-import { CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
+import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
-import type { Connection, ConnectionRegistry } from './registry.js';
-import { bodyOf, gatewayFrame, type RouteInvoker } from './routes.js';
-import type { WebSocketApiSpec } from './template.js';
+import type { Connection, ConnectionRegistry } from './connections.js';
+import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
+import type { WebSocketApiSpec } from '../../tooling/sam/template.js';
 
 /** What a connection's life needs from the gateway. */
 export interface SessionContext {

@@ -1,9 +1,9 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
+import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
-import { statusOf } from './routes.js';
+import { statusOf } from './route-invocation.js';
 import { runSession, type SessionContext } from './session.js';
 
 /** Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one. */

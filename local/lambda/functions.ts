@@ -1,8 +1,8 @@
-import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
-import { resolveIntrinsic, type LocalValues } from './intrinsics.js';
+import { buildFunction, watchFunction, type BuiltFunction } from '../../tooling/sam/bundle.js';
+import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../../tooling/sam/intrinsics.js';
 import { LocalFunction, type LogSink } from './invoker.js';
-import { LOCAL_CREDENTIALS } from './store.js';
-import type { FunctionSpec, TableSpec, Template } from './template.js';
+import { LOCAL_CREDENTIALS } from '../store/dynalite.js';
+import type { FunctionSpec, TableSpec, Template } from '../../tooling/sam/template.js';
 
 /** What the functions' environment points at locally. */
 export interface LocalEndpoints {
@@ -16,17 +16,13 @@ export interface LocalEndpoints {
 }
 
 /** The account id local ARNs carry. */
-export const ACCOUNT_ID = '000000000000';
+export const ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
 /** The local meaning of every name a function's environment may reference. */
 export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {
   const refs: Record<string, string> = {
     ...parameters,
-    'AWS::Region': endpoints.region,
-    'AWS::AccountId': ACCOUNT_ID,
-    'AWS::StackName': 'local',
-    'AWS::Partition': 'aws',
-    'AWS::URLSuffix': 'amazonaws.com',
+    ...pseudoParameters(endpoints.region),
   };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;

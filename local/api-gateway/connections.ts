@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../functions/shared/constants.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from './constants.js';
 
 /** One open connection, as the gateway knows it. */
 export interface Connection {

@@ -1,10 +1,10 @@
-import type { WebSocketEvent } from '../functions/shared/events.js';
-import type { Outcome } from './invoker.js';
-import type { LocalFunctions } from './runtime.js';
-import type { RouteSpec } from './template.js';
+import type { GatewayEvent } from './events.js';
+import type { Outcome } from '../lambda/invoker.js';
+import type { LocalFunctions } from '../lambda/functions.js';
+import type { RouteSpec } from '../../tooling/sam/template.js';
 
 /** Runs a route's function and logs one line for it: route, connection, status, time. */
-export type RouteInvoker = (route: RouteSpec, event: WebSocketEvent) => Promise<Outcome>;
+export type RouteInvoker = (route: RouteSpec, event: GatewayEvent) => Promise<Outcome>;
 
 /** The HTTP status a Lambda proxy answer stands for (a thrown error or timeout is a 500). */
 export function statusOf(outcome: Outcome): number {

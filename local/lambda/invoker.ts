@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { BuiltFunction } from './bundle.js';
-import type { FunctionSpec } from './template.js';
+import type { BuiltFunction } from '../../tooling/sam/bundle.js';
+import type { FunctionSpec } from '../../tooling/sam/template.js';
 
 /** How an invocation ended: the handler's answer, or the error Lambda would report. */
 export type Outcome =
@@ -35,7 +35,7 @@ export type InvokeReply = ({ id: number; ok: true; result: unknown } | { id: num
   peakHeapBytes: number;
 };
 
-const WORKER_URL = new URL('./function-worker.mjs', import.meta.url);
+const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
 type Failure = { name: string; message: string };
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { connectEvent, type ApiIdentity, type EventConnection } from './events.js';
-import type { LocalFunction } from './invoker.js';
-import type { AuthorizerSpec } from './template.js';
+import type { LocalFunction } from '../lambda/invoker.js';
+import type { AuthorizerSpec } from '../../tooling/sam/template.js';
 import type { HandshakeCheck } from './upgrade.js';
 
 /** Reads one identity source (`route.request.querystring.X` or `route.request.header.X`). */

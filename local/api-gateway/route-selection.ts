@@ -1,4 +1,4 @@
-import { ROUTE_KEYS } from '../functions/shared/constants.js';
+import { ROUTE_KEYS } from './constants.js';
 
 /**
  * Compiles a route selection expression such as `$request.body.action` into a function

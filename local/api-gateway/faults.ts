@@ -1,4 +1,4 @@
-import { sendError, type ManagementHooks } from './registry.js';
+import { sendError, type ManagementHooks } from './connections.js';
 
 /** Faults to inject into the local `@connections` API, to see how handlers cope. */
 export interface ConnectionsFaults {

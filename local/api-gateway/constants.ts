@@ -1,0 +1,36 @@
+/**
+ * What the local API Gateway emulates, in one place: its route keys, limits and close codes
+ * (see /work/shared/AWS-FACTS.md and the README's "Local gateway" section). Every default
+ * the gateway, its CLI and its README state is read from here.
+ */
+
+/** The route keys API Gateway itself gives meaning to. */
+export const ROUTE_KEYS = {
+  connect: '$connect',
+  disconnect: '$disconnect',
+  default: '$default',
+} as const;
+
+/** API Gateway WebSocket limits. */
+export const API_GATEWAY_LIMITS = {
+  /** Largest message payload, and the largest body `POST @connections` accepts. */
+  maxPayloadBytes: 128 * 1024,
+  /** Longest a connection may live. */
+  maxConnectionSeconds: 2 * 60 * 60,
+  /** A connection with no traffic for this long is closed. */
+  idleTimeoutSeconds: 10 * 60,
+} as const;
+
+/** WebSocket close codes the gateway uses, as API Gateway does. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  unsupportedData: 1003,
+  noStatus: 1005,
+  abnormal: 1006,
+  messageTooBig: 1009,
+  internalError: 1011,
+} as const;
+
+/** The API id local events and ARNs carry. */
+export const LOCAL_API_ID = 'local';

@@ -1,0 +1,157 @@
+/**
+ * The one evaluator of CloudFormation intrinsics and conditions, used by the local gateway,
+ * the build script and the tests: `Ref` (parameters and pseudo parameters), `Fn::GetAtt`,
+ * `Fn::Sub` (with `${!Literal}` escapes), `Fn::Join`, `Fn::Select`, `Fn::If` and the
+ * condition functions `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`.
+ */
+import { ConditionError, UnsupportedIntrinsicError } from '../errors.js';
+import type { Resource, Template } from './template.js';
+
+export { ConditionError, UnsupportedIntrinsicError };
+
+/** The account id local ARNs carry. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** The pseudo parameters CloudFormation gives every template, with their local values. */
+export function pseudoParameters(region: string, stackName = 'local'): Record<string, string> {
+  return {
+    'AWS::Region': region,
+    'AWS::AccountId': LOCAL_ACCOUNT_ID,
+    'AWS::StackName': stackName,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+}
+
+/** What names mean locally. */
+export interface LocalValues {
+  /** Parameter values, and pseudo parameters such as `AWS::Region`. */
+  refs: Record<string, string>;
+  /** `Fn::GetAtt` of a resource attribute, e.g. a table's Arn. */
+  getAtt: (logicalId: string, attribute: string) => string;
+}
+
+function ref(name: string, refs: Record<string, string>): string {
+  const value = refs[name];
+  if (value === undefined) throw new UnsupportedIntrinsicError(`Ref ${name} has no local value`);
+  return value;
+}
+
+/** `${Name}` is replaced; `${!Literal}` stands for the text `${Literal}`, as CloudFormation writes it. */
+function sub(template: string, variables: Record<string, string>, values: LocalValues): string {
+  return template.replace(/\$\{(!?)([^}]+)\}/g, (_, escape: string, name: string) => {
+    if (escape) return `\${${name}}`;
+    if (name in variables) return variables[name];
+    const dot = name.indexOf('.');
+    return dot > 0 ? values.getAtt(name.slice(0, dot), name.slice(dot + 1)) : ref(name, values.refs);
+  });
+}
+
+/** Resolves `value` to a string, as CloudFormation would for an environment variable. */
+export function resolveIntrinsic(value: unknown, values: LocalValues): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UnsupportedIntrinsicError(`cannot resolve ${JSON.stringify(value)}`);
+  }
+  const [[fn, argument]] = Object.entries(value) as [string, any][];
+  switch (fn) {
+    case 'Ref':
+      return ref(argument, values.refs);
+    case 'Fn::GetAtt': {
+      const [logicalId, attribute] = Array.isArray(argument) ? argument : String(argument).split('.');
+      return values.getAtt(logicalId, attribute);
+    }
+    case 'Fn::Sub': {
+      if (typeof argument === 'string') return sub(argument, {}, values);
+      const [template, variables = {}] = argument as [string, Record<string, unknown>];
+      const resolved = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveIntrinsic(v, values)]));
+      return sub(template, resolved, values);
+    }
+    case 'Fn::Join': {
+      const [separator, items] = argument as [string, unknown[]];
+      return items.map((item) => resolveIntrinsic(item, values)).join(separator);
+    }
+    case 'Fn::Select': {
+      const [index, items] = argument as [number | string, unknown[]];
+      return resolveIntrinsic(items[Number(index)], values);
+    }
+    default:
+      throw new UnsupportedIntrinsicError(`${fn} is not supported locally`);
+  }
+}
+
+type Node = unknown;
+
+/**
+ * The template as CloudFormation would deploy it with these values (parameters and pseudo
+ * parameters, e.g. `{ ...pseudoParameters(region), ...parameters }`): resources whose
+ * `Condition` is false are gone, every `Fn::If` is replaced by its chosen branch, and
+ * properties set to `!Ref AWS::NoValue` are removed.
+ */
+export function applyConditions(template: Template, refs: Record<string, string>): Template {
+  const definitions = template.Conditions ?? {};
+  const results = new Map<string, boolean>();
+  // Conditions compare parameters, pseudo parameters and literals (GetAtt is not allowed there).
+  const values: LocalValues = {
+    refs,
+    getAtt: (logicalId, attribute) => {
+      throw new ConditionError(`conditions cannot use Fn::GetAtt (${logicalId}.${attribute})`);
+    },
+  };
+  const operand = (node: Node): string => {
+    try {
+      return resolveIntrinsic(node, values);
+    } catch (error) {
+      if (error instanceof ConditionError) throw error;
+      throw new ConditionError(`condition operand ${JSON.stringify(node)}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+
+  const evaluate = (node: Node): boolean => {
+    const [[fn, argument]] = Object.entries(node as Record<string, any>);
+    switch (fn) {
+      case 'Condition':
+        return condition(argument);
+      case 'Fn::Equals':
+        return operand(argument[0]) === operand(argument[1]);
+      case 'Fn::Not':
+        return !evaluate(argument[0]);
+      case 'Fn::And':
+        return (argument as Node[]).every(evaluate);
+      case 'Fn::Or':
+        return (argument as Node[]).some(evaluate);
+      default:
+        throw new ConditionError(`${fn} is not supported in conditions locally`);
+    }
+  };
+
+  const condition = (name: string): boolean => {
+    if (!results.has(name)) {
+      if (!(name in definitions)) throw new ConditionError(`condition ${name} is not defined`);
+      results.set(name, evaluate(definitions[name]));
+    }
+    return results.get(name)!;
+  };
+
+  const NO_VALUE = Symbol('no value');
+  const resolve = (node: Node): unknown => {
+    if (Array.isArray(node)) return node.map(resolve).filter((item) => item !== NO_VALUE);
+    if (!node || typeof node !== 'object') return node;
+    const entries = Object.entries(node);
+    if (entries.length === 1 && entries[0][0] === 'Fn::If') {
+      const [name, whenTrue, whenFalse] = entries[0][1] as [string, Node, Node];
+      return resolve(condition(name) ? whenTrue : whenFalse);
+    }
+    if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::NoValue') return NO_VALUE;
+    return Object.fromEntries(
+      entries.map(([key, child]) => [key, resolve(child)] as const).filter(([, child]) => child !== NO_VALUE),
+    );
+  };
+
+  const resources: Record<string, Resource> = {};
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (typeof resource.Condition === 'string' && !condition(resource.Condition)) continue;
+    resources[logicalId] = resolve(resource) as Resource;
+  }
+  return { ...template, Globals: resolve(template.Globals) as Template['Globals'], Resources: resources };
+}
