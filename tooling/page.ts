@@ -1,6 +1,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { cachedBuild } from './build-cache.js';
 import { BUILD_DIR } from './sam/bundle.js';
 
 /**
@@ -9,16 +10,24 @@ import { BUILD_DIR } from './sam/bundle.js';
  */
 export async function buildPage(rootDir: string): Promise<string> {
   const outdir = join(rootDir, BUILD_DIR, 'web');
-  mkdirSync(outdir, { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(rootDir, 'web', 'app.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    minify: true,
-    outfile: join(outdir, 'app.js'),
-    logLevel: 'silent',
+  const copied = ['index.html', 'style.css'];
+  return cachedBuild(JSON.stringify({ build: 'page', outdir }), async () => {
+    mkdirSync(outdir, { recursive: true });
+    const result = await esbuild.build({
+      entryPoints: [join(rootDir, 'web', 'app.ts')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2020',
+      minify: true,
+      outfile: join(outdir, 'app.js'),
+      metafile: true,
+      logLevel: 'silent',
+    });
+    for (const file of copied) copyFileSync(join(rootDir, 'web', file), join(outdir, file));
+    return {
+      value: outdir,
+      inputs: [...Object.keys(result.metafile.inputs).map((input) => resolve(input)), ...copied.map((file) => join(rootDir, 'web', file))],
+      outputs: ['app.js', ...copied].map((file) => join(outdir, file)),
+    };
   });
-  for (const file of ['index.html', 'style.css']) copyFileSync(join(rootDir, 'web', file), join(outdir, file));
-  return outdir;
 }

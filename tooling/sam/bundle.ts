@@ -1,6 +1,7 @@
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { cachedBuild } from '../build-cache.js';
 import type { FunctionSpec } from './template.js';
 
 /** Where `npm run build` and the local gateway put the bundles (git-ignored). */
@@ -88,7 +89,12 @@ export interface BuiltFunction {
 /** Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`. */
 export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<BuiltFunction> {
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
-  return describeBuild(fn, options, await esbuild.build(options));
+  // The same sources with the same options give the same bundle, wherever it is written.
+  const key = JSON.stringify({ build: 'function', handler: fn.handler, options: { ...options, outdir: undefined } });
+  return cachedBuild(key, async () => {
+    const built = describeBuild(fn, options, await esbuild.build(options));
+    return { value: built, inputs: built.inputs, outputs: [built.file] };
+  });
 }
 
 /**
