@@ -13,8 +13,10 @@ import { buildPage } from '../tooling/page.js';
 import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
 import { routeInvoker } from './api-gateway/route-invocation.js';
 import { routeSelector } from './api-gateway/route-selection.js';
-import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions } from './lambda/functions.js';
+import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions, type ReloadEvent } from './lambda/functions.js';
+import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
 import type { SessionContext } from './api-gateway/session.js';
+import type { ApiIdentity } from './api-gateway/events.js';
 import { closeServer, startStore, type LocalStore } from './store/dynalite.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../tooling/sam/template.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './api-gateway/upgrade.js';
@@ -51,6 +53,12 @@ export interface GatewayOptions {
   containersPerFunction: number;
   /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
   log: (line: string) => void;
+  /** Called after every invocation the gateway makes, with how it went. Default none. */
+  onInvocation?: (outcome: InvocationOutcome) => void;
+  /** Called with every line a function writes (and its JSON record). Default none. */
+  onFunctionLog?: (entry: FunctionLogEntry) => void;
+  /** With `watch`: called after each rebuild of a changed function. Default none. */
+  onReload?: (event: ReloadEvent) => void;
   /** Latency and failures injected into `@connections` (see faults.ts). Default none. */
   faults: Partial<ConnectionsFaults>;
   /** Lower-level `@connections` hooks (tests); override `faults`. */
@@ -101,23 +109,61 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
+  const served = readServedApi(options);
+  // The page is this project's, whatever template is served: built before anything starts.
+  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
+  const listening = await listen(options);
+  const managementEndpoint = `http://${listening.origin}/${served.stage}`;
+  const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
+  const report = reporter(options);
+  const backends = await startBackends(options, served, managementEndpoint, identity, report).catch(async (error) => {
+    await closeServer(listening.server); // whatever started must stop, or the process could not exit
+    throw error;
+  });
+  const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
+  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir });
+  return {
+    url: `ws://${listening.origin}/${served.stage}`,
+    pageUrl: `http://${listening.origin}/`,
+    managementEndpoint,
+    port: listening.port,
+    stage: served.stage,
+    dbEndpoint: backends.store.endpoint,
+    tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
+    registry,
+    functions: backends.functions,
+    store: backends.store,
+    close: async () => {
+      await connections.close();
+      await backends.functions.close();
+      await backends.store.close();
+      await closeServer(listening.server);
+    },
+  };
+}
+
+/** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
+function readServedApi(options: GatewayOptions) {
   const templatePath = resolve(options.template);
   const loaded = loadTemplate(templatePath);
   const parameters = parameterValues(loaded.template, options.parameters);
-  // The template as it would deploy with these parameters (e.g. the authorizer on or off).
   const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
-  const { baseDir } = loaded;
   const api = webSocketApiOf(template);
-  const stage = options.stage ?? parameters.StageName ?? 'dev';
-  const tables = tablesOf(template);
-  const selectRoute = routeSelector(api.routeSelectionExpression, new Set(api.routes.keys()));
-  const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
-  // The page is this project's, whatever template is served: built before anything starts.
-  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
-  const pendingWork = new Set<Promise<unknown>>();
+  return {
+    template,
+    parameters,
+    api,
+    baseDir: loaded.baseDir,
+    rootDir: dirname(templatePath),
+    stage: options.stage ?? parameters.StageName ?? 'dev',
+    tables: tablesOf(template),
+  };
+}
+type ServedApi = ReturnType<typeof readServedApi>;
 
+/** Listens, keeping every socket (upgraded or mid-handshake) so shutdown can end them all. */
+async function listen(options: GatewayOptions) {
   const server = createServer();
-  // Every socket, upgraded or mid-handshake, so shutdown can end them all.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -131,41 +177,81 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   // How this process reaches its own server: a wildcard address is reached on loopback.
   const reachableHost = ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : options.host;
   const origin = `${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`;
-  const managementEndpoint = `http://${origin}/${stage}`;
+  return { server, sockets, port, origin };
+}
+type Listening = Awaited<ReturnType<typeof listen>>;
 
-  const identity = { apiId: LOCAL_API_ID, stage, domainName: `localhost:${port}` };
+/** Every invocation goes to the console line and to the caller's hook. */
+function reporter(options: GatewayOptions): (outcome: InvocationOutcome) => void {
+  return (outcome) => {
+    options.log(invocationLine(outcome));
+    options.onInvocation?.(outcome);
+  };
+}
+
+/** The store, the functions the routes use, and the `$connect` authorizer's check. */
+async function startBackends(
+  options: GatewayOptions,
+  served: ServedApi,
+  managementEndpoint: string,
+  identity: ApiIdentity,
+  report: (outcome: InvocationOutcome) => void,
+): Promise<{ store: LocalStore; functions: LocalFunctions; handshakeCheck: HandshakeCheck }> {
   let store: LocalStore | undefined;
   let functions: LocalFunctions | undefined;
-  let handshakeCheck: HandshakeCheck;
   try {
-    store = await startStore(tables, { port: options.dbPort, host: options.host, path: options.dbPath });
+    store = await startStore(served.tables, { port: options.dbPort, host: options.host, path: options.dbPath });
     const endpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
-    const values = localValues(template, parameters, tables, endpoints);
-    const used = new Set([...api.routes.values()].flatMap((route) => [route.functionId, route.authorizer?.functionId ?? []].flat()));
+    const values = localValues(served.template, served.parameters, served.tables, endpoints);
+    const routes = [...served.api.routes.values()];
+    const used = new Set(routes.flatMap((route) => [route.functionId, route.authorizer?.functionId ?? []].flat()));
     functions = await startFunctions(
-      functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
-      dirname(templatePath),
+      functionsOf(served.template, served.baseDir).filter((fn) => used.has(fn.logicalId)),
+      served.rootDir,
       (fn) => functionEnvironment(fn, values, endpoints, options.envVars),
-      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`), containersPerFunction: options.containersPerFunction },
+      {
+        watch: options.watch,
+        log: (name, line) => {
+          options.log(`[${name}] ${line}`);
+          options.onFunctionLog?.(functionLogEntry(name, line));
+        },
+        containersPerFunction: options.containersPerFunction,
+        onReload: options.onReload,
+      },
     );
-    const authorizer = api.routes.get(ROUTE_KEYS.connect)?.authorizer;
-    handshakeCheck = authorizer
-      ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, options.log)
+    const authorizer = served.api.routes.get(ROUTE_KEYS.connect)?.authorizer;
+    const handshakeCheck: HandshakeCheck = authorizer
+      ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
       : async () => ({});
+    return { store, functions, handshakeCheck };
   } catch (error) {
-    // Whatever started must stop, or the process could not exit.
     await functions?.close();
     await store?.close();
-    await closeServer(server);
     throw error;
   }
+}
 
+/** Serves WebSocket upgrades on the stage and plain HTTP (`@connections`, the page) on the same port. */
+function serveConnections(
+  options: GatewayOptions,
+  served: ServedApi,
+  listening: Listening,
+  parts: {
+    identity: ApiIdentity;
+    registry: ConnectionRegistry;
+    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck };
+    report: (outcome: InvocationOutcome) => void;
+    pageDir?: string;
+  },
+): { close(): Promise<void> } {
+  const { registry } = parts;
+  const pendingWork = new Set<Promise<unknown>>();
   const context: SessionContext = {
-    api,
-    identity,
+    api: served.api,
+    identity: parts.identity,
     registry,
-    invoke: routeInvoker(functions, options.log),
-    selectRoute,
+    invoke: routeInvoker(parts.backends.functions, parts.report),
+    selectRoute: routeSelector(served.api.routeSelectionExpression, new Set(served.api.routes.keys())),
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
     track: (work) => {
@@ -173,32 +259,19 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       pendingWork.add(settled);
       void settled.finally(() => pendingWork.delete(settled));
     },
+    log: options.log,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
-  const upgrade = upgradeHandler(context, wss, handshakeCheck);
-  const stagePath = `/${stage}`;
-
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://${origin}`);
+  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck);
+  const stagePath = `/${served.stage}`;
+  listening.server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://${listening.origin}`);
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
     context.track(upgrade(request, socket, head, url));
   });
-  server.on('request', httpHandler({ stagePath, registry, pageDir }));
-
-  const tableNames = Object.fromEntries(tables.map((table) => [table.logicalId, table.tableName]));
-  const running = functions;
-  const runningStore = store;
+  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir }));
   return {
-    url: `ws://${origin}${stagePath}`,
-    pageUrl: `http://${origin}/`,
-    managementEndpoint,
-    port,
-    stage,
-    dbEndpoint: store.endpoint,
-    tables: tableNames,
-    registry,
-    functions,
-    store,
+    /** Closes every connection (running `$disconnect`), then ends every socket. */
     close: async () => {
       for (const connection of registry.all()) connection.socket.close(CLOSE_CODES.goingAway, 'Going away');
       // Wait for the closes to arrive and their $disconnect invocations to finish.
@@ -208,10 +281,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       }
       for (const client of wss.clients) client.terminate();
       wss.close();
-      for (const socket of sockets) socket.destroy();
-      await running.close();
-      await runningStore.close();
-      await closeServer(server);
+      for (const socket of listening.sockets) socket.destroy();
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { TemplateError } from '../../tooling/errors.js';
 import { connectEvent, type ApiIdentity, type EventConnection } from './events.js';
+import type { InvocationOutcome } from './invocation-outcome.js';
 import type { LocalFunction } from '../lambda/invoker.js';
 import type { AuthorizerSpec } from '../../tooling/sam/template.js';
 import type { HandshakeCheck } from './upgrade.js';
@@ -10,7 +12,7 @@ function identityReader(source: string): (request: IncomingMessage, url: URL) =>
   if (query) return (_request, url) => url.searchParams.get(query[1]) ?? undefined;
   const header = /^route\.request\.header\.(.+)$/.exec(source);
   if (header) return (request) => request.headers[header[1].toLowerCase()]?.toString();
-  throw new Error(`identity source "${source}" is not supported locally (use route.request.querystring.X or route.request.header.X)`);
+  throw new TemplateError(`identity source "${source}" is not supported locally (use route.request.querystring.X or route.request.header.X)`);
 }
 
 interface PolicyAnswer {
@@ -29,20 +31,21 @@ export function authorizerCheck(
   spec: AuthorizerSpec,
   fn: LocalFunction,
   identity: ApiIdentity & { region: string; accountId: string },
-  log: (line: string) => void,
+  report: (outcome: InvocationOutcome) => void,
 ): HandshakeCheck {
   const readers = spec.identitySources.map(identityReader);
   const methodArn = `arn:aws:execute-api:${identity.region}:${identity.accountId}:${identity.apiId}/${identity.stage}/$connect`;
 
   return async (request, url, connection: EventConnection) => {
+    const reported = { kind: 'authorizer', function: spec.functionId, route: '$connect', connectionId: connection.connectionId } as const;
     if (readers.some((read) => !read(request, url))) {
-      log(`authorizer   ${connection.connectionId}  401 (no identity source)`);
+      report({ ...reported, status: 401, invoked: false, durationMs: 0 });
       return { refuse: 401 };
     }
     const { requestContext, ...rest } = connectEvent(identity, connection, request, url);
     const outcome = await fn.invoke({ ...rest, type: 'REQUEST', methodArn, stageVariables: null, requestContext });
     const status = verdictOf(outcome.ok ? (outcome.result as PolicyAnswer) : undefined, outcome.ok ? undefined : outcome.error.message);
-    log(`authorizer   ${connection.connectionId}  ${status === 200 ? 'Allow' : status}  ${outcome.ms} ms`);
+    report({ ...reported, requestId: outcome.requestId, status, invoked: true, durationMs: outcome.ms, ...(outcome.ok ? {} : { error: outcome.error }) });
     if (status !== 200) return { refuse: status };
     const answer = (outcome as { result: PolicyAnswer }).result;
     return { authorizer: { ...answer.context, principalId: answer.principalId } };

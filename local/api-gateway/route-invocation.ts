@@ -1,9 +1,11 @@
+import { GatewayError } from './errors.js';
 import type { GatewayEvent } from './events.js';
+import type { InvocationOutcome } from './invocation-outcome.js';
 import type { Outcome } from '../lambda/invoker.js';
 import type { LocalFunctions } from '../lambda/functions.js';
 import type { RouteSpec } from '../../tooling/sam/template.js';
 
-/** Runs a route's function and logs one line for it: route, connection, status, time. */
+/** Runs a route's function and reports how it went. */
 export type RouteInvoker = (route: RouteSpec, event: GatewayEvent) => Promise<Outcome>;
 
 /** The HTTP status a Lambda proxy answer stands for (a thrown error or timeout is a 500). */
@@ -19,13 +21,23 @@ export function bodyOf(outcome: Outcome): string | undefined {
   return typeof body === 'string' ? body : undefined;
 }
 
-export function routeInvoker(functions: LocalFunctions, log: (line: string) => void): RouteInvoker {
+/** Runs routes' functions and reports each invocation's {@link InvocationOutcome}. */
+export function routeInvoker(functions: LocalFunctions, report: (outcome: InvocationOutcome) => void): RouteInvoker {
   return async (route, event) => {
     const fn = functions.get(route.functionId);
-    if (!fn) throw new Error(`route ${route.routeKey} names ${route.functionId}, which is not running`);
+    if (!fn) throw new GatewayError('function_not_running', `route ${route.routeKey} names ${route.functionId}, which is not running`);
     const outcome = await fn.invoke(event);
-    const status = outcome.ok ? statusOf(outcome) : `${outcome.error.name}: ${outcome.error.message}`;
-    log(`${route.routeKey.padEnd(12)} ${event.requestContext.connectionId}  ${status}  ${outcome.ms} ms`);
+    report({
+      kind: 'route',
+      function: route.functionId,
+      route: route.routeKey,
+      connectionId: event.requestContext.connectionId,
+      requestId: outcome.requestId,
+      status: statusOf(outcome),
+      invoked: true,
+      durationMs: outcome.ms,
+      ...(outcome.ok ? {} : { error: outcome.error }),
+    });
     return outcome;
   };
 }

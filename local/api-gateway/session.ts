@@ -16,6 +16,13 @@ export interface SessionContext {
   maxDurationMs: number;
   /** Tracks work that shutdown waits for (invocations under way); a failure there is logged. */
   track: (work: Promise<unknown>) => void;
+  /** The gateway's console line (socket errors). */
+  log: (line: string) => void;
+}
+
+/** The line for a socket error: ws's stable code (e.g. `WS_ERR_UNSUPPORTED_MESSAGE_LENGTH`) or the system's (`ECONNRESET`). */
+export function socketErrorLine(connectionId: string, error: Error & { code?: string }): string {
+  return `socket       ${connectionId}  ${error.code ?? error.name}: ${error.message}`;
 }
 
 /**
@@ -43,8 +50,9 @@ export function runSession(context: SessionContext, connection: Connection): voi
     context.track(route(context, connection, data.toString()));
   });
 
-  // Protocol errors (too big: 1009, invalid UTF-8: 1007) are answered by ws with a close.
-  socket.on('error', () => {});
+  // Protocol errors (too big: 1009, invalid UTF-8: 1007) are answered by ws with a close;
+  // the error says why, with ws's code.
+  socket.on('error', (error: Error & { code?: string }) => context.log(socketErrorLine(connectionId, error)));
 
   socket.on('close', (code: number, reason: Buffer) => {
     clearTimeout(idleTimer);

@@ -4,7 +4,7 @@ import type { WebSocketServer } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
 import { statusOf } from './route-invocation.js';
-import { runSession, type SessionContext } from './session.js';
+import { runSession, socketErrorLine, type SessionContext } from './session.js';
 
 /** Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one. */
 export function refuseHandshake(socket: Duplex, status: number): void {
@@ -32,10 +32,12 @@ export type HandshakeCheck = (
  */
 export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
-    socket.on('error', () => {}); // a client that vanishes mid-handshake is no error of ours
+    const connectionId = newId();
+    // A client that vanishes mid-handshake is no error of ours, but the line says why.
+    socket.on('error', (error: Error & { code?: string }) => context.log(socketErrorLine(connectionId, error)));
     const now = Date.now();
     const connection = {
-      connectionId: newId(),
+      connectionId,
       connectedAt: now,
       lastActiveAt: now,
       // The TCP peer, as API Gateway reports it (a client's own X-Forwarded-For is not trusted).

@@ -79,6 +79,14 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
   };
 }
 
+/** A watched function was rebuilt after a change: reloaded, or kept on its previous build. */
+export interface ReloadEvent {
+  function: string;
+  reloaded: boolean;
+  bytes?: number;
+  error?: string;
+}
+
 /** The running functions of a template. */
 export interface LocalFunctions {
   get(logicalId: string): LocalFunction | undefined;
@@ -94,7 +102,7 @@ export async function startFunctions(
   functions: FunctionSpec[],
   rootDir: string,
   environmentOf: (fn: FunctionSpec) => Record<string, string>,
-  options: { watch: boolean; log: LogSink; containersPerFunction: number },
+  options: { watch: boolean; log: LogSink; containersPerFunction: number; onReload?: (event: ReloadEvent) => void },
 ): Promise<LocalFunctions> {
   const running = new Map<string, LocalFunction>();
   const disposers: (() => Promise<void>)[] = [];
@@ -107,8 +115,12 @@ export async function startFunctions(
         (rebuilt) => {
           running.get(fn.logicalId)?.reload(rebuilt);
           options.log(fn.logicalId, `rebuilt and reloaded (${(rebuilt.bytes / 1024).toFixed(1)} KB)`);
+          options.onReload?.({ function: fn.logicalId, reloaded: true, bytes: rebuilt.bytes });
         },
-        (message) => options.log(fn.logicalId, `rebuild failed, still running the previous build: ${message}`),
+        (message) => {
+          options.log(fn.logicalId, `rebuild failed, still running the previous build: ${message}`);
+          options.onReload?.({ function: fn.logicalId, reloaded: false, error: message });
+        },
       );
       disposers.push(watcher.dispose);
       return watcher.built;

@@ -94,9 +94,9 @@ export async function benchFanOut(setting: FanOutSetting, options: { rootDir: st
     dbPort: 0,
     faults: { latencyMs: setting.latencyMs },
     envVars: { BroadcastFunction: { BROADCAST_CONCURRENCY: String(setting.concurrency) } },
-    log: (line) => {
-      const at = line.indexOf('{"level":"INFO","message":"broadcast complete"');
-      if (at >= 0) summaries.push(JSON.parse(line.slice(at)));
+    log: () => {},
+    onFunctionLog: ({ record }) => {
+      if (record?.message === 'broadcast complete') summaries.push(record as { delivered: number; ms: number });
     },
   });
   const swarm = await Swarm.start();

@@ -52,8 +52,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     port: 0,
     dbPort: 0,
     // One line per invocation would be millions of lines: count the failures only.
-    log: (line) => {
-      if (/^(broadcast|\$connect|\$disconnect|\$default)\s/.test(line) && !/\s200\s/.test(line)) failedInvocations++;
+    log: () => {},
+    onInvocation: (outcome) => {
+      if (outcome.kind === 'route' && outcome.status !== 200) failedInvocations++;
     },
   });
   const swarm = await Swarm.start();

@@ -2,24 +2,49 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
 import { startGateway, type Gateway, type GatewayOptions } from '../../local/gateway.js';
+import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
+import type { ReloadEvent } from '../../local/lambda/functions.js';
 import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
 import type { TestClient } from './clients.js';
 
-/** A local gateway on free ports, with SDK clients pointed at it and its log kept. */
+/**
+ * A local gateway on free ports, with SDK clients pointed at it and what it reported kept:
+ * tests read these structured records, never the console lines.
+ */
 export interface LocalGateway {
   gateway: Gateway;
   dynamo: DynamoDBClient;
   management: ApiGatewayManagementApiClient;
   tableName: string;
-  logs: string[];
+  /** Every invocation's outcome, in order. */
+  invocations: InvocationOutcome[];
+  /** Every line the functions wrote, with its JSON record. */
+  functionLogs: FunctionLogEntry[];
+  /** With `watch`: every rebuild. */
+  reloads: ReloadEvent[];
+  /**
+   * Everything the gateway would print. Only for checking what must never be printed (a
+   * secret); behaviour is checked through the records above.
+   */
+  printed: string[];
+  /** The JSON records the functions logged with this `message`. */
+  records(message: string): Record<string, unknown>[];
   /** True when the table holds a record for `connectionId`. */
   stored(connectionId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export async function startLocalGateway(options: Partial<GatewayOptions> = {}): Promise<LocalGateway> {
-  const logs: string[] = [];
-  const gateway = await startGateway({ port: 0, dbPort: 0, log: (line) => logs.push(line), ...options });
+  const [invocations, functionLogs, reloads, printed] = [[] as InvocationOutcome[], [] as FunctionLogEntry[], [] as ReloadEvent[], [] as string[]];
+  const gateway = await startGateway({
+    port: 0,
+    dbPort: 0,
+    log: (line) => printed.push(line),
+    onInvocation: (outcome) => invocations.push(outcome),
+    onFunctionLog: (entry) => functionLogs.push(entry),
+    onReload: (event) => reloads.push(event),
+    ...options,
+  });
   const clientConfig = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
   const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: gateway.dbEndpoint });
   const management = new ApiGatewayManagementApiClient({ ...clientConfig, endpoint: gateway.managementEndpoint });
@@ -29,7 +54,11 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     dynamo,
     management,
     tableName,
-    logs,
+    invocations,
+    functionLogs,
+    reloads,
+    printed,
+    records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
     stored: async (connectionId) => {
       const { Item } = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } } }));
       return Item !== undefined;

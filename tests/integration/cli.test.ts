@@ -87,7 +87,7 @@ describe('npm start', function () {
       client.socket.send('{"action":"version"}');
       expect(await client.next()).to.equal('first');
       writeFileSync(join(sourceDir, 'app.ts'), source('second'));
-      await eventually(() => local.logs.some((line) => line.includes('[VersionFunction] rebuilt and reloaded')), 10_000);
+      await eventually(() => local.reloads.some((event) => event.function === 'VersionFunction' && event.reloaded), 10_000);
       client.socket.send('{"action":"version"}');
       expect(await client.next()).to.equal('second');
       await client.close();

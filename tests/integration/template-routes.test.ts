@@ -80,13 +80,12 @@ describe('routes from a changed copy of template.yaml', function () {
     try {
       const socket = new WebSocket(gateway.gateway.url);
       socket.on('error', () => {});
-      await eventually(() => gateway.logs.length === 0 && socket.readyState === WebSocket.CONNECTING);
+      await eventually(() => gateway.invocations.length === 0 && socket.readyState === WebSocket.CONNECTING);
       await new Promise((done) => setTimeout(done, 100));
       socket.terminate(); // gone before the handshake completes
-      await eventually(() => gateway.logs.some((line) => line.startsWith('$disconnect')), 5000);
-      const connectLine = gateway.logs.find((line) => line.startsWith('$connect'))!;
-      const disconnectLine = gateway.logs.find((line) => line.startsWith('$disconnect'))!;
-      expect(disconnectLine.split(/\s+/)[1]).to.equal(connectLine.split(/\s+/)[1]);
+      const invoked = (route: string) => gateway.invocations.find((outcome) => outcome.route === route);
+      await eventually(() => invoked('$disconnect') !== undefined, 5000);
+      expect(invoked('$disconnect')!.connectionId).to.equal(invoked('$connect')!.connectionId);
       expect(gateway.gateway.registry.size).to.equal(0);
     } finally {
       await gateway.close();
@@ -121,7 +120,7 @@ describe('routes from a changed copy of template.yaml', function () {
     client.socket.send('{"action":"slow"}');
     expect(JSON.parse(await client.next(5000)).message).to.equal('Internal server error');
     expect(Date.now() - started).to.be.within(900, 2500);
-    expect(local.logs.some((line) => line.startsWith('slow') && line.includes('Task timed out after 1.00 seconds'))).to.equal(true);
+    expect(local.invocations.find((outcome) => outcome.route === 'slow')?.error).to.deep.equal({ name: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds' });
   });
 
   it('answers API Gateway’s Forbidden frame when no route matches and there is no $default', async () => {
