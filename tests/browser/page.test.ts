@@ -4,7 +4,7 @@
  * reported as pending, with the reason; .ci/run installs it.
  */
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,7 +64,13 @@ if (!existsSync(CHROMIUM)) {
       expect(await entries(first, 'sent')).to.deep.equal(['{"action":"broadcast","data":"Tervehdys kaikille!"}']);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await first.screenshot({ path: `${SCREENSHOTS}/page-after-broadcast.png`, fullPage: true });
-      expect(existsSync(`${SCREENSHOTS}/page-after-broadcast.png`)).to.equal(true);
+      // A real picture of the whole page: a PNG as wide as the viewport and as tall as the page.
+      const png = readFileSync(`${SCREENSHOTS}/page-after-broadcast.png`);
+      expect(png.subarray(1, 4).toString('latin1')).to.equal('PNG');
+      const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      const page = await first.evaluate(() => [window.innerWidth, document.documentElement.scrollHeight]);
+      expect(width).to.equal(page[0]);
+      expect(height).to.equal(page[1]);
     });
 
     it('shows $default’s notice for an unknown action sent as a raw frame', async () => {

@@ -75,7 +75,16 @@ describe('bad input (table-driven, real sockets)', function () {
     return Items.map((item) => item.connectionId.S!).sort();
   };
 
-  it(`has at least 25 cases (${CASES.length})`, () => expect(CASES.length).to.be.at.least(25));
+  it('covers every answer a client’s frame can get: each notice a bad frame causes, a broadcast, each close code', () => {
+    // The notices a client's own frame can cause (the broadcast_* ones come from @connections failures: faults.test.ts).
+    const clientNotices = Object.values(NOTICE_CODES).filter((code) => !code.startsWith('broadcast_'));
+    const expectations = CASES.map((testCase) => testCase.expect);
+    const covered = (kind: string, value: unknown) => expectations.some((expected) => (expected as Record<string, unknown>)[kind] === value);
+    for (const code of clientNotices) expect(covered('notice', code), `a case answered with ${code}`).to.equal(true);
+    for (const code of [CLOSE_CODES.messageTooBig, CLOSE_CODES.unsupportedData, 1007]) expect(covered('close', code), `a case closed with ${code}`).to.equal(true);
+    expect(expectations.some((expected) => 'broadcast' in expected)).to.equal(true);
+    expect(new Set(CASES.map((testCase) => testCase.name)).size, 'case names are unique').to.equal(CASES.length);
+  });
 
   for (const testCase of CASES) {
     const answer = JSON.stringify(testCase.expect);

@@ -1,4 +1,4 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mockSdk } from '../../helpers/mocks.js';
 import { handler } from '../../../functions/disconnect/app.js';
@@ -15,8 +15,14 @@ describe('$disconnect handler', () => {
   });
 
   it('answers 200 when the record is already gone (DeleteItem does not fail for a missing key)', async () => {
-    sdk.dynamo.on(DeleteItemCommand).resolves({ Attributes: undefined });
+    // As DynamoDB: a missing key is no error, unless the delete is made conditional on it.
+    sdk.dynamo.on(DeleteItemCommand).callsFake((input) => {
+      if (input.ConditionExpression) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      return { Attributes: undefined };
+    });
     expect((await handler(sampleEvent('disconnect.json'))).statusCode).to.equal(200);
+    expect(sdk.dynamo.commandCalls(DeleteItemCommand)).to.have.length(1);
+    expect(sdk.logs.lines().filter((line) => line.level === 'ERROR')).to.deep.equal([]);
   });
 
   it('logs a failure with the connection id and answers 500', async () => {
