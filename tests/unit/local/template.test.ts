@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resolveIntrinsic, UnsupportedIntrinsicError } from '../../../tooling/sam/intrinsics.js';
+import { applyConditions, ConditionError, pseudoParameters, resolveIntrinsic, UnsupportedIntrinsicError } from '../../../tooling/sam/intrinsics.js';
 import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../tooling/sam/template.js';
 
 describe('reading template.yaml for the local gateway', () => {
@@ -65,5 +65,40 @@ describe('resolveIntrinsic', () => {
   it('says clearly what it cannot resolve', () => {
     expect(() => resolveIntrinsic({ Ref: 'Nope' }, values)).to.throw(UnsupportedIntrinsicError, /Nope/);
     expect(() => resolveIntrinsic({ 'Fn::ImportValue': 'x' }, values)).to.throw(UnsupportedIntrinsicError, /ImportValue/);
+  });
+});
+
+describe('the one intrinsic and condition evaluator', () => {
+  const values = { refs: pseudoParameters('eu-north-1'), getAtt: () => 'arn' };
+
+  it('knows the pseudo parameters in Ref and !Sub', () => {
+    expect(resolveIntrinsic({ Ref: 'AWS::Partition' }, values)).to.equal('aws');
+    expect(resolveIntrinsic({ 'Fn::Sub': 'execute-api.${AWS::Region}.${AWS::URLSuffix}' }, values)).to.equal('execute-api.eu-north-1.amazonaws.com');
+    expect(resolveIntrinsic({ Ref: 'AWS::AccountId' }, values)).to.equal('000000000000');
+    expect(resolveIntrinsic({ Ref: 'AWS::StackName' }, values)).to.equal('local');
+  });
+
+  it('writes ${!Literal} as ${Literal}, as CloudFormation does', () => {
+    expect(resolveIntrinsic({ 'Fn::Sub': 'x-${!Literal}-${AWS::Region}' }, values)).to.equal('x-${Literal}-eu-north-1');
+  });
+
+  it('evaluates a condition on a pseudo parameter, and nested And/Or/Not/Condition', () => {
+    const template: Template = {
+      Conditions: {
+        InEurope: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-north-1'] },
+        NotUs: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }] },
+        Both: { 'Fn::And': [{ Condition: 'InEurope' }, { Condition: 'NotUs' }] },
+        Either: { 'Fn::Or': [{ 'Fn::Equals': ['a', 'b'] }, { Condition: 'Both' }] },
+      },
+      Resources: {
+        Kept: { Type: 'AWS::SNS::Topic', Condition: 'Either', Properties: { Name: { 'Fn::If': ['InEurope', 'eu', 'us'] }, Gone: { Ref: 'AWS::NoValue' } } },
+        Dropped: { Type: 'AWS::SNS::Topic', Condition: 'InEuropeNot' },
+      },
+    };
+    template.Conditions!.InEuropeNot = { 'Fn::Not': [{ Condition: 'InEurope' }] };
+    const applied = applyConditions(template, { ...pseudoParameters('eu-north-1') });
+    expect(Object.keys(applied.Resources)).to.deep.equal(['Kept']);
+    expect(applied.Resources.Kept.Properties).to.deep.equal({ Name: 'eu' });
+    expect(() => applyConditions(template, {})).to.throw(ConditionError, /AWS::Region/);
   });
 });

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedBuild } from '../../../tooling/build-cache.js';
+
+describe('build cache', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'build-cache-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const counter = (input: string, output: string) => {
+    let builds = 0;
+    const build = async () => {
+      builds++;
+      writeFileSync(output, `build ${builds}`);
+      return { value: builds, inputs: [input], outputs: [output] };
+    };
+    return { build, builds: () => builds };
+  };
+
+  it('builds once while the inputs are unchanged and the output exists', async () => {
+    const [input, output] = [join(dir, 'in.ts'), join(dir, 'out.js')];
+    writeFileSync(input, 'a');
+    const { build, builds } = counter(input, output);
+    const key = `unchanged ${dir}`;
+    expect(await cachedBuild(key, build)).to.equal(1);
+    expect(await cachedBuild(key, build)).to.equal(1);
+    expect(builds()).to.equal(1);
+  });
+
+  it('builds again when an input changes or the output is gone', async () => {
+    const [input, output] = [join(dir, 'in.ts'), join(dir, 'out.js')];
+    writeFileSync(input, 'a');
+    const { build } = counter(input, output);
+    const key = `changed ${dir}`;
+    expect(await cachedBuild(key, build)).to.equal(1);
+    writeFileSync(input, 'ab');
+    utimesSync(input, new Date(), new Date(Date.now() + 5000));
+    expect(await cachedBuild(key, build)).to.equal(2);
+    rmSync(output);
+    expect(await cachedBuild(key, build)).to.equal(3);
+  });
+
+  it('does not keep a failed build', async () => {
+    const key = `failing ${dir}`;
+    let attempts = 0;
+    const build = async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('does not build');
+      return { value: 'ok', inputs: [], outputs: [] };
+    };
+    await cachedBuild(key, build).then(
+      () => expect.fail('should have failed'),
+      (error: Error) => expect(error.message).to.equal('does not build'),
+    );
+    expect(await cachedBuild(key, build)).to.equal('ok');
+  });
+});
