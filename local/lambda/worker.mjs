@@ -2,11 +2,15 @@
 // container. The module is imported once and its handler serves every invocation.
 //
 // Plain JavaScript on purpose: Node.js 20 resolves a worker's entry file before any
-// `--import` loader (tsx) applies, so this file cannot be TypeScript. Its messages are
-// typed in invoker.ts (WorkerSetup, InvokeRequest, InvokeReply).
+// `--import` loader (tsx) applies, so this file cannot be TypeScript. It is type-checked all
+// the same (`checkJs` in tsconfig.json), against the messages typed in invoker.ts
+// (WorkerSetup, InvokeRequest, InvokeReply).
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+
+if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
+const port = parentPort;
 
 /** @type {import('./invoker.js').WorkerSetup} */
 const setup = workerData;
@@ -37,7 +41,7 @@ function contextFor(request) {
 // The most heap this container used during an invocation, sampled while it runs.
 const heapUsed = () => getHeapStatistics().used_heap_size;
 
-parentPort.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
+port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
   let peakHeapBytes = heapUsed();
   const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
   let reply;
@@ -45,9 +49,9 @@ parentPort.on('message', async (/** @type {import('./invoker.js').InvokeRequest}
     const handler = await loaded;
     reply = { id: request.id, ok: true, result: await handler(request.event, contextFor(request)) };
   } catch (error) {
-    const { name = 'Error', message = String(error) } = error ?? {};
+    const { name = 'Error', message = String(error) } = /** @type {{ name?: string, message?: string }} */ (error ?? {});
     reply = { id: request.id, ok: false, error: { name, message } };
   }
   clearInterval(sampler);
-  parentPort.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()) });
+  port.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()) });
 });
