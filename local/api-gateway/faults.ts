@@ -1,3 +1,4 @@
+import { sleep } from '../../tooling/time.js';
 import { sendError, type ManagementHooks } from './connections.js';
 
 /** Faults to inject into the local `@connections` API, to see how handlers cope. */
@@ -20,7 +21,6 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'InternalServerErrorException',
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `@connections` hooks that add latency and fail a share of calls. */
 export function faultHooks(overrides: Partial<ConnectionsFaults>, random: () => number = Math.random): ManagementHooks {

@@ -6,6 +6,7 @@ import { startGateway, type Gateway } from '../../local/gateway.js';
 import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
 import type { BareLoopInput } from './bare-loop.js';
 import { Swarm } from './swarm.js';
+import { median, sleep } from '../../tooling/time.js';
 
 /** One configuration of the fan-out benchmark. */
 export interface FanOutSetting {
@@ -33,8 +34,6 @@ export interface FanOutResult extends FanOutSetting {
   handlerPeakHeapMb: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;

@@ -1,4 +1,5 @@
 import { startGateway } from '../../local/gateway.js';
+import { sleep } from '../../tooling/time.js';
 import { Swarm } from './swarm.js';
 
 export interface SoakOptions {
@@ -37,7 +38,6 @@ export interface SoakResult {
   failedInvocations: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 /**

@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
 import { startGateway, type Gateway, type GatewayOptions } from '../../local/gateway.js';
 import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
@@ -29,6 +29,8 @@ export interface LocalGateway {
   printed: string[];
   /** The JSON records the functions logged with this `message`. */
   records(message: string): Record<string, unknown>[];
+  /** Every connection id in the table, sorted (all Scan pages). */
+  storedIds(): Promise<string[]>;
   /** True when the table holds a record for `connectionId`. */
   stored(connectionId: string): Promise<boolean>;
   close(): Promise<void>;
@@ -59,6 +61,16 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     reloads,
     printed,
     records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
+    storedIds: async () => {
+      const ids: string[] = [];
+      let start: ScanCommandOutput['LastEvaluatedKey'];
+      do {
+        const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+        ids.push(...(page.Items ?? []).map((item) => item.connectionId.S!));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return ids.sort();
+    },
     stored: async (connectionId) => {
       const { Item } = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } } }));
       return Item !== undefined;

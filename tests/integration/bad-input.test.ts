@@ -7,7 +7,6 @@ import { NOTICE_CODES } from '../../functions/shared/constants.js';
 import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 
 /** What a frame must get. */
 type Expected =
@@ -70,10 +69,7 @@ describe('bad input (table-driven, real sockets)', function () {
   });
 
   /** Every connection id in the table. */
-  const storedIds = async () => {
-    const { Items = [] } = await local.dynamo.send(new ScanCommand({ TableName: local.tableName }));
-    return Items.map((item) => item.connectionId.S!).sort();
-  };
+  const storedIds = () => local.storedIds();
 
   it('covers every answer a client’s frame can get: each notice a bad frame causes, a broadcast, each close code', () => {
     // The notices a client's own frame can cause (the broadcast_* ones come from @connections failures: faults.test.ts).

@@ -1,5 +1,5 @@
 /** Faults: the store unreachable, @connections throttled, failing or slow, restarts. */
-import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,7 @@ import { connect, eventually, refusedStatus, type TestClient } from '../helpers/
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { templateCopy } from '../helpers/template-copy.js';
 
-const storedIds = async (local: LocalGateway) => {
-  const { Items = [] } = await local.dynamo.send(new ScanCommand({ TableName: local.tableName }));
-  return Items.map((item) => item.connectionId.S!).sort();
-};
+const storedIds = (local: LocalGateway) => local.storedIds();
 
 describe('faults', function () {
   this.timeout(60_000);

@@ -1,21 +1,11 @@
 /** Load through the local gateway: a connection storm, and a short soak. */
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { runSoak } from '../../scripts/load/soak.js';
 import { Swarm } from '../../scripts/load/swarm.js';
 import { eventually } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
-async function allStoredIds(local: LocalGateway): Promise<string[]> {
-  const ids: string[] = [];
-  let start: ScanCommandOutput['LastEvaluatedKey'];
-  do {
-    const page = await local.dynamo.send(new ScanCommand({ TableName: local.tableName, ExclusiveStartKey: start }));
-    ids.push(...(page.Items ?? []).map((item) => item.connectionId.S!));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return ids.sort();
-}
+const allStoredIds = (local: LocalGateway): Promise<string[]> => local.storedIds();
 
 describe('load', function () {
   this.timeout(180_000);
