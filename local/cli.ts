@@ -2,6 +2,7 @@
  * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
  */
 import { readFileSync } from 'node:fs';
+import { OptionError } from '../tooling/errors.js';
 import { parseArgs } from 'node:util';
 import type { ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
@@ -68,11 +69,11 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
   const number = (name: string, raw: string | undefined): number | undefined => {
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+    if (!Number.isInteger(value) || value < 0) throw new OptionError(`--${name} must be a whole number, got "${raw}"`);
     return value;
   };
   const atLeastOne = (name: string, value: number | undefined) => {
-    if (value === 0) throw new Error(`--${name} must be at least 1`);
+    if (value === 0) throw new OptionError(`--${name} must be at least 1`);
     return value;
   };
   const seconds = (name: string, raw: string | undefined) => {
@@ -82,7 +83,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
   const parameters = Object.fromEntries(
     (values.parameter ?? []).map((pair) => {
       const at = pair.indexOf('=');
-      if (at < 1) throw new Error(`--parameter takes Name=Value, got "${pair}"`);
+      if (at < 1) throw new OptionError(`--parameter takes Name=Value, got "${pair}"`);
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
@@ -114,11 +115,11 @@ function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults>
   const status = values['connections-failure-status'] as string | undefined;
   if (latency !== undefined) {
     faults.latencyMs = Number(latency);
-    if (!Number.isFinite(faults.latencyMs) || faults.latencyMs < 0) throw new Error(`--connections-latency must be a number of ms, got "${latency}"`);
+    if (!Number.isFinite(faults.latencyMs) || faults.latencyMs < 0) throw new OptionError(`--connections-latency must be a number of ms, got "${latency}"`);
   }
   if (rate !== undefined) {
     faults.failureRate = Number(rate);
-    if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new Error(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
+    if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new OptionError(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
   }
   if (status !== undefined) faults.failureStatus = Number(status);
   return faults;

@@ -1,54 +1,35 @@
 /**
  * The one base class of every error the local tooling (SAM reading, bundling) and the local
- * gateway raise: a stable `name`, a stable machine-readable `code`, and the `cause` kept.
+ * gateway raise: a stable `name`, a stable machine-readable `code`, and the `cause` kept
+ * (pass `{ cause }` on every re-throw).
  */
 export class LocalError extends Error {
   override name: string = 'LocalError';
-  /** Stable, machine-readable: tests and callers match on this, never on the message. */
-  readonly code: string;
+  /** Stable, machine-readable: callers and tests match on this, never on the message. */
+  readonly code: string = 'local_error';
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.code = code;
   }
+}
+
+/** A subclass of {@link LocalError} with its own stable `name` and `code`. */
+function localError<Name extends string, Code extends string>(name: Name, code: Code) {
+  return class extends LocalError {
+    override name: Name = name;
+    override readonly code: Code = code;
+  };
 }
 
 /** The template cannot be read or served locally (no Resources, no WebSocket API, a route without target...). */
-export class TemplateError extends LocalError {
-  override name = 'TemplateError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('template_invalid', message, options);
-  }
-}
-
-/** A CloudFormation intrinsic or condition the local evaluator cannot resolve. */
-export class UnsupportedIntrinsicError extends LocalError {
-  override name = 'UnsupportedIntrinsicError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('unsupported_intrinsic', message, options);
-  }
-}
-
+export class TemplateError extends localError('TemplateError', 'template_invalid') {}
+/** A CloudFormation intrinsic the local evaluator cannot resolve. */
+export class UnsupportedIntrinsicError extends localError('UnsupportedIntrinsicError', 'unsupported_intrinsic') {}
 /** A template's `Conditions` could not be evaluated locally. */
-export class ConditionError extends LocalError {
-  override name = 'ConditionError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('condition_invalid', message, options);
-  }
-}
-
+export class ConditionError extends localError('ConditionError', 'condition_invalid') {}
 /** A function cannot be bundled as `sam build` would. */
-export class BuildError extends LocalError {
-  override name = 'BuildError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('build_failed', message, options);
-  }
-}
-
+export class BuildError extends localError('BuildError', 'build_failed') {}
 /** An option of the local gateway or its CLI is invalid. */
-export class OptionError extends LocalError {
-  override name = 'OptionError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('option_invalid', message, options);
-  }
-}
+export class OptionError extends localError('OptionError', 'option_invalid') {}
+/** A route names a function that is not running (it did not start, or the gateway is stopping). */
+export class FunctionNotRunningError extends localError('FunctionNotRunningError', 'function_not_running') {}

@@ -14,7 +14,7 @@ export function createAuthorizer(secret: () => string) {
       result = authorize(event, secret());
     } catch (error) {
       logger.error('authorizer failed', { connectionId: event?.requestContext?.connectionId, ...describeError(error) });
-      throw new Error('Authorizer failure');
+      throw new Error('Authorizer failure', { cause: error });
     }
     if (!result) {
       logger.warn('connection refused', { connectionId: event.requestContext?.connectionId, reason: 'missing or wrong token' });

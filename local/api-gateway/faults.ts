@@ -1,3 +1,4 @@
+import { OptionError } from '../../tooling/errors.js';
 import { sleep } from '../../tooling/time.js';
 import { sendError, type ManagementHooks } from './connections.js';
 
@@ -26,8 +27,8 @@ const ERROR_TYPES: Record<number, string> = {
 export function faultHooks(overrides: Partial<ConnectionsFaults>, random: () => number = Math.random): ManagementHooks {
   const faults = { ...DEFAULT_FAULTS, ...overrides };
   const type = ERROR_TYPES[faults.failureStatus];
-  if (!type) throw new Error(`failure status must be one of ${Object.keys(ERROR_TYPES).join(', ')}`);
-  if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new Error('failure rate must be between 0 and 1');
+  if (!type) throw new OptionError(`failure status must be one of ${Object.keys(ERROR_TYPES).join(', ')}`);
+  if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new OptionError('failure rate must be between 0 and 1');
   if (faults.latencyMs === 0 && faults.failureRate === 0) return {};
   return {
     beforeCall: async (_method, _connectionId, request, response) => {

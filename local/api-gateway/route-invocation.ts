@@ -1,4 +1,4 @@
-import { GatewayError } from './errors.js';
+import { FunctionNotRunningError } from '../../tooling/errors.js';
 import type { GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
 import type { Outcome } from '../lambda/invoker.js';
@@ -25,7 +25,7 @@ export function bodyOf(outcome: Outcome): string | undefined {
 export function routeInvoker(functions: LocalFunctions, report: (outcome: InvocationOutcome) => void): RouteInvoker {
   return async (route, event) => {
     const fn = functions.get(route.functionId);
-    if (!fn) throw new GatewayError('function_not_running', `route ${route.routeKey} names ${route.functionId}, which is not running`);
+    if (!fn) throw new FunctionNotRunningError(`route ${route.routeKey} names ${route.functionId}, which is not running`);
     const outcome = await fn.invoke(event);
     report({
       kind: 'route',

@@ -1,3 +1,4 @@
+import { TemplateError } from '../../tooling/errors.js';
 import { ROUTE_KEYS } from './constants.js';
 
 /**
@@ -8,7 +9,7 @@ import { ROUTE_KEYS } from './constants.js';
  */
 export function routeSelector(expression: string, routeKeys: ReadonlySet<string>): (body: string) => string | undefined {
   const match = /^\$request\.body\.([A-Za-z0-9_.-]+)$/.exec(expression);
-  if (!match) throw new Error(`route selection expression "${expression}" is not supported locally (use $request.body.<path>)`);
+  if (!match) throw new TemplateError(`route selection expression "${expression}" is not supported locally (use $request.body.<path>)`);
   const path = match[1].split('.');
   const fallback = routeKeys.has(ROUTE_KEYS.default) ? ROUTE_KEYS.default : undefined;
 

@@ -1,3 +1,4 @@
+import { TemplateError, UnsupportedIntrinsicError } from '../../tooling/errors.js';
 import { buildFunction, watchFunction, type BuiltFunction } from '../../tooling/sam/bundle.js';
 import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../../tooling/sam/intrinsics.js';
 import { LocalFunction, type LogSink } from './invoker.js';
@@ -37,7 +38,7 @@ export function localValues(template: Template, parameters: Record<string, strin
       if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
         return `arn:aws:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
       }
-      throw new Error(`!GetAtt ${logicalId}.${attribute} has no local value`);
+      throw new UnsupportedIntrinsicError(`!GetAtt ${logicalId}.${attribute} has no local value`);
     },
   };
 }
@@ -55,7 +56,7 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
       try {
         return [name, resolveIntrinsic(value, values)];
       } catch (error) {
-        throw new Error(`${fn.logicalId}: environment variable ${name}: ${(error as Error).message}`);
+        throw new TemplateError(`${fn.logicalId}: environment variable ${name}: ${(error as Error).message}`, { cause: error });
       }
     }),
   );

@@ -2,6 +2,7 @@ import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { cachedBuild } from '../build-cache.js';
+import { BuildError } from '../errors.js';
 import type { FunctionSpec } from './template.js';
 
 /** Where `npm run build` and the local gateway put the bundles (git-ignored). */
@@ -23,7 +24,7 @@ function keyValues(property: string, value: unknown): Record<string, string> {
     items.map((item) => {
       const text = String(item);
       const at = text.indexOf('=');
-      if (at < 1) throw new Error(`BuildProperties.${property} items must look like key=value, got "${text}"`);
+      if (at < 1) throw new BuildError(`BuildProperties.${property} items must look like key=value, got "${text}"`);
       return [text.slice(0, at), text.slice(at + 1)];
     }),
   );
@@ -57,11 +58,11 @@ const PROPERTY_OPTIONS: Record<string, (value: unknown) => esbuild.BuildOptions>
 
 /** The esbuild options `sam build` would use for a function, writing into `outdir`. */
 export function esbuildOptions(fn: FunctionSpec, outdir: string): esbuild.BuildOptions {
-  if (fn.buildMethod !== 'esbuild') throw new Error(`${fn.logicalId} is not built with esbuild (Metadata.BuildMethod)`);
+  if (fn.buildMethod !== 'esbuild') throw new BuildError(`${fn.logicalId} is not built with esbuild (Metadata.BuildMethod)`);
   const options: esbuild.BuildOptions = { ...SAM_DEFAULTS };
   for (const [key, value] of Object.entries(fn.buildProperties)) {
     const toOption = PROPERTY_OPTIONS[key];
-    if (!toOption) throw new Error(`${fn.logicalId}: BuildProperties.${key} is not supported by the local build`);
+    if (!toOption) throw new BuildError(`${fn.logicalId}: BuildProperties.${key} is not supported by the local build`);
     Object.assign(options, toOption(value));
   }
   const entryPoints = list(fn.buildProperties.EntryPoints ?? [`${basename(fn.handler.split('.')[0])}.ts`]);
@@ -92,7 +93,10 @@ export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<
   // The same sources with the same options give the same bundle, wherever it is written.
   const key = JSON.stringify({ build: 'function', handler: fn.handler, options: { ...options, outdir: undefined } });
   return cachedBuild(key, async () => {
-    const built = describeBuild(fn, options, await esbuild.build(options));
+    const result = await esbuild.build(options).catch((error: Error) => {
+      throw new BuildError(`${fn.logicalId} does not build: ${error.message}`, { cause: error });
+    });
+    const built = describeBuild(fn, options, result);
     return { value: built, inputs: built.inputs, outputs: [built.file] };
   });
 }
@@ -120,7 +124,7 @@ export async function watchFunction(
           build.onEnd((result) => {
             const failure = result.errors.map((error) => error.text).join('; ');
             if (firstBuild) {
-              if (failure) firstBuild.reject(new Error(`${fn.logicalId} does not build: ${failure}`));
+              if (failure) firstBuild.reject(new BuildError(`${fn.logicalId} does not build: ${failure}`));
               else firstBuild.resolve(describeBuild(fn, options, result));
               firstBuild = undefined;
             } else if (failure) onError(failure);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
+import { TemplateError } from '../errors.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -52,7 +53,7 @@ const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128 } as const;
 /** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
 export function loadTemplate(path: string): { template: Template; baseDir: string } {
   const template = yamlParse(readFileSync(path, 'utf8')) as Template;
-  if (!template?.Resources) throw new Error(`${path} has no Resources`);
+  if (!template?.Resources) throw new TemplateError(`${path} has no Resources`);
   return { template, baseDir: dirname(resolve(path)) };
 }
 
@@ -70,8 +71,8 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       ...globals.Environment?.Variables,
       ...resource.Properties?.Environment?.Variables,
     };
-    if (typeof properties.CodeUri !== 'string') throw new Error(`${logicalId} needs a local CodeUri`);
-    if (typeof properties.Handler !== 'string') throw new Error(`${logicalId} needs a Handler`);
+    if (typeof properties.CodeUri !== 'string') throw new TemplateError(`${logicalId} needs a local CodeUri`);
+    if (typeof properties.Handler !== 'string') throw new TemplateError(`${logicalId} needs a Handler`);
     return {
       logicalId,
       codeDir: resolve(baseDir, properties.CodeUri),
@@ -163,7 +164,7 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(
     ([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET',
   );
-  if (apis.length !== 1) throw new Error(`the template must declare exactly one WebSocket API, found ${apis.length}`);
+  if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
   const [apiId, api] = apis[0];
   const routesWithResponse = new Set(
     resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').flatMap(([, response]) =>
@@ -177,12 +178,12 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
     const [integrationId] = referencedIds(route.Properties?.Target);
     const integration = template.Resources[integrationId];
     if (integration?.Type !== 'AWS::ApiGatewayV2::Integration') {
-      throw new Error(`route ${routeKey} (${logicalId}) has no integration target`);
+      throw new TemplateError(`route ${routeKey} (${logicalId}) has no integration target`);
     }
     const functionId = referencedIds(integration.Properties?.IntegrationUri).find(
       (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
     );
-    if (!functionId) throw new Error(`route ${routeKey}: integration ${integrationId} names no function of this template`);
+    if (!functionId) throw new TemplateError(`route ${routeKey}: integration ${integrationId} names no function of this template`);
     const authorizer =
       route.Properties?.AuthorizationType === 'CUSTOM'
         ? authorizerOf(template, referencedIds(route.Properties?.AuthorizerId)[0], routeKey)
@@ -205,12 +206,12 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
 function authorizerOf(template: Template, logicalId: string | undefined, routeKey: string): AuthorizerSpec {
   const resource = logicalId ? template.Resources[logicalId] : undefined;
   if (resource?.Type !== 'AWS::ApiGatewayV2::Authorizer') {
-    throw new Error(`route ${routeKey} is CUSTOM-authorized but names no AWS::ApiGatewayV2::Authorizer`);
+    throw new TemplateError(`route ${routeKey} is CUSTOM-authorized but names no AWS::ApiGatewayV2::Authorizer`);
   }
   const functionId = referencedIds(resource.Properties?.AuthorizerUri).find(
     (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
   );
-  if (!functionId) throw new Error(`authorizer ${logicalId} names no function of this template`);
+  if (!functionId) throw new TemplateError(`authorizer ${logicalId} names no function of this template`);
   const sources = resource.Properties?.IdentitySource ?? [];
   return { logicalId: logicalId!, functionId, identitySources: Array.isArray(sources) ? sources : [sources] };
 }
