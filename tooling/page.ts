@@ -11,7 +11,7 @@ import { BUILD_DIR } from './sam/bundle.js';
 export async function buildPage(rootDir: string): Promise<string> {
   const outdir = join(rootDir, BUILD_DIR, 'web');
   const copied = ['index.html', 'style.css'];
-  return cachedBuild(JSON.stringify({ build: 'page', outdir }), async () => {
+  return cachedBuild(JSON.stringify({ build: 'page', esbuild: esbuild.version, outdir }), async () => {
     mkdirSync(outdir, { recursive: true });
     const result = await esbuild.build({
       entryPoints: [join(rootDir, 'web', 'app.ts')],

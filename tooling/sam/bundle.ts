@@ -91,7 +91,7 @@ export interface BuiltFunction {
 export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<BuiltFunction> {
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
   // The same sources with the same options give the same bundle, wherever it is written.
-  const key = JSON.stringify({ build: 'function', handler: fn.handler, options: { ...options, outdir: undefined } });
+  const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options: { ...options, outdir: undefined } });
   return cachedBuild(key, async () => {
     const result = await esbuild.build(options).catch((error: Error) => {
       throw new BuildError(`${fn.logicalId} does not build: ${error.message}`, { cause: error });
