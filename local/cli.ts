@@ -4,39 +4,42 @@
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../tooling/errors.js';
 import { parseArgs } from 'node:util';
-import type { ConnectionsFaults } from './api-gateway/faults.js';
+import { DEFAULT_FAULTS, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 
 // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+const D = DEFAULT_GATEWAY_OPTIONS;
+
+/** The help text: every default is read from the gateway's own defaults, never restated. */
 const HELP = `Usage: npm start -- [options]
 
 Runs the WebSocket API of template.yaml locally: the same handlers, bundled as sam build
 bundles them, behind a gateway that behaves like API Gateway, with a local DynamoDB.
 
 Options:
-  --port N              WebSocket and @connections port (default 3001; env PORT)
-  --host ADDR           address to listen on (default 127.0.0.1)
+  --port N              WebSocket and @connections port (default ${D.port}; env PORT)
+  --host ADDR           address to listen on (default ${D.host})
   --stage NAME          stage path (default: the template's StageName default)
-  --db-port N           local DynamoDB port (default 8000; env DB_PORT)
+  --db-port N           local DynamoDB port (default ${D.dbPort}; env DB_PORT)
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
-  --template FILE       SAM template (default template.yaml)
+  --template FILE       SAM template (default ${D.template})
   --parameter K=V       template parameter value (repeatable)
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
                         {"Parameters": {...all functions}, "BroadcastFunction": {...}}
   --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
                         authorizer (env AUTH_TOKEN; same as --parameter AuthToken=TOKEN)
-  --idle-timeout S      close idle connections after S seconds (default 600)
-  --max-duration S      close every connection after S seconds (default 7200)
+  --idle-timeout S      close idle connections after S seconds (default ${D.idleTimeoutMs / 1000})
+  --max-duration S      close every connection after S seconds (default ${D.maxDurationMs / 1000})
   --no-watch            do not rebuild and reload functions when their sources change
   --containers N        containers per function, each running one invocation at a
-                        time like Lambda; more invocations wait their turn (default 2)
+                        time like Lambda; more invocations wait their turn (default ${D.containersPerFunction})
 
 Fault injection (to see how the handlers cope):
-  --connections-latency MS         add MS to every @connections call (default 0)
+  --connections-latency MS         add MS to every @connections call (default ${DEFAULT_FAULTS.latencyMs})
   --connections-failure-rate R     answer a share R (0..1) of @connections calls with an error
-  --connections-failure-status S   that error's status: 429, 500, 403 or 410 (default 500)
+  --connections-failure-status S   that error's status: 429, 500, 403 or 410 (default ${DEFAULT_FAULTS.failureStatus})
   Press d (in a terminal) to stop the local DynamoDB, and d again to restart it.
   -h, --help            show this help
 `;

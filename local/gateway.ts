@@ -17,7 +17,7 @@ import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvV
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
 import type { SessionContext } from './api-gateway/session.js';
 import type { ApiIdentity } from './api-gateway/events.js';
-import { closeServer, startStore, type LocalStore } from './store/dynalite.js';
+import { closeServer, DEFAULT_STORE_PORT, startStore, type LocalStore } from './store/dynalite.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../tooling/sam/template.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './api-gateway/upgrade.js';
 
@@ -69,7 +69,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   template: 'template.yaml',
   port: 3001,
   host: '127.0.0.1',
-  dbPort: 8000,
+  dbPort: DEFAULT_STORE_PORT,
   parameters: {},
   envVars: {},
   region: 'us-east-1',

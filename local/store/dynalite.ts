@@ -6,7 +6,7 @@ import type { TableSpec } from '../../tooling/sam/template.js';
 
 /** Options of the local DynamoDB-compatible store. */
 export interface StoreOptions {
-  /** Port to listen on; 0 picks a free one. Default 8000, as DynamoDB Local. */
+  /** Port to listen on; 0 picks a free one. Default {@link DEFAULT_STORE_PORT}. */
   port?: number;
   host?: string;
   /** Folder to persist the data in; in memory when unset. */
@@ -26,12 +26,15 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
+/** The store's port unless told otherwise: DynamoDB Local's. */
+export const DEFAULT_STORE_PORT = 8000;
+
 /** Credentials the local store accepts; it checks none. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** Starts dynalite (in this process) and creates the template's tables that are missing. */
 export async function startStore(tables: TableSpec[], options: StoreOptions = {}): Promise<LocalStore> {
-  const { port = 8000, host = '127.0.0.1', path } = options;
+  const { port = DEFAULT_STORE_PORT, host = '127.0.0.1', path } = options;
   // Tables become ACTIVE at once, as a local store should.
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
