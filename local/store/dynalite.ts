@@ -1,4 +1,6 @@
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { TemplateError } from '../../tooling/errors.js';
+import { sleep } from '../../tooling/time.js';
 import dynalite from 'dynalite';
 import { Server as HttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +57,9 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
         }),
       );
     }
+    // dynalite marks a new table ACTIVE a moment later (with a path, after a LevelDB write);
+    // until then it answers ResourceNotFoundException, so wait before serving anything.
+    for (const table of tables) await untilActive(client, table.tableName);
   } finally {
     client.destroy();
   }
@@ -101,4 +106,13 @@ export function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();
   });
+}
+
+/** Polls until the table is ACTIVE (at most 10 s). */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new TemplateError(`table ${tableName} did not become ACTIVE in the local store`);
+    await sleep(10);
+  }
 }
