@@ -1,3 +1,4 @@
+import { partition } from '@aws-sdk/util-endpoints';
 import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
 import { resolveIntrinsic, type LocalValues } from './intrinsics.js';
 import { LocalFunction, type LogSink } from './invoker.js';
@@ -20,13 +21,15 @@ export const ACCOUNT_ID = '000000000000';
 
 /** The local meaning of every name a function's environment may reference. */
 export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {
+  // The region's partition, as CloudFormation resolves it: aws, aws-cn (amazonaws.com.cn)...
+  const { name: partitionName, dnsSuffix } = partition(endpoints.region);
   const refs: Record<string, string> = {
     ...parameters,
     'AWS::Region': endpoints.region,
     'AWS::AccountId': ACCOUNT_ID,
     'AWS::StackName': 'local',
-    'AWS::Partition': 'aws',
-    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::Partition': partitionName,
+    'AWS::URLSuffix': dnsSuffix,
   };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;
@@ -37,9 +40,9 @@ export function localValues(template: Template, parameters: Record<string, strin
     refs,
     getAtt: (logicalId, attribute) => {
       const table = tableNames.get(logicalId);
-      if (table && attribute === 'Arn') return `arn:aws:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
+      if (table && attribute === 'Arn') return `arn:${partitionName}:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
       if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
-        return `arn:aws:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
+        return `arn:${partitionName}:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
       }
       throw new Error(`!GetAtt ${logicalId}.${attribute} has no local value`);
     },
