@@ -59,6 +59,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...proc
     throw new CheckFailed(`${command} could not run (${result.error.message})${hint ? `: install it or set ${hint}` : ''}`);
   }
   if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  console.log('(exit 0)');
 }
 
 /** The working tree's changes as git sees them, or undefined outside a git checkout. */
