@@ -19,13 +19,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILD_DIR } from '../local/bundle.js';
 import { applyConditions } from '../local/conditions.js';
 import { functionEnvironment, localValues } from '../local/runtime.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../local/template.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPLATE = 'template.yaml';
 const SAM_BUILD_DIR = join('.aws-sam', 'build');
 /** Any non-empty value switches the authorizer on; it is never deployed. */
@@ -68,7 +68,10 @@ function gitStatus(): string | undefined {
   return result.status === 0 ? result.stdout : undefined;
 }
 
-/** template.yaml with AuthToken's default made non-empty: cfn-lint evaluates the defaults. */
+/**
+ * template.yaml with AuthToken's default made non-empty: the template as deployed with the
+ * authorizer on (cfn-lint's `--parameters` does not change which Conditions it evaluates).
+ */
 function withAuthorizer(text: string): string {
   const pattern = /(\n {2}AuthToken:\n(?: {4}.*\n)*? {4}Default: )''\n/;
   if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no AuthToken parameter with Default: '' to switch the authorizer on`);
