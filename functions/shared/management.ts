@@ -1,4 +1,5 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { partition } from '@aws-sdk/util-endpoints';
 import type { ConnectionContext } from './events.js';
 import { DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
@@ -12,12 +13,15 @@ export interface EndpointSettings {
 
 /**
  * The `@connections` endpoint for the API and stage the event came from. The
- * `{apiId}.execute-api.{region}` form also works when clients use a custom domain.
+ * `{apiId}.execute-api.{region}` form also works when clients use a custom domain. The host
+ * suffix comes from the SDK's partition data: `amazonaws.com`, but e.g. `amazonaws.com.cn`
+ * in `cn-*` regions and `amazonaws.eu` in `eusc-*`.
  */
 export function managementEndpoint(context: Pick<ConnectionContext, 'apiId' | 'stage'>, settings: EndpointSettings): string {
   if (settings.override) return settings.override;
   if (!settings.region) throw new ConfigError('AWS_REGION is not set, and no MANAGEMENT_API_ENDPOINT overrides it');
-  return `https://${context.apiId}.execute-api.${settings.region}.amazonaws.com/${context.stage}`;
+  const { dnsSuffix } = partition(settings.region);
+  return `https://${context.apiId}.execute-api.${settings.region}.${dnsSuffix}/${context.stage}`;
 }
 
 // Clients are cached per endpoint (and pool size) for the container's life, so warm

@@ -21,10 +21,9 @@ export const ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
 /** The local meaning of every name a function's environment may reference. */
 export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {
-  const refs: Record<string, string> = {
-    ...parameters,
-    ...pseudoParameters(endpoints.region),
-  };
+  const pseudo = pseudoParameters(endpoints.region);
+  const partitionName = pseudo['AWS::Partition'];
+  const refs: Record<string, string> = { ...parameters, ...pseudo };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;
   }
@@ -34,9 +33,9 @@ export function localValues(template: Template, parameters: Record<string, strin
     refs,
     getAtt: (logicalId, attribute) => {
       const table = tableNames.get(logicalId);
-      if (table && attribute === 'Arn') return `arn:aws:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
+      if (table && attribute === 'Arn') return `arn:${partitionName}:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
       if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
-        return `arn:aws:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
+        return `arn:${partitionName}:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
       }
       throw new UnsupportedIntrinsicError(`!GetAtt ${logicalId}.${attribute} has no local value`);
     },

@@ -22,7 +22,7 @@ export function addRoute(template: Template, routeKey: string, handler: string, 
       ApiId: { Ref: 'WebSocketApi' },
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: {
-        'Fn::Sub': `arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${name}Function.Arn}/invocations`,
+        'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${name}Function.Arn}/invocations`,
       },
     },
   };
@@ -43,9 +43,9 @@ export function addRoute(template: Template, routeKey: string, handler: string, 
   }
 }
 
-/** Removes a route (and its function, integration and permission) from a template. */
+/** Removes a route (and its function, log group, integration and permission) from a template. */
 export function removeRoute(template: Template, prefix: string): void {
-  for (const suffix of ['Function', 'Integration', 'Route', 'Permission']) delete template.Resources[`${prefix}${suffix}`];
+  for (const suffix of ['Function', 'LogGroup', 'Integration', 'Route', 'Permission']) delete template.Resources[`${prefix}${suffix}`];
 }
 
 /**

@@ -58,4 +58,15 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
       expect(fn.inputs.some((input) => input.includes('/functions/shared/')), fn.logicalId).to.equal(true);
     }
   });
+
+  it('takes the partition data from the copy the SDK clients already bundle', () => {
+    const matching = (fn: BuiltFunction, pattern: RegExp) => fn.inputs.filter((input) => pattern.test(input)).length;
+    for (const fn of built) {
+      expect(matching(fn, /\/partitions\.js$/), fn.logicalId).to.be.at.most(1);
+    }
+    // @aws-sdk/util-endpoints is only the one re-export file, in the functions that post to @connections.
+    const withUtilEndpoints = built.filter((fn) => matching(fn, /\/@aws-sdk\/util-endpoints\//) > 0);
+    expect(withUtilEndpoints.map((fn) => fn.logicalId).sort()).to.deep.equal(['BroadcastFunction', 'DefaultFunction']);
+    for (const fn of withUtilEndpoints) expect(matching(fn, /\/@aws-sdk\/util-endpoints\//), fn.logicalId).to.equal(1);
+  });
 });

@@ -34,12 +34,13 @@ describe('repository', () => {
     }
   });
 
-  it('keeps production dependencies to the SDK clients and the fan-out pool', () => {
+  it('keeps production dependencies to the SDK clients, its partition data and the fan-out pool', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(Object.keys(pkg.dependencies).sort()).to.deep.equal([
       '@aws-sdk/client-apigatewaymanagementapi',
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/util-dynamodb',
+      '@aws-sdk/util-endpoints',
       'p-map',
     ]);
   });

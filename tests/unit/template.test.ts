@@ -57,18 +57,77 @@ describe('template.yaml', () => {
     });
   }
 
+  /** What may invoke each function: its route on this stage, or (the authorizer) this API's authorizers. */
+  const invokerArns: Record<string, string> = {};
+  for (const [, route] of routes) {
+    const [integrationId] = subReferences(route.Properties?.Target);
+    const [functionId] = subReferences(resources[integrationId]?.Properties?.IntegrationUri);
+    invokerArns[functionId] = `\${WebSocketApi}/\${StageName}/${route.Properties?.RouteKey}`;
+  }
+  for (const [authorizerId, authorizer] of resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer')) {
+    const [functionId] = subReferences(authorizer.Properties?.AuthorizerUri);
+    invokerArns[functionId] = `\${WebSocketApi}/authorizers/\${${authorizerId}}`;
+  }
+
   for (const [logicalId] of functions) {
-    it(`lets only this API invoke ${logicalId}`, () => {
+    it(`lets only this API invoke ${logicalId}, on its own stage and route`, () => {
       const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
         ([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId,
       );
       expect(permissions, `permissions for ${logicalId}`).to.have.length(1);
       const { Principal, SourceArn, Action } = permissions[0][1].Properties!;
       expect({ Principal, Action }).to.deep.equal({ Principal: 'apigateway.amazonaws.com', Action: 'lambda:InvokeFunction' });
-      expect(subReferences(SourceArn)).to.include('WebSocketApi');
-      expect(SourceArn['Fn::Sub']).to.match(/^arn:aws:execute-api:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\$\{WebSocketApi\}\//);
+      expect(invokerArns[logicalId], `${logicalId} is behind a route or an authorizer`).to.be.a('string');
+      expect(SourceArn).to.deep.equal({
+        'Fn::Sub': `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${invokerArns[logicalId]}`,
+      });
     });
   }
+
+  it('writes every ARN with ${AWS::Partition} and every host with ${AWS::URLSuffix}', () => {
+    const texts = valuesOfKey(template, 'Fn::Sub').map((value) => (Array.isArray(value) ? value[0] : value));
+    const arns = texts.filter((text) => String(text).includes('arn:'));
+    expect(arns).to.have.length.greaterThan(10);
+    for (const text of arns) expect(text).to.match(/(^|[^\w])arn:\$\{AWS::Partition\}:/).and.not.match(/arn:aws[:-]/);
+    // Service principals are the one place the suffix is literal.
+    const principals = valuesOfKey(resources, 'Principal');
+    expect(JSON.stringify(template).split('amazonaws.com').length - 1).to.equal(principals.length);
+    for (const name of ['WebSocketUrl', 'ConnectionsUrl']) {
+      const output = (template.Outputs as Record<string, { Value: { 'Fn::Sub': string } }>)[name];
+      expect(output.Value['Fn::Sub'], name).to.include('.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}');
+    }
+  });
+
+  it('gives every function its own log group, kept for LogRetentionDays (30 by default)', () => {
+    expect(template.Parameters?.LogRetentionDays).to.deep.include({ Type: 'Number', Default: 30 });
+    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(logGroups).to.have.length(functions.length);
+    const used = new Set<string>();
+    for (const [logicalId, fn] of functions) {
+      const logGroupId = fn.Properties?.LoggingConfig?.LogGroup?.Ref;
+      const logGroup = resources[logGroupId];
+      expect(logGroup?.Type, `${logicalId}'s LoggingConfig.LogGroup`).to.equal('AWS::Logs::LogGroup');
+      expect(used.has(logGroupId), `${logGroupId} is shared`).to.equal(false);
+      used.add(logGroupId);
+      expect(logGroup.Properties).to.deep.equal({ RetentionInDays: { Ref: 'LogRetentionDays' } });
+      // A log group exists exactly when its function does.
+      expect(logGroup.Condition, logGroupId).to.equal(fn.Condition);
+    }
+  });
+
+  it('sets DeletionPolicy and UpdateReplacePolicy on every stateful resource', () => {
+    const stateful = Object.entries(resources).filter(([, resource]) =>
+      ['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup'].includes(resource.Type),
+    );
+    expect(stateful).to.have.length(1 + functions.length);
+    for (const [logicalId, resource] of stateful) {
+      const policies = resource as Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string };
+      expect({ deletion: policies.DeletionPolicy, replace: policies.UpdateReplacePolicy }, logicalId).to.deep.equal({
+        deletion: 'Delete',
+        replace: 'Delete',
+      });
+    }
+  });
 
   it('names a resource in every IAM statement, never "*"', () => {
     const statementResources = functions.flatMap(([, fn]) => statementsOf(fn).map((statement) => statement.Resource));
@@ -92,9 +151,10 @@ describe('template.yaml', () => {
     });
     for (const [, fn] of functions) {
       for (const statement of statementsOf(fn)) {
-        const resource = JSON.stringify(statement.Resource);
         if (statement.Action === 'execute-api:ManageConnections') {
-          expect(resource).to.include('${WebSocketApi}/${StageName}/POST/@connections/*');
+          expect(statement.Resource).to.deep.equal({
+            'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/POST/@connections/*',
+          });
         } else {
           expect(statement.Resource).to.deep.equal({ 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] });
         }
@@ -173,7 +233,7 @@ describe('template.yaml', () => {
       const permission = withToken.Resources.AuthorizerPermission.Properties!;
       expect(permission.FunctionName).to.deep.equal({ Ref: 'AuthorizerFunction' });
       expect(permission.SourceArn['Fn::Sub']).to.equal(
-        'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/authorizers/${ConnectAuthorizer}',
+        'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/authorizers/${ConnectAuthorizer}',
       );
     });
 

@@ -4,6 +4,7 @@
  * `Fn::Sub` (with `${!Literal}` escapes), `Fn::Join`, `Fn::Select`, `Fn::If` and the
  * condition functions `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`.
  */
+import { partition } from '@aws-sdk/util-endpoints';
 import { ConditionError, UnsupportedIntrinsicError } from '../errors.js';
 import type { Resource, Template } from './template.js';
 
@@ -12,14 +13,19 @@ export { ConditionError, UnsupportedIntrinsicError };
 /** The account id local ARNs carry. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
-/** The pseudo parameters CloudFormation gives every template, with their local values. */
+/**
+ * The pseudo parameters CloudFormation gives every template, with their local values. The
+ * partition and URL suffix follow the region, from the SDK's partition data: `aws` and
+ * `amazonaws.com`, but e.g. `aws-cn` and `amazonaws.com.cn` in `cn-*` regions.
+ */
 export function pseudoParameters(region: string, stackName = 'local'): Record<string, string> {
+  const { name, dnsSuffix } = partition(region);
   return {
     'AWS::Region': region,
     'AWS::AccountId': LOCAL_ACCOUNT_ID,
     'AWS::StackName': stackName,
-    'AWS::Partition': 'aws',
-    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::Partition': name,
+    'AWS::URLSuffix': dnsSuffix,
   };
 }
 

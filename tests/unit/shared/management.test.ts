@@ -16,6 +16,14 @@ describe('management', () => {
     );
   });
 
+  it('takes the host suffix from the region’s partition, not a fixed amazonaws.com', () => {
+    const endpointIn = (region: string) => managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { region });
+    expect(endpointIn('cn-north-1')).to.equal('https://abc123.execute-api.cn-north-1.amazonaws.com.cn/dev');
+    expect(endpointIn('cn-northwest-1')).to.equal('https://abc123.execute-api.cn-northwest-1.amazonaws.com.cn/dev');
+    expect(endpointIn('eusc-de-east-1')).to.equal('https://abc123.execute-api.eusc-de-east-1.amazonaws.eu/dev');
+    expect(endpointIn('us-gov-west-1')).to.equal('https://abc123.execute-api.us-gov-west-1.amazonaws.com/dev');
+  });
+
   it('lets an explicit endpoint win', () => {
     expect(managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { override: 'http://127.0.0.1:3001/dev', region: 'eu-north-1' })).to.equal(
       'http://127.0.0.1:3001/dev',

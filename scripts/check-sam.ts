@@ -1,0 +1,185 @@
+/**
+ * npm run check:sam: what a user with the real AWS SAM CLI and cfn-lint would run before
+ * deploying, with no AWS account or configuration:
+ *
+ *   1. cfn-lint template.yaml --include-checks I            (nothing reported)
+ *   2. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default)
+ *   3. sam validate, then sam validate --lint               (empty HOME, no AWS_* variables)
+ *   4. sam build                                            (plain: samconfig.toml only, no esbuild on PATH)
+ *   5. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
+ *      function's template environment, and compared byte for byte with `npm run build`'s
+ *
+ * Commands: `sam` and `cfn-lint` from PATH, or SAM_CLI / CFN_LINT (paths of executables).
+ * SAM_TOOLS names a folder holding `sam`, `cfn-lint` and `install-deps` (../shared/sam-tools):
+ * its `install-deps` runs first and its commands are the defaults. It writes only git-ignored
+ * build output (.aws-sam/, .build/) and removes its temporary folders; it fails if anything
+ * else in the working tree changed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { functionEnvironment, localValues } from '../local/lambda/functions.js';
+import { BUILD_DIR } from '../tooling/sam/bundle.js';
+import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../tooling/sam/template.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TEMPLATE = 'template.yaml';
+const SAM_BUILD_DIR = join('.aws-sam', 'build');
+/** Any non-empty value switches the authorizer on; it is never deployed. */
+const LINT_AUTH_TOKEN = 'check-sam-token';
+
+class CheckFailed extends Error {
+  override name = 'CheckFailed' as const;
+}
+
+const tools = process.env.SAM_TOOLS ? resolve(process.env.SAM_TOOLS) : undefined;
+const sam = process.env.SAM_CLI || (tools ? join(tools, 'sam') : 'sam');
+const cfnLint = process.env.CFN_LINT || (tools ? join(tools, 'cfn-lint') : 'cfn-lint');
+
+// `npm run` puts node_modules/.bin on PATH: take it off, so `sam build` can only find this
+// project's esbuild the way a user's plain `sam build` does (build_in_source in samconfig.toml).
+const cleanPath = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => dir && !dir.endsWith(`${sep}node_modules${sep}.bin`))
+  .join(delimiter);
+
+function step(title: string): void {
+  console.log(`\ncheck-sam: ${title}`);
+}
+
+/** Runs a command with its output shown; fails the check on a non-zero exit. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, PATH: cleanPath }): void {
+  console.log(`$ ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+  if (result.error) {
+    const hint = command === sam ? 'SAM_CLI' : command === cfnLint ? 'CFN_LINT' : undefined;
+    throw new CheckFailed(`${command} could not run (${result.error.message})${hint ? `: install it or set ${hint}` : ''}`);
+  }
+  if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  console.log('(exit 0)');
+}
+
+/** The working tree's changes as git sees them, or undefined outside a git checkout. */
+function gitStatus(): string | undefined {
+  const result = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout : undefined;
+}
+
+/**
+ * template.yaml with AuthToken's default made non-empty: the template as deployed with the
+ * authorizer on (cfn-lint's `--parameters` does not change which Conditions it evaluates).
+ */
+function withAuthorizer(text: string): string {
+  const pattern = /(\n {2}AuthToken:\n(?: {4}.*\n)*? {4}Default: )''\n/;
+  if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no AuthToken parameter with Default: '' to switch the authorizer on`);
+  return text.replace(pattern, `$1'${LINT_AUTH_TOKEN}'\n`);
+}
+
+/** An environment with no AWS configuration at all: an empty HOME and no AWS_* variables. */
+function withoutAwsConfig(home: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...env,
+    PATH: cleanPath,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
+    // On an EC2 machine botocore could otherwise ask the instance for its region.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SAM_CLI_TELEMETRY: '0',
+  };
+}
+
+/** Imports a bundle in a fresh Node process with exactly `env`, and checks its export. */
+function loadBundle(file: string, exportName: string, env: Record<string, string>): void {
+  // The child reports the error's name and message itself: Node would quote a minified line.
+  const code = `try {
+  const m = await import(process.argv[1]);
+  if (typeof m[process.argv[2]] !== 'function') throw new TypeError('no function export ' + process.argv[2]);
+} catch (error) { console.error(error.name + ': ' + error.message); process.exit(1); }`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', code, pathToFileURL(file).href, exportName], {
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new CheckFailed(`${file} does not load: ${result.stderr.trim()}`);
+}
+
+/** Step 5: the bundles sam built load with their environment and equal npm run build's. */
+function checkBundles(): void {
+  const { template, baseDir } = loadTemplate(join(ROOT, TEMPLATE));
+  // Every function, the authorizer included, with its environment as deployed.
+  const parameters = parameterValues(template, { AuthToken: LINT_AUTH_TOKEN });
+  const region = 'eu-north-1';
+  const deployed = applyConditions(template, { ...pseudoParameters(region), ...parameters });
+  const tables = tablesOf(deployed);
+  const endpoints = { region, dynamoDbEndpoint: '', managementEndpoint: '', apiId: 'check' };
+  const values = localValues(deployed, parameters, tables, endpoints);
+  const functions = new Map(functionsOf(deployed, baseDir).map((fn) => [fn.logicalId, fn]));
+
+  const built = readdirSync(join(ROOT, SAM_BUILD_DIR), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, SAM_BUILD_DIR, entry.name, 'app.mjs')))
+    .map((entry) => entry.name)
+    .sort();
+  const expected = [...functions.keys()].sort();
+  if (built.join() !== expected.join()) {
+    throw new CheckFailed(`sam build made app.mjs for [${built.join(', ')}], the template has [${expected.join(', ')}]`);
+  }
+  for (const logicalId of built) {
+    const fn = functions.get(logicalId)!;
+    const samBundle = join(ROOT, SAM_BUILD_DIR, logicalId, 'app.mjs');
+    const npmBundle = join(ROOT, BUILD_DIR, logicalId, 'app.mjs');
+    // What Lambda and the template give the function; the local gateway's endpoints are not part of it.
+    const env = functionEnvironment(fn, values, endpoints);
+    delete env.AWS_ENDPOINT_URL_DYNAMODB;
+    delete env.MANAGEMENT_API_ENDPOINT;
+    loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);
+    const same = readFileSync(samBundle).equals(readFileSync(npmBundle));
+    if (!same) throw new CheckFailed(`${samBundle} differs from ${npmBundle}`);
+    console.log(`${logicalId.padEnd(20)} loads with ${Object.keys(fn.environment).join(', ')}; byte-identical to npm run build's (${readFileSync(samBundle).length} bytes)`);
+  }
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'check-sam-'));
+const before = gitStatus();
+try {
+  if (tools) {
+    step(`install-deps (${tools})`);
+    run(join(tools, 'install-deps'), []);
+  }
+
+  step('cfn-lint with informational checks, authorizer off');
+  run(cfnLint, [TEMPLATE, '--include-checks', 'I']);
+
+  step('cfn-lint with informational checks, authorizer on');
+  const authorizerCopy = join(scratch, 'template-authorizer-on.yaml');
+  writeFileSync(authorizerCopy, withAuthorizer(readFileSync(join(ROOT, TEMPLATE), 'utf8')));
+  run(cfnLint, [authorizerCopy, '--include-checks', 'I']);
+
+  const emptyHome = join(scratch, 'home');
+  mkdirSync(emptyHome);
+  step(`sam validate, with no AWS configuration (HOME=${emptyHome}, no AWS_* variables)`);
+  run(sam, ['validate'], withoutAwsConfig(emptyHome));
+  run(sam, ['validate', '--lint'], withoutAwsConfig(emptyHome));
+
+  step('sam build (plain: settings from samconfig.toml, no esbuild on PATH)');
+  rmSync(join(ROOT, SAM_BUILD_DIR), { recursive: true, force: true });
+  run(sam, ['build'], withoutAwsConfig(emptyHome));
+
+  step('npm run build, then each sam-built bundle loaded and compared');
+  run('npm', ['run', '--silent', 'build'], process.env);
+  checkBundles();
+
+  const after = gitStatus();
+  if (before !== undefined && after !== before) {
+    throw new CheckFailed(`the check changed the working tree:\n${after}`);
+  }
+  console.log('\ncheck-sam: all passed');
+} catch (error) {
+  console.error(`\ncheck-sam: FAILED: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

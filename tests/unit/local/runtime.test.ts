@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { functionEnvironment, localValues } from '../../../local/lambda/functions.js';
+import { applyConditions, resolveIntrinsic } from '../../../tooling/sam/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../../../tooling/sam/template.js';
+
+describe('local values of template.yaml', () => {
+  const { template, baseDir } = loadTemplate('template.yaml');
+  const endpointsIn = (region: string) => ({ region, dynamoDbEndpoint: 'http://db', managementEndpoint: 'http://gw/dev', apiId: 'local' });
+  const valuesIn = (region: string) => localValues(template, parameterValues(template), tablesOf(template), endpointsIn(region));
+
+  it('resolves AWS::Partition and AWS::URLSuffix from the region, as CloudFormation does', () => {
+    const host = { 'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region} ${AWS::URLSuffix} ${ConnectionsTable.Arn}' };
+    expect(resolveIntrinsic(host, valuesIn('eu-north-1'))).to.equal(
+      'arn:aws:execute-api:eu-north-1 amazonaws.com arn:aws:dynamodb:eu-north-1:000000000000:table/ConnectionsTable',
+    );
+    expect(resolveIntrinsic(host, valuesIn('cn-north-1'))).to.equal(
+      'arn:aws-cn:execute-api:cn-north-1 amazonaws.com.cn arn:aws-cn:dynamodb:cn-north-1:000000000000:table/ConnectionsTable',
+    );
+    expect(resolveIntrinsic({ Ref: 'AWS::URLSuffix' }, valuesIn('eusc-de-east-1'))).to.equal('amazonaws.eu');
+  });
+
+  for (const authToken of ['', 'a-token']) {
+    it(`runs only the functions, with every environment variable resolved (AuthToken ${authToken ? 'set' : 'empty'})`, () => {
+      const parameters = parameterValues(template, { AuthToken: authToken });
+      const deployed = applyConditions(template, parameters);
+      const tables = tablesOf(deployed);
+      const endpoints = endpointsIn('eu-north-1');
+      const values = localValues(deployed, parameters, tables, endpoints);
+      // The log groups are neither functions nor tables: the gateway has nothing to run for them.
+      expect(tables.map((table) => table.logicalId)).to.deep.equal(['ConnectionsTable']);
+      const functions = functionsOf(deployed, baseDir);
+      expect(functions.map((fn) => fn.logicalId)).to.have.length(authToken ? 5 : 4);
+      for (const fn of functions) {
+        const environment = functionEnvironment(fn, values, endpoints);
+        expect(environment.TABLE_NAME, fn.logicalId).to.equal('ConnectionsTable');
+      }
+    });
+  }
+});
