@@ -6,9 +6,6 @@ import { parseArgs } from 'node:util';
 import type { ConnectionsFaults } from './faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 
-// Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const HELP = `Usage: npm start -- [options]
 
 Runs the WebSocket API of template.yaml locally: the same handlers, bundled as sam build

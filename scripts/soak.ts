@@ -5,8 +5,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SOAK, runSoak } from './load/soak.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: String(DEFAULT_SOAK.clients) },
