@@ -2,13 +2,11 @@
  * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
  */
 import { readFileSync } from 'node:fs';
-import { OptionError } from '../tooling/errors.js';
 import { parseArgs } from 'node:util';
+import { OptionError } from '../tooling/errors.js';
 import { DEFAULT_FAULTS, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
-
-// Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { nodeMajorOf } from '../tooling/sam/template.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -153,6 +151,14 @@ function faultLines(options: Partial<GatewayOptions>): string[] {
   return [`  Faults            @connections: +${latencyMs ?? 0} ms per call${failures}`, ''];
 }
 
+/** The Node.js the functions run on (this process: they are its worker threads) next to the template's runtime. */
+function runtimeLine(gateway: Awaited<ReturnType<typeof startGateway>>): string {
+  const runtimes = [...new Set(gateway.functions.built.map((built) => gateway.functions.get(built.logicalId)?.spec.runtime ?? 'none'))];
+  const local = Number(process.versions.node.split('.')[0]);
+  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? '   (differs: run npm ci, then npm start)' : '';
+  return `  Functions run on  Node.js ${process.version}   (template Runtime: ${runtimes.join(', ')})${differs}`;
+}
+
 function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Partial<GatewayOptions>): string {
   const host = (options.host ?? DEFAULT_GATEWAY_OPTIONS.host) === '127.0.0.1' ? 'localhost' : options.host;
   const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
@@ -169,6 +175,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
+    runtimeLine(gateway),
     '',
     ...faultLines(options),
     '  Try it (in another terminal):',

@@ -10,8 +10,6 @@ import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
 import { benchFanOut, type FanOutResult } from './load/fan-out-bench.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const HELP = `Usage: npm run bench -- [options]
   --clients N          WebSocket clients (default 1000)
   --broadcasts M       broadcasts per setting, one after another (default 10)

@@ -5,8 +5,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SOAK, runSoak } from './load/soak.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: String(DEFAULT_SOAK.clients) },
@@ -22,7 +20,7 @@ for (const [name, value] of Object.entries(options)) {
     process.exit(2);
   }
 }
-console.log(`soak: ${options.clients} clients, ${options.rate} broadcasts/s for ${options.seconds} s …`);
+console.log(`soak: ${options.clients} clients, ${options.rate} broadcasts/s for ${options.seconds} s on Node.js ${process.version} …`);
 const result = await runSoak(options);
 const rows: [string, string | number][] = [
   ['clients', result.clients],
@@ -42,5 +40,5 @@ const rows: [string, string | number][] = [
   ['failed invocations', result.failedInvocations],
 ];
 for (const [name, value] of rows) console.log(`${name.padEnd(34)} ${value}`);
-console.log(JSON.stringify(result));
+console.log(JSON.stringify({ node: process.version, ...result }));
 process.exitCode = result.lost === 0 && result.duplicated === 0 ? 0 : 1;

@@ -7,7 +7,5 @@ process.env.AWS_REGION ??= 'eu-north-1';
 process.env.BROADCAST_CONCURRENCY ??= '4';
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-// The SDK warns once per process that its 2027 releases need Node.js 22; tests run on 20.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The authorizer's secret in unit tests; events/authorizer.json carries the same example token.
 process.env.AUTH_TOKEN ??= 'my-local-token';

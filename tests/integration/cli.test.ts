@@ -26,6 +26,8 @@ describe('npm start', function () {
       expect(output).to.match(/npx wscat -c ws:\/\/localhost:\d+\/dev/);
       expect(output).to.include('{"action": "broadcast", "data": "Tervehdys kaikille!"}');
       expect(output).to.match(/DynamoDB\s+http:\/\/localhost:\d+\s+tables: ConnectionsTable/);
+      // Same binary as this run (process.execPath), and no "(differs: ...)" note after the template's runtime.
+      expect(output).to.include(`Functions run on  Node.js ${process.version}   (template Runtime: nodejs${process.versions.node.split('.')[0]}.x)\n`);
       const url = /WebSocket URL\s+(ws:\/\/\S+)/.exec(output)![1];
       const client = await connect(url);
       client.socket.send('{"action":"broadcast","data":"Tervehdys kaikille!"}');

@@ -29,7 +29,7 @@ describe('repository', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Dependencies'));
-    for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
+    for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies), ...Object.keys(pkg.optionalDependencies ?? {})]) {
       expect(section, name).to.include(`\`${name}\``);
     }
   });

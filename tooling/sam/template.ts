@@ -36,6 +36,8 @@ export interface FunctionSpec {
   environment: Record<string, unknown>;
   buildMethod?: string;
   buildProperties: Record<string, unknown>;
+  /** Lambda's `Runtime`, e.g. `nodejs24.x`. */
+  runtime?: string;
 }
 
 /** A DynamoDB table declared in the template. */
@@ -82,8 +84,15 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       environment,
       buildMethod: resource.Metadata?.BuildMethod,
       buildProperties: resource.Metadata?.BuildProperties ?? {},
+      runtime: properties.Runtime,
     };
   });
+}
+
+/** The Node.js major version a Lambda runtime id names (`nodejs24.x` is 24), else undefined. */
+export function nodeMajorOf(runtime: string | undefined): number | undefined {
+  const match = /^nodejs(\d+)\.x$/.exec(runtime ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Every DynamoDB table: `AWS::DynamoDB::Table` and `AWS::Serverless::SimpleTable`. */
