@@ -11,3 +11,5 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The authorizer's secret in unit tests; events/authorizer.json carries the same example token.
 process.env.AUTH_TOKEN ??= 'my-local-token';
+// Handler unit tests mock the SDK client; the lean poster has its own tests against a local server.
+process.env.BROADCAST_CLIENT ??= 'sdk';
