@@ -15,7 +15,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
 import { LeanPoster, type LeanPosterOptions } from '../../../functions/shared/lean-poster.js';
+import { fanOut } from '../../../functions/shared/fan-out.js';
 import { isGone } from '../../../functions/shared/management.js';
+import { captureLogs } from '../../helpers/logs.js';
 
 const REGION = 'eu-north-1';
 const CREDENTIALS = { accessKeyId: 'AKIDLEANPOSTERTEST', secretAccessKey: 'lean-poster-secret', sessionToken: 'lean-poster-session' };
@@ -215,6 +217,32 @@ describe('LeanPoster', () => {
       expect((error as GoneException).$metadata).to.include({ httpStatusCode: 410, requestId: 'req-1', attempts: 1 });
       expect(isGone(error)).to.equal(true);
       expect(capture.requests).to.have.length(1);
+    });
+
+    it('fanOut removes the connections it answers 410 for and delivers to the rest, unchanged', async () => {
+      const capture = await server((res, _attempt, req) => {
+        if (req.url!.includes('gone')) res.writeHead(410, { 'x-amzn-ErrorType': 'GoneException' });
+        res.end();
+      });
+      const lean = poster({ endpoint: capture.endpoint });
+      const removed: string[] = [];
+      async function* recipients() {
+        yield* ['a=', 'gone-1=', 'b=', 'gone-2=', 'c='];
+      }
+      const logs = captureLogs();
+      try {
+        const summary = await fanOut({
+          recipients: recipients(),
+          payload: Buffer.from('x'),
+          concurrency: 2,
+          send: (id, data) => lean.post(id, data),
+          removeStale: async (id) => void removed.push(id),
+        });
+        expect(summary).to.include({ recipients: 5, delivered: 3, staleRemoved: 2, failed: 0 });
+      } finally {
+        logs.restore();
+      }
+      expect(removed.sort()).to.deep.equal(['gone-1=', 'gone-2=']);
     });
 
     it('410 without a type header is still a GoneException (API Gateway sends one; a proxy may not)', async () => {
