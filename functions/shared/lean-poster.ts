@@ -57,8 +57,9 @@ const NODE_TIMEOUT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIM
  * rules, schema serde): the SDK's own SigV4 signer, credential chain and cache, standard
  * retry strategy and error classes around a keep-alive `node:http(s)` request. The request
  * it sends is the SDK's, minus the SDK's telemetry headers (`user-agent`,
- * `x-amz-user-agent`, `amz-sdk-invocation-id`, `amz-sdk-request`); errors have the SDK's
- * names and `$metadata.httpStatusCode`, so callers cannot tell the two apart.
+ * `x-amz-user-agent`, `amz-sdk-invocation-id`, `amz-sdk-request`). Errors are the SDK's classes
+ * with its names and `$metadata` (`httpStatusCode`, `requestId`, `attempts`), so callers such as
+ * `isGone` and `fanOut` need no change; the raw `$response` is not attached.
  */
 export class LeanPoster {
   private readonly url: URL;
