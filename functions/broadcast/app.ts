@@ -3,8 +3,9 @@ import { ConnectionStore } from '../shared/connections.js';
 import { ROUTE_KEYS } from '../shared/constants.js';
 import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
 import { describeError, logger } from '../shared/logger.js';
-import { managementEndpoint, postToConnection } from '../shared/management.js';
+import { managementEndpoint } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
+import { posterFor } from '../shared/posters.js';
 import { broadcastFailedNotice, broadcastIncompleteNotice, invalidDataNotice, missingDataNotice } from '../shared/notices.js';
 import { replyWith } from '../shared/reply.js';
 import { badRequest, ok, serverError } from '../shared/responses.js';
@@ -13,7 +14,7 @@ import { webSocketRoute } from '../shared/route.js';
 const config = readConfig();
 const store = new ConnectionStore(config.tableName);
 const endpointSettings = { override: config.managementEndpoint, region: config.region };
-// A connection pool as large as the posts in flight; `unbounded` keeps the SDK's defaults.
+// A connection pool as large as the posts in flight; `unbounded` keeps the SDK's default pool.
 const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
 
 /**
@@ -33,13 +34,13 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     return badRequest('data cannot be encoded');
   }
 
-  const endpoint = managementEndpoint(connection, endpointSettings);
+  const post = posterFor(config.broadcastClient, managementEndpoint(connection, endpointSettings), maxSockets);
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(),
       payload: Buffer.from(payload),
       concurrency: config.broadcastConcurrency,
-      send: (connectionId, bytes) => postToConnection(endpoint, connectionId, bytes, maxSockets),
+      send: post,
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: context && stopTime(context.getRemainingTimeInMillis()),
     });

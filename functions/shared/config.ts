@@ -1,4 +1,4 @@
-import { DEFAULTS } from './constants.js';
+import { BROADCAST_CLIENTS, DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
 
 /** What the handlers read from their environment, read in this one place. */
@@ -11,11 +11,20 @@ export interface Config {
   region?: string;
   /**
    * Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). `unbounded`
-   * posts to everyone at once through the SDK's default connection pool, as the usual sample
-   * code does: kept as a setting so the benchmark can compare it, not for production.
+   * posts to everyone at once through a pool of the SDK's default size (50); with
+   * `BROADCAST_CLIENT=sdk` that is what the usual sample code does: kept as a setting so the
+   * benchmark can compare it, not for production.
    */
   broadcastConcurrency: number;
+  /**
+   * How a broadcast posts (env `BROADCAST_CLIENT`): `lean` (default) or `sdk`, the SDK client,
+   * kept so the benchmark can compare both.
+   */
+  broadcastClient: BroadcastClient;
 }
+
+/** A `BROADCAST_CLIENT` setting. */
+export type BroadcastClient = (typeof BROADCAST_CLIENTS)[number];
 
 /**
  * Reads and checks the configuration. Throws a {@link ConfigError} naming the variable
@@ -32,7 +41,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.BROADCAST_CONCURRENCY?.trim() === 'unbounded'
         ? Number.POSITIVE_INFINITY
         : positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
+    broadcastClient: oneOf(env, 'BROADCAST_CLIENT', BROADCAST_CLIENTS, DEFAULTS.broadcastClient),
   };
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -44,6 +44,8 @@ export function managementClient(endpoint: string, maxSockets?: number): ApiGate
       cacheMiddleware: true,
       requestHandler: {
         requestTimeout: DEFAULTS.postAttemptTimeoutMs,
+        // Without this the SDK's handler only logs a warning when an attempt outlasts requestTimeout.
+        throwOnRequestTimeout: true,
         ...(pool ? { httpAgent: pool, httpsAgent: pool } : {}),
       },
     });

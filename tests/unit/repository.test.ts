@@ -34,14 +34,29 @@ describe('repository', () => {
     }
   });
 
-  it('keeps production dependencies to the SDK clients, its partition data and the fan-out pool', () => {
+  it('keeps production dependencies to the SDK (clients, partition data, the lean poster’s parts) and the fan-out pool', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(Object.keys(pkg.dependencies).sort()).to.deep.equal([
       '@aws-sdk/client-apigatewaymanagementapi',
       '@aws-sdk/client-dynamodb',
+      '@aws-sdk/credential-provider-node',
       '@aws-sdk/util-dynamodb',
       '@aws-sdk/util-endpoints',
+      '@smithy/core',
+      '@smithy/signature-v4',
       'p-map',
     ]);
+  });
+
+  it('pins the lean poster’s SDK parts to the versions the SDK clients already use (one copy in each bundle)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
+    for (const name of ['@aws-sdk/credential-provider-node', '@smithy/core', '@smithy/signature-v4', '@smithy/types']) {
+      const pinned = pkg.dependencies[name] ?? pkg.devDependencies[name];
+      expect(pinned, name).to.match(/^\d+\.\d+\.\d+$/);
+      expect(lock.packages[`node_modules/${name}`].version, name).to.equal(pinned);
+      const copies = Object.keys(lock.packages).filter((path) => path.endsWith(`node_modules/${name}`));
+      expect(copies, `${name} installed once`).to.deep.equal([`node_modules/${name}`]);
+    }
   });
 });

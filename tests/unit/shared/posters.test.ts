@@ -1,0 +1,57 @@
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { posterFor } from '../../../functions/shared/posters.js';
+
+describe('posterFor', () => {
+  let api: AwsClientStub<ApiGatewayManagementApiClient>;
+  let server: Server;
+  let endpoint: string;
+  const received: { url: string; port: number; body: string }[] = [];
+
+  before(async () => {
+    api = mockClient(ApiGatewayManagementApiClient);
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        received.push({ url: req.url!, port: req.socket.remotePort!, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
+  });
+  after(async () => {
+    api.restore();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  afterEach(() => {
+    api.reset();
+    received.length = 0;
+  });
+
+  it('sdk: sends PostToConnectionCommand through the SDK client', async () => {
+    api.on(PostToConnectionCommand).resolves({});
+    await posterFor('sdk', endpoint, 4)('id=', Buffer.from('hei'));
+    const input = api.commandCalls(PostToConnectionCommand)[0].args[0].input;
+    expect(input.ConnectionId).to.equal('id=');
+    expect(Buffer.from(input.Data as Uint8Array).toString()).to.equal('hei');
+    expect(received).to.have.length(0);
+  });
+
+  it('lean: posts over HTTP without the SDK client, one poster (and keep-alive pool) per endpoint and pool size', async () => {
+    await posterFor('lean', endpoint, 1)('id=', Buffer.from('hei'));
+    await posterFor('lean', endpoint, 1)('other=', Buffer.from('moi'));
+    expect(api.commandCalls(PostToConnectionCommand)).to.have.length(0);
+    expect(received.map(({ url, body }) => ({ url, body }))).to.deep.equal([
+      { url: '/dev/@connections/id%3D', body: 'hei' },
+      { url: '/dev/@connections/other%3D', body: 'moi' },
+    ]);
+    // The second call reused the first one's poster, so its kept-alive socket.
+    expect(received[1].port).to.equal(received[0].port);
+  });
+});
