@@ -76,6 +76,7 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
     AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     // Lambda runs nodejs24.x; the SDK's warning about this machine's Node.js is not the app's.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...templateVariables,

@@ -11,3 +11,6 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The authorizer's secret in unit tests; events/authorizer.json carries the same example token.
 process.env.AUTH_TOKEN ??= 'my-local-token';
+// Powertools: the service name and metrics namespace template.yaml's Globals set.
+process.env.POWERTOOLS_SERVICE_NAME ??= 'websocket-test';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ServerlessWebSocketTest';
