@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, ROUTE_KEYS } from '../functions/shared/constants.js';
 import { authorizerCheck } from './authorizer.js';
 import { applyConditions } from './conditions.js';
+import { formatLogLine } from './emf.js';
 import { faultHooks, type ConnectionsFaults } from './faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './invoker.js';
 import { httpHandler } from './http.js';
@@ -147,7 +148,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       functionsOf(template, baseDir).filter((fn) => used.has(fn.logicalId)),
       dirname(templatePath),
       (fn) => functionEnvironment(fn, values, endpoints, options.envVars),
-      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${line}`), containersPerFunction: options.containersPerFunction },
+      { watch: options.watch, log: (name, line) => options.log(`[${name}] ${formatLogLine(line)}`), containersPerFunction: options.containersPerFunction },
     );
     const authorizer = api.routes.get(ROUTE_KEYS.connect)?.authorizer;
     handshakeCheck = authorizer
