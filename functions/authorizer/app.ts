@@ -1,6 +1,6 @@
+import type { Context } from 'aws-lambda';
 import { authorize, UNAUTHORIZED, type AuthorizerEvent, type AuthorizerResult } from '../shared/auth.js';
 import { readAuthToken } from '../shared/config.js';
-import type { Context } from 'aws-lambda';
 import { logger, startInvocationLogs } from '../shared/logger.js';
 
 /**

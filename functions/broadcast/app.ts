@@ -1,6 +1,6 @@
+import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
-import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { ROUTE_KEYS } from '../shared/constants.js';
 import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
 import { logger } from '../shared/logger.js';
