@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
 import { authorizerCheck } from './api-gateway/authorizer.js';
 import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js';
+import { formatLogLine } from './lambda/emf.js';
 import { faultHooks, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './lambda/invoker.js';
 import { httpHandler } from './http.js';
@@ -212,7 +213,7 @@ async function startBackends(
       {
         watch: options.watch,
         log: (name, line) => {
-          options.log(`[${name}] ${line}`);
+          options.log(`[${name}] ${formatLogLine(line)}`);
           options.onFunctionLog?.(functionLogEntry(name, line));
         },
         containersPerFunction: options.containersPerFunction,

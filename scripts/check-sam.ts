@@ -3,7 +3,8 @@
  * deploying, with no AWS account or configuration:
  *
  *   1. cfn-lint template.yaml --include-checks I            (nothing reported)
- *   2. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default)
+ *   2. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default),
+ *      and on one with the alarm's email topic on           (a non-empty AlarmEmail default)
  *   3. sam validate, then sam validate --lint               (empty HOME, no AWS_* variables)
  *   4. sam build                                            (plain: samconfig.toml only, no esbuild on PATH)
  *   5. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
@@ -30,6 +31,8 @@ const TEMPLATE = 'template.yaml';
 const SAM_BUILD_DIR = join('.aws-sam', 'build');
 /** Any non-empty value switches the authorizer on; it is never deployed. */
 const LINT_AUTH_TOKEN = 'check-sam-token';
+/** Any non-empty value switches the alarm's SNS topic and subscription on. */
+const LINT_ALARM_EMAIL = 'alarms@example.com';
 
 class CheckFailed extends Error {
   override name = 'CheckFailed' as const;
@@ -68,14 +71,11 @@ function gitStatus(): string | undefined {
   return result.status === 0 ? result.stdout : undefined;
 }
 
-/**
- * template.yaml with AuthToken's default made non-empty: the template as deployed with the
- * authorizer on (cfn-lint's `--parameters` does not change which Conditions it evaluates).
- */
-function withAuthorizer(text: string): string {
-  const pattern = /(\n {2}AuthToken:\n(?: {4}.*\n)*? {4}Default: )''\n/;
-  if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no AuthToken parameter with Default: '' to switch the authorizer on`);
-  return text.replace(pattern, `$1'${LINT_AUTH_TOKEN}'\n`);
+/** template.yaml with a parameter's empty default made `value`: cfn-lint evaluates the defaults. */
+function withDefault(text: string, parameter: string, value: string): string {
+  const pattern = new RegExp(`(\\n {2}${parameter}:\\n(?: {4}.*\\n)*? {4}Default: )''\\n`);
+  if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no ${parameter} parameter with Default: '' to set`);
+  return text.replace(pattern, `$1'${value}'\n`);
 }
 
 /** An environment with no AWS configuration at all: an empty HOME and no AWS_* variables. */
@@ -155,8 +155,13 @@ try {
 
   step('cfn-lint with informational checks, authorizer on');
   const authorizerCopy = join(scratch, 'template-authorizer-on.yaml');
-  writeFileSync(authorizerCopy, withAuthorizer(readFileSync(join(ROOT, TEMPLATE), 'utf8')));
+  writeFileSync(authorizerCopy, withDefault(readFileSync(join(ROOT, TEMPLATE), 'utf8'), 'AuthToken', LINT_AUTH_TOKEN));
   run(cfnLint, [authorizerCopy, '--include-checks', 'I']);
+
+  step('cfn-lint with informational checks, alarm email on');
+  const alarmCopy = join(scratch, 'template-alarm-email-on.yaml');
+  writeFileSync(alarmCopy, withDefault(readFileSync(join(ROOT, TEMPLATE), 'utf8'), 'AlarmEmail', LINT_ALARM_EMAIL));
+  run(cfnLint, [alarmCopy, '--include-checks', 'I']);
 
   const emptyHome = join(scratch, 'home');
   mkdirSync(emptyHome);

@@ -11,3 +11,6 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AUTH_TOKEN ??= 'my-local-token';
 // Handler unit tests mock the SDK client; the lean poster has its own tests against a local server.
 process.env.BROADCAST_CLIENT ??= 'sdk';
+// Powertools: the service name and metrics namespace template.yaml's Globals set.
+process.env.POWERTOOLS_SERVICE_NAME ??= 'websocket-test';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ServerlessWebSocketTest';

@@ -1,8 +1,9 @@
+import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
 import { ROUTE_KEYS } from '../shared/constants.js';
 import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
-import { describeError, logger } from '../shared/logger.js';
+import { logger } from '../shared/logger.js';
 import { managementEndpoint } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
 import { posterFor } from '../shared/posters.js';
@@ -19,7 +20,8 @@ const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadca
 
 /**
  * `broadcast`: sends `data` to every connection, the sender's included. Without `data`
- * only the sender hears about it. One summary line is logged per broadcast.
+ * only the sender hears about it. One summary line is logged and one set of metrics
+ * (Recipients, Delivered, Failed, StaleRemoved, TimedOut, Stopped, FanOutMs) emitted per broadcast.
  */
 export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event, context) => {
   const message = parseMessage(event.body);
@@ -44,7 +46,8 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: context && stopTime(context.getRemainingTimeInMillis()),
     });
-    logger.info('broadcast complete', { connectionId: connection.connectionId, ...summary });
+    logger.info('broadcast complete', { ...summary });
+    publishBroadcastMetrics(summary);
     if (summary.timedOut) {
       await replyWith(connection, endpointSettings, broadcastIncompleteNotice(summary.delivered));
       return serverError();
@@ -52,7 +55,8 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     return ok();
   } catch (error) {
     if (!(error instanceof FanOutError)) throw error;
-    logger.error('broadcast stopped', { connectionId: connection.connectionId, ...error.summary, ...describeError(error.cause) });
+    logger.error('broadcast stopped', { ...error.summary, error });
+    publishBroadcastMetrics(error.summary, true);
     await replyWith(connection, endpointSettings, broadcastFailedNotice());
     return serverError();
   }

@@ -1,7 +1,7 @@
 import pMap, { pMapStop } from 'p-map';
 import { DEFAULTS } from './constants.js';
 import { isGone } from './management.js';
-import { describeError, logger } from './logger.js';
+import { logger } from './logger.js';
 
 /**
  * When a broadcast must stop starting posts, given the function's remaining time: early
@@ -90,7 +90,8 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
 
   const fail = (connectionId: string, message: string, error: unknown): void => {
     summary.failed++;
-    logger.warn(message, { connectionId, ...describeError(error) });
+    // `recipient`, not `connectionId`: the line already carries the sender's id.
+    logger.warn(message, { recipient: connectionId, error });
   };
 
   try {

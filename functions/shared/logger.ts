@@ -1,24 +1,22 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+
 /**
- * One JSON object per line, which Lambda's JSON log format keeps as structured fields.
- * Never pass message contents or secrets: log ids, counts and error names.
+ * The function's one logger (Powertools): one JSON object per line with `level`, `message`,
+ * `timestamp` and `service` (env `POWERTOOLS_SERVICE_NAME`), at the level set by
+ * `POWERTOOLS_LOG_LEVEL` (default INFO). Pass an error as `{ error }`: it is logged with its
+ * name, message, stack, `cause` and the SDK's fields (`$metadata`, `$fault`). Never pass
+ * message contents or secrets: log ids, counts and errors.
  */
-type Fields = Record<string, unknown>;
+export const logger = new Logger();
 
-function write(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Fields): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'INFO') console.info(line);
-  else if (level === 'WARN') console.warn(line);
-  else console.error(line);
+/**
+ * Starts an invocation's log context: the Lambda context (`function_request_id`,
+ * `cold_start`, function name and memory) and `keys` (e.g. the `connectionId`) go on every
+ * line until the next invocation starts; keys of the previous invocation are dropped.
+ */
+export function startInvocationLogs(context: Partial<Context> | undefined, keys: Record<string, unknown>): void {
+  logger.resetKeys();
+  if (context) logger.addContext(context as Context);
+  logger.appendKeys(keys);
 }
-
-/** The shape an error takes in a log line: its name and message, never a stack. */
-export function describeError(error: unknown): Fields {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
-  return { errorName: 'NonError', errorMessage: String(error) };
-}
-
-export const logger = {
-  info: (message: string, fields: Fields = {}) => write('INFO', message, fields),
-  warn: (message: string, fields: Fields = {}) => write('WARN', message, fields),
-  error: (message: string, fields: Fields = {}) => write('ERROR', message, fields),
-};

@@ -69,6 +69,8 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
     AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    // Lambda sets it; Powertools reports cold_start only when it is there.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...templateVariables,
     ...envVars.Parameters,
     ...envVars[fn.logicalId],

@@ -34,9 +34,11 @@ describe('repository', () => {
     }
   });
 
-  it('keeps production dependencies to the SDK (clients, partition data, the lean poster’s parts) and the fan-out pool', () => {
+  it('keeps production dependencies to the SDK (clients, partition data, the lean poster’s parts), the fan-out pool and Powertools', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(Object.keys(pkg.dependencies).sort()).to.deep.equal([
+      '@aws-lambda-powertools/logger',
+      '@aws-lambda-powertools/metrics',
       '@aws-sdk/client-apigatewaymanagementapi',
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/credential-provider-node',

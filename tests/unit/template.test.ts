@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { BROADCAST_METRICS } from '../../functions/shared/broadcast-metrics.js';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
 import { applyConditions } from '../../tooling/sam/intrinsics.js';
@@ -174,7 +175,7 @@ describe('template.yaml', () => {
     const globals = template.Globals!.Function!;
     expect(globals.Runtime).to.equal('nodejs24.x');
     expect(globals.Architectures).to.deep.equal(['arm64']);
-    expect(globals.LoggingConfig).to.deep.equal({ LogFormat: 'JSON' });
+    expect(globals.LoggingConfig).to.deep.equal({ LogFormat: 'JSON', ApplicationLogLevel: { Ref: 'LogLevel' } });
     expect(globals.Environment.Variables.TABLE_NAME).to.deep.equal({ Ref: 'ConnectionsTable' });
   });
 
@@ -239,6 +240,55 @@ describe('template.yaml', () => {
 
     it('gets the token from the parameter, never from a value in the template', () => {
       expect(withToken.Resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({ Ref: 'AuthToken' });
+    });
+  });
+
+  describe('Powertools settings and the broadcast alarm', () => {
+    const variables = template.Globals?.Function?.Environment.Variables;
+    const withEmail = applyConditions(template, parameterValues(template, { AlarmEmail: 'ops@example.com' }));
+    const withoutEmail = applyConditions(template, parameterValues(template));
+    const alarm = resources.BroadcastFailureAlarm;
+    const stats = (alarm.Properties?.Metrics ?? []).filter((query: { MetricStat?: unknown }) => query.MetricStat);
+
+    it('gives every function the service name, log level and metrics namespace, and Lambda the same level', () => {
+      expect(variables).to.deep.include({
+        POWERTOOLS_SERVICE_NAME: { Ref: 'AWS::StackName' },
+        POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
+        POWERTOOLS_METRICS_NAMESPACE: { Ref: 'MetricsNamespace' },
+      });
+      expect(template.Globals?.Function?.LoggingConfig).to.deep.include({ LogFormat: 'JSON', ApplicationLogLevel: { Ref: 'LogLevel' } });
+    });
+
+    it('alarms when the sum of failed posts, timed-out and stopped broadcasts is above 0', () => {
+      expect(alarm.Type).to.equal('AWS::CloudWatch::Alarm');
+      expect(alarm.Properties).to.include({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, TreatMissingData: 'notBreaching' });
+      expect(stats.map((query: any) => query.MetricStat.Metric.MetricName).sort()).to.deep.equal(
+        [BROADCAST_METRICS.failed, BROADCAST_METRICS.stopped, BROADCAST_METRICS.timedOut].sort(),
+      );
+      const [expression] = alarm.Properties?.Metrics.filter((query: { ReturnData: boolean }) => query.ReturnData);
+      for (const query of stats) expect(expression.Expression).to.include(`FILL(${query.Id}, 0)`);
+    });
+
+    it('reads the metrics where Powertools writes them: the namespace and the service dimension of the functions', () => {
+      for (const query of stats) {
+        expect(query.MetricStat.Metric.Namespace).to.deep.equal(variables.POWERTOOLS_METRICS_NAMESPACE);
+        expect(query.MetricStat.Metric.Dimensions).to.deep.equal([{ Name: 'service', Value: variables.POWERTOOLS_SERVICE_NAME }]);
+        expect(query.MetricStat).to.include({ Stat: 'Sum' });
+      }
+    });
+
+    it('notifies an email address through SNS only when AlarmEmail is set', () => {
+      expect(template.Parameters?.AlarmEmail).to.deep.include({ Type: 'String', Default: '' });
+      expect(template.Conditions?.AlarmEmailSet).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }] });
+      expect(withoutEmail.Resources).to.not.have.any.keys('AlarmTopic', 'AlarmEmailSubscription');
+      expect(withoutEmail.Resources.BroadcastFailureAlarm.Properties).to.not.have.any.keys('AlarmActions', 'OKActions');
+      expect(withEmail.Resources.AlarmTopic.Type).to.equal('AWS::SNS::Topic');
+      expect(withEmail.Resources.AlarmEmailSubscription.Properties).to.deep.equal({
+        TopicArn: { Ref: 'AlarmTopic' },
+        Protocol: 'email',
+        Endpoint: { Ref: 'AlarmEmail' },
+      });
+      expect(withEmail.Resources.BroadcastFailureAlarm.Properties?.AlarmActions).to.deep.equal([{ Ref: 'AlarmTopic' }]);
     });
   });
 

@@ -58,7 +58,8 @@ describe('$connect authorizer', () => {
     });
     const message = await refusal(broken(eventWith({ Auth: SECRET })));
     expect(message).to.not.equal('Unauthorized'); // a 500, not a 401: the caller did nothing wrong
-    expect(logs.lines()[0]).to.include({ level: 'ERROR', message: 'authorizer failed', errorMessage: 'secret store unreachable' });
+    expect(logs.lines()[0]).to.include({ level: 'ERROR', message: 'authorizer failed', connectionId: 'conn=' });
+    expect(logs.lines()[0].error).to.include({ name: 'Error', message: 'secret store unreachable' });
     expect(JSON.stringify(logs.lines())).to.not.include(SECRET);
   });
 

@@ -114,6 +114,36 @@ describe('broadcast handler', () => {
     expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1 });
   });
 
+  it('emits the summary as one EMF metrics line in the template’s namespace, by service', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'stale', 'broken']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'stale' }).rejects(gone());
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    const [emf, ...more] = sdk.logs.metrics();
+    expect(more).to.have.length(0);
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive).to.deep.include({ Namespace: 'ServerlessWebSocketTest', Dimensions: [['service']] });
+    expect(emf._aws.Timestamp).to.be.a('number');
+    expect(directive.Metrics).to.deep.equal([
+      { Name: 'Recipients', Unit: 'Count' },
+      { Name: 'Delivered', Unit: 'Count' },
+      { Name: 'Failed', Unit: 'Count' },
+      { Name: 'StaleRemoved', Unit: 'Count' },
+      { Name: 'TimedOut', Unit: 'Count' },
+      { Name: 'Stopped', Unit: 'Count' },
+      { Name: 'FanOutMs', Unit: 'Milliseconds' },
+    ]);
+    expect(emf).to.include({ service: 'websocket-test', Recipients: 3, Delivered: 1, Failed: 1, StaleRemoved: 1, TimedOut: 0, Stopped: 0 });
+    expect(emf.FanOutMs).to.equal(summaryLine()?.ms);
+  });
+
+  it('emits no metrics for a broadcast that sends nothing', async () => {
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    await handler(messageEvent('broadcast', '{"action":"broadcast"}'));
+    expect(sdk.logs.metrics()).to.have.length(0);
+  });
+
   it('tells the sender when the table cannot be read, and answers 500', async () => {
     sdk.dynamo.on(ScanCommand).rejects(new Error('connect ECONNREFUSED'));
     sdk.api.on(PostToConnectionCommand).resolves({});
@@ -122,7 +152,10 @@ describe('broadcast handler', () => {
     expect(posts()).to.have.length(1);
     expect(posts()[0].to).to.equal('sender=');
     expect(JSON.parse(posts()[0].data)).to.include({ error: 'broadcast_failed' });
-    expect(sdk.logs.lines().find((line) => line.message === 'broadcast stopped')).to.include({ errorMessage: 'connect ECONNREFUSED' });
+    const stopped = sdk.logs.lines().find((line) => line.message === 'broadcast stopped');
+    expect(stopped?.error).to.include({ name: 'FanOutError' });
+    expect(stopped?.error.cause).to.include({ name: 'Error', message: 'connect ECONNREFUSED' });
+    expect(sdk.logs.metrics()[0]).to.include({ Recipients: 0, Failed: 0, TimedOut: 0, Stopped: 1 });
   });
 
   it('never logs the message contents', async () => {
@@ -160,6 +193,7 @@ describe('broadcast handler', () => {
     const notice = posts().find((post) => post.to === 'sender=' && post.data.includes('broadcast_incomplete'));
     expect(notice, 'incomplete notice').to.not.equal(undefined);
     expect(summaryLine()).to.include({ timedOut: true });
+    expect(sdk.logs.metrics()[0]).to.include({ TimedOut: 1, Stopped: 0 });
     expect(summaryLine()?.delivered).to.be.below(50);
   });
 });

@@ -34,7 +34,8 @@ describe('$connect handler', () => {
     expect(result.statusCode).to.equal(500);
     expect(result.body).to.not.include('resource');
     const line = sdk.logs.lines().find((entry) => entry.level === 'ERROR');
-    expect(line).to.include({ routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=', errorName: 'ResourceNotFoundException' });
+    expect(line).to.include({ routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=' });
+    expect(line?.error).to.include({ name: 'ResourceNotFoundException' });
   });
 
   it('answers 400 to an event without requestContext and stores nothing', async () => {

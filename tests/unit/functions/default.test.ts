@@ -50,6 +50,8 @@ describe('$default handler', () => {
     sdk.api.on(PostToConnectionCommand).rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
     const result = await handler(sampleEvent('default.json'));
     expect(result.statusCode).to.equal(200);
-    expect(sdk.logs.lines()[0]).to.include({ level: 'WARN', message: 'reply not delivered', errorName: 'GoneException' });
+    expect(sdk.logs.lines()[0]).to.include({ level: 'WARN', message: 'reply not delivered', connectionId: 'L0SM9cOFvHcCIhw=' });
+    // The SDK's own fields are kept: the status API Gateway answered.
+    expect(sdk.logs.lines()[0].error).to.deep.include({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
   });
 });

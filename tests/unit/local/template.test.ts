@@ -21,7 +21,8 @@ describe('reading template.yaml for the local gateway', () => {
     const functions = Object.fromEntries(functionsOf(template, baseDir).map((fn) => [fn.logicalId, fn]));
     expect(functions.ConnectFunction.timeout).to.equal(10);
     expect(functions.BroadcastFunction.timeout).to.equal(29);
-    expect(functions.BroadcastFunction.environment).to.have.keys('TABLE_NAME', 'BROADCAST_CONCURRENCY');
+    expect(functions.BroadcastFunction.environment).to.include.keys('TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'BROADCAST_CONCURRENCY');
+    expect(functions.ConnectFunction.environment).to.not.have.property('BROADCAST_CONCURRENCY');
     expect(functions.ConnectFunction.codeDir).to.match(/functions\/connect$/);
   });
 
