@@ -12,10 +12,11 @@ import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider 
 import { Sha256 } from '@smithy/core/checksum';
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
-import { isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Provider, RetryErrorType } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Provider, RetryErrorType, SdkError } from '@smithy/types';
 import { DEFAULTS } from './constants.js';
+import { PostRetryStrategy } from './post-retry.js';
 
 /** How a {@link LeanPoster} reaches the `@connections` API; everything but the endpoint has the SDK client's default. */
 export interface LeanPosterOptions {
@@ -68,7 +69,7 @@ export class LeanPoster {
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
   private readonly signer: SignatureV4;
-  private readonly retry: StandardRetryStrategy;
+  private readonly retry: PostRetryStrategy;
   private readonly requestTimeoutMs: number;
   /** Server time minus local time, learnt from each answer's `Date` header, as the SDK's signer keeps it. */
   private clockOffset = 0;
@@ -90,7 +91,7 @@ export class LeanPoster {
       credentials: credentials as Provider<AwsCredentialIdentity>,
       sha256: Sha256,
     });
-    this.retry = new StandardRetryStrategy(options.maxAttempts ?? DEFAULTS.postMaxAttempts);
+    this.retry = new PostRetryStrategy(options.maxAttempts ?? DEFAULTS.postMaxAttempts);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.postAttemptTimeoutMs;
   }
 
@@ -115,7 +116,7 @@ export class LeanPoster {
       } catch (error) {
         const failure = error as Error & { $metadata?: Record<string, unknown> };
         try {
-          token = await this.retry.refreshRetryTokenForRetry(token, { errorType: retryErrorType(failure) });
+          token = await this.retry.refreshRetryTokenForRetry(token, { error: failure as SdkError, errorType: retryErrorType(failure) });
         } catch {
           failure.$metadata = { ...failure.$metadata, attempts: token.getRetryCount() + 1, totalRetryDelay };
           throw failure;
@@ -165,7 +166,7 @@ export class LeanPoster {
           }
         },
       );
-      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError, which the retry strategy retries.
+      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError, which is not retried (see PostRetryStrategy).
       const timer = setTimeout(() => {
         req.destroy(Object.assign(new Error(`a request has exceeded the configured ${this.requestTimeoutMs} ms requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
       }, this.requestTimeoutMs);

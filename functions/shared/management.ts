@@ -3,6 +3,7 @@ import { partition } from '@aws-sdk/util-endpoints';
 import type { ConnectionContext } from './events.js';
 import { DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
+import { PostRetryStrategy } from './post-retry.js';
 
 /** Where the `@connections` API lives and how to reach it. */
 export interface EndpointSettings {
@@ -39,7 +40,8 @@ export function managementClient(endpoint: string, maxSockets?: number): ApiGate
     const pool = maxSockets === undefined ? undefined : { keepAlive: true, maxSockets };
     client = new ApiGatewayManagementApiClient({
       endpoint,
-      maxAttempts: DEFAULTS.postMaxAttempts,
+      // The standard mode, except that an attempt which may have been delivered is not retried.
+      retryStrategy: new PostRetryStrategy(DEFAULTS.postMaxAttempts),
       // Every post is the same command: build its middleware stack once, not per call.
       cacheMiddleware: true,
       requestHandler: {
