@@ -13,6 +13,7 @@ import { httpHandler } from './http.js';
 import { buildPage } from '../tooling/page.js';
 import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
 import { routeInvoker } from './api-gateway/route-invocation.js';
+import { parseRequestTarget } from './api-gateway/request-url.js';
 import { routeSelector } from './api-gateway/route-selection.js';
 import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions, type ReloadEvent } from './lambda/functions.js';
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
@@ -266,7 +267,8 @@ function serveConnections(
   const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck);
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://${listening.origin}`);
+    const url = parseRequestTarget(request.url);
+    if (!url) return refuseHandshake(socket, 400);
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
     context.track(upgrade(request, socket, head, url));
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from './page.js';
 import type { ConnectionRegistry } from './api-gateway/connections.js';
+import { decodeSegment, parseRequestTarget } from './api-gateway/request-url.js';
 
 /** What the gateway answers plain HTTP requests with. */
 export interface HttpRoutes {
@@ -14,24 +15,35 @@ export interface HttpRoutes {
 /**
  * Plain HTTP on the gateway's port: the `@connections` API under `/{stage}/@connections/{id}`,
  * the try-it page at `/`, 426 on the stage itself (it wants a WebSocket), and API
- * Gateway's 403 `Forbidden` anywhere else.
+ * Gateway's 403 `Forbidden` anywhere else. A target that is no valid URL, or an id whose
+ * percent-encoding is malformed, gets 400 `Bad Request`: nothing a client sends throws.
  */
 export function httpHandler({ stagePath, registry, pageDir }: HttpRoutes) {
   const connectionsPrefix = `${stagePath}/@connections/`;
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith(connectionsPrefix) && url.pathname.length > connectionsPrefix.length) {
-      const connectionId = decodeURIComponent(url.pathname.slice(connectionsPrefix.length));
+    const url = parseRequestTarget(request.url);
+    const connectionId =
+      url?.pathname.startsWith(connectionsPrefix) && url.pathname.length > connectionsPrefix.length
+        ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
+        : null;
+    if (!url || connectionId === undefined) return answer(request, response, 400, 'Bad Request');
+    if (connectionId !== null) {
       registry.handle(request, response, connectionId).catch((error) => {
-        response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
+        if (response.headersSent) response.destroy();
+        else response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
       });
       return;
     }
     const webSocketUrl = `ws://${request.headers.host}${stagePath}`;
     if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, webSocketUrl, response)) return;
-    request.resume();
-    const status = url.pathname === stagePath ? 426 : 403;
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ message: status === 426 ? 'Upgrade Required' : 'Forbidden' }));
+    if (url.pathname === stagePath) answer(request, response, 426, 'Upgrade Required');
+    else answer(request, response, 403, 'Forbidden');
   };
+}
+
+/** Answers with a JSON `{message}`, the body left unread. */
+function answer(request: IncomingMessage, response: ServerResponse, status: number, message: string): void {
+  request.resume();
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ message }));
 }

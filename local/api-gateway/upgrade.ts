@@ -6,13 +6,22 @@ import { connectEvent, disconnectEvent, newId, type EventConnection } from './ev
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
 
-/** Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one. */
-export function refuseHandshake(socket: Duplex, status: number): void {
+/**
+ * Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one;
+ * like `ws`'s `abortHandshake`, the socket is destroyed once the answer is written.
+ */
+export function refuseHandshake(socket: Duplex, status: number, headers: Record<string, string> = {}): void {
+  // A client that resets while being refused is no error of ours (and must not throw: the
+  // HTTP server no longer listens for errors on an upgrade's socket).
+  if (socket.listenerCount('error') === 0) socket.on('error', () => {});
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.once('finish', () => socket.destroy());
   const body = JSON.stringify({ message: STATUS_CODES[status] ?? 'Error' });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      lines.join('') +
       'Connection: close\r\n\r\n' +
       body,
   );
