@@ -47,6 +47,11 @@ export interface GatewayOptions {
   idleTimeoutMs: number;
   /** Close any connection after this long. Default 2 hours. */
   maxDurationMs: number;
+  /**
+   * Longest connection URL (path and query string) a handshake may have; longer is refused
+   * with 414 before `$connect` runs. Default 4,096 characters (API Gateway's quota).
+   */
+  maxUrlLength: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
   /** Serve the try-it page at `/`. Default true. */
@@ -77,6 +82,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   region: 'us-east-1',
   idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
+  maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength,
   watch: false,
   page: true,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
@@ -264,7 +270,7 @@ function serveConnections(
     log: options.log,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
-  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck);
+  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, { maxUrlLength: options.maxUrlLength });
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);

@@ -15,6 +15,10 @@ export const ROUTE_KEYS = {
 export const API_GATEWAY_LIMITS = {
   /** Largest message payload, and the largest body `POST @connections` accepts. */
   maxPayloadBytes: 128 * 1024,
+  /** Largest single frame a client may send; bigger messages come in fragments (1009 otherwise). */
+  maxFrameBytes: 32 * 1024,
+  /** Longest connection URL: path and query string, as the request line carries it. */
+  maxUrlLength: 4096,
   /** Longest a connection may live. */
   maxConnectionSeconds: 2 * 60 * 60,
   /** A connection with no traffic for this long is closed. */

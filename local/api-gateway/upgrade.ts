@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
+import { handshakeProblem } from './handshake.js';
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
 
@@ -34,13 +35,23 @@ export type HandshakeCheck = (
   connection: EventConnection,
 ) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
 
+/** The limits a handshake and its connection are held to (the gateway's options). */
+export interface UpgradeLimits {
+  /** Longest URL (path and query string); longer is refused with 414. */
+  maxUrlLength: number;
+}
+
 /**
  * Handles a WebSocket upgrade on the stage's path: the handshake stays pending while
  * `$connect` runs, and completes only if it answers 2xx; otherwise the client gets that
- * status. Without a `$connect` route the connection is accepted, as on AWS.
+ * status. Without a `$connect` route the connection is accepted, as on AWS. A handshake
+ * `ws` would refuse, or a URL over the quota, is refused first, so neither the authorizer
+ * nor `$connect` runs for it.
  */
-export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck) {
+export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck, limits: UpgradeLimits) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
+    const problem = handshakeProblem(request, limits.maxUrlLength);
+    if (problem) return refuseHandshake(socket, problem.status, problem.headers);
     const connectionId = newId();
     // A client that vanishes mid-handshake is no error of ours, but the line says why.
     socket.on('error', (error: Error & { code?: string }) => context.log(socketErrorLine(connectionId, error)));
