@@ -10,16 +10,20 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
+/** Escapes text for an HTML attribute value: the URL holds the client's own `Host` header. */
+export const escapeAttribute = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
 /**
- * Serves the built page. The HTML gets the gateway's own WebSocket URL as its suggestion.
- * Returns false for a path that is not the page's.
+ * Serves the built page. The HTML gets the gateway's own WebSocket URL as its suggestion
+ * (escaped: it is built from the request's `Host` header, and inserted through a function so
+ * no `$` pattern in it is expanded). Returns false for a path that is not the page's.
  */
 export function servePage(pageDir: string, pathname: string, webSocketUrl: string, response: ServerResponse): boolean {
   const asset = ASSETS[pathname];
   if (!asset) return false;
   let body = readFileSync(join(pageDir, asset.file));
   if (asset.file === 'index.html') {
-    body = Buffer.from(body.toString('utf8').replace('<meta name="websocket-url" content="" />', `<meta name="websocket-url" content="${webSocketUrl}" />`));
+    body = Buffer.from(body.toString('utf8').replace('<meta name="websocket-url" content="" />', () => `<meta name="websocket-url" content="${escapeAttribute(webSocketUrl)}" />`));
   }
   response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' });
   response.end(body);
