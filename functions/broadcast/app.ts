@@ -1,13 +1,19 @@
 import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
-import { ROUTE_KEYS } from '../shared/constants.js';
+import { API_GATEWAY_LIMITS, ROUTE_KEYS } from '../shared/constants.js';
 import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
 import { logger } from '../shared/logger.js';
 import { managementEndpoint } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
+import {
+  broadcastFailedNotice,
+  broadcastIncompleteNotice,
+  invalidDataNotice,
+  missingDataNotice,
+  payloadTooLargeNotice,
+} from '../shared/notices.js';
 import { posterFor } from '../shared/posters.js';
-import { broadcastFailedNotice, broadcastIncompleteNotice, invalidDataNotice, missingDataNotice } from '../shared/notices.js';
 import { replyWith } from '../shared/reply.js';
 import { badRequest, ok, serverError } from '../shared/responses.js';
 import { webSocketRoute } from '../shared/route.js';
@@ -35,12 +41,18 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     await replyWith(connection, endpointSettings, invalidDataNotice());
     return badRequest('data cannot be encoded');
   }
+  // Re-encoding can grow data (1e20 becomes 100000000000000000000): every post would fail with 413.
+  const encoded = Buffer.from(payload);
+  if (encoded.length > API_GATEWAY_LIMITS.maxPayloadBytes) {
+    await replyWith(connection, endpointSettings, payloadTooLargeNotice(encoded.length, API_GATEWAY_LIMITS.maxPayloadBytes));
+    return badRequest('data too large');
+  }
 
   const post = posterFor(config.broadcastClient, managementEndpoint(connection, endpointSettings), maxSockets);
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(),
-      payload: Buffer.from(payload),
+      payload: encoded,
       concurrency: config.broadcastConcurrency,
       send: post,
       removeStale: (connectionId) => store.remove(connectionId),

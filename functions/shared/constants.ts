@@ -20,16 +20,19 @@ export const NOTICE_CODES = {
   notJson: 'not_json',
   missingData: 'missing_data',
   invalidData: 'invalid_data',
+  payloadTooLarge: 'payload_too_large',
   broadcastFailed: 'broadcast_failed',
   broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
 /**
- * The API Gateway limit the handlers depend on (see AWS-FACTS.md). The local gateway keeps
+ * The API Gateway limits the handlers depend on (see AWS-FACTS.md). The local gateway keeps
  * its own copy of API Gateway's limits (local/api-gateway/constants.ts); a unit test checks
  * the two agree.
  */
 export const API_GATEWAY_LIMITS = {
+  /** Largest message payload, and the largest body `POST @connections` accepts. */
+  maxPayloadBytes: 128 * 1024,
   /** Longest a connection may live: a record's TTL is set past it. */
   maxConnectionSeconds: 2 * 60 * 60,
 } as const;

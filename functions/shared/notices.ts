@@ -9,6 +9,8 @@ export interface Notice {
   message: string;
   actions: readonly string[];
   example: typeof EXAMPLE_MESSAGE;
+  /** The limit that was passed, when a limit was (bytes). */
+  limitBytes?: number;
 }
 
 function notice(error: NoticeCode, message: string): Notice {
@@ -44,6 +46,15 @@ export const missingDataNotice = (): Notice =>
 /** The notice for a broadcast whose `data` cannot be sent on. */
 export const invalidDataNotice = (): Notice =>
   notice(NOTICE_CODES.invalidData, 'The "data" field is nested too deeply to send on; nothing was sent.');
+
+/** The notice for a broadcast whose encoded `data` is larger than a message may be. */
+export const payloadTooLargeNotice = (bytes: number, limitBytes: number): Notice => ({
+  ...notice(
+    NOTICE_CODES.payloadTooLarge,
+    `The "data" field encodes to ${bytes} bytes, over the ${limitBytes}-byte limit of a message; nothing was sent.`,
+  ),
+  limitBytes,
+});
 
 /** The notice for a broadcast that ran out of time before it reached everyone. */
 export const broadcastIncompleteNotice = (delivered: number): Notice =>

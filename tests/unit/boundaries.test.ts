@@ -55,9 +55,10 @@ describe('layout boundaries', () => {
     expect(found).to.deep.equal([]);
   });
 
-  it('keeps the one limit the handlers share with the gateway equal to the gateway’s', async () => {
+  it('keeps the limits the handlers share with the gateway equal to the gateway’s', async () => {
     const handlers = await import('../../functions/shared/constants.js');
     const gateway = await import('../../local/api-gateway/constants.js');
     expect(handlers.API_GATEWAY_LIMITS.maxConnectionSeconds).to.equal(gateway.API_GATEWAY_LIMITS.maxConnectionSeconds);
+    expect(handlers.API_GATEWAY_LIMITS.maxPayloadBytes).to.equal(gateway.API_GATEWAY_LIMITS.maxPayloadBytes);
   });
 });

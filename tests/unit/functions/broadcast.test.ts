@@ -178,6 +178,29 @@ describe('broadcast handler', () => {
     expect(JSON.parse(posts()[0].data)).to.include({ error: 'invalid_data' });
   });
 
+  it('refuses data that re-encodes to over 128 KB with a payload_too_large notice to the sender only', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'sender=']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    // A 120 KB message whose data re-encodes to 528 KB: every 1e20 becomes 21 digits.
+    const message = `{"action":"broadcast","data":[${Array(24_000).fill('1e20').join(',')}]}`;
+    expect(message.length).to.be.below(128 * 1024);
+    const result = await handler(messageEvent('broadcast', message));
+    expect(result.statusCode).to.equal(400);
+    expect(posts().map((post) => post.to)).to.deep.equal(['sender=']);
+    const notice = JSON.parse(posts()[0].data);
+    expect(notice).to.include({ error: 'payload_too_large', limitBytes: 131072 });
+    expect(notice.message).to.include('131072');
+    expect(sdk.dynamo.commandCalls(ScanCommand)).to.have.length(0);
+  });
+
+  it('still sends data that encodes to exactly 128 KB', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a']));
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    const data = 'x'.repeat(128 * 1024);
+    expect((await handler(messageEvent('broadcast', JSON.stringify({ action: 'broadcast', data })))).statusCode).to.equal(200);
+    expect(posts()).to.deep.equal([{ to: 'a', data }]);
+  });
+
   it('reports to the sender what it could not deliver when time runs out', async () => {
     sdk.dynamo.on(ScanCommand).resolves(page(Array.from({ length: 50 }, (_, i) => `c${i}`)));
     sdk.api.on(PostToConnectionCommand).callsFake(async (input) => {
