@@ -9,6 +9,7 @@ import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js'
 import { formatLogLine } from './lambda/emf.js';
 import { faultHooks, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './lambda/invoker.js';
+import { OptionError } from '../tooling/errors.js';
 import { httpHandler } from './http.js';
 import { buildPage } from '../tooling/page.js';
 import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
@@ -52,6 +53,11 @@ export interface GatewayOptions {
    * with 414 before `$connect` runs. Default 4,096 characters (API Gateway's quota).
    */
   maxUrlLength: number;
+  /**
+   * Largest single data frame a client may send; a bigger one closes the connection with
+   * 1009, while messages up to 128 KB may come in fragments. Default 32 KB (API Gateway's quota).
+   */
+  maxFrameBytes: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
   /** Serve the try-it page at `/`. Default true. */
@@ -83,6 +89,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   idleTimeoutMs: API_GATEWAY_LIMITS.idleTimeoutSeconds * 1000,
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
   maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength,
+  maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes,
   watch: false,
   page: true,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
@@ -117,6 +124,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
+  checkLimits(options);
   const served = readServedApi(options);
   // The page is this project's, whatever template is served: built before anything starts.
   const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
@@ -148,6 +156,14 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       await closeServer(listening.server);
     },
   };
+}
+
+/** The client limits are whole numbers of at least 1: a wrong one fails the start, not a client later. */
+function checkLimits(options: GatewayOptions): void {
+  for (const name of ['maxUrlLength', 'maxFrameBytes'] as const) {
+    const value = options[name];
+    if (!Number.isInteger(value) || value < 1) throw new OptionError(`${name} must be a whole number of at least 1, got ${value}`);
+  }
 }
 
 /** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
@@ -270,7 +286,10 @@ function serveConnections(
     log: options.log,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
-  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, { maxUrlLength: options.maxUrlLength });
+  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, {
+    maxUrlLength: options.maxUrlLength,
+    maxFrameBytes: options.maxFrameBytes,
+  });
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);

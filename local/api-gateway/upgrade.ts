@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
+import { limitFrameSize } from './frame-limit.js';
 import { handshakeProblem } from './handshake.js';
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
@@ -39,6 +40,8 @@ export type HandshakeCheck = (
 export interface UpgradeLimits {
   /** Longest URL (path and query string); longer is refused with 414. */
   maxUrlLength: number;
+  /** Largest single data frame a client may send; a bigger one closes the connection with 1009. */
+  maxFrameBytes: number;
 }
 
 /**
@@ -81,6 +84,9 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       if (route && disconnect) await context.invoke(disconnect, disconnectEvent(context.identity, connection, CLOSE_CODES.abnormal, 'Client went away during $connect'));
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => runSession(context, { ...connection, socket: ws }));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      limitFrameSize(ws, socket, limits.maxFrameBytes);
+      runSession(context, { ...connection, socket: ws });
+    });
   };
 }

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { API_GATEWAY_LIMITS } from '../../local/api-gateway/constants.js';
 
 /** A test client over a real socket: frames are queued so none is missed. */
 export interface TestClient {
@@ -81,5 +82,13 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 5
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Sends a text message in fragments of at most `size` bytes (API Gateway's frame quota: 32 KB). */
+export function sendFragmented(socket: WebSocket, text: string | Buffer, size: number = API_GATEWAY_LIMITS.maxFrameBytes): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length || offset === 0; offset += size) {
+    socket.send(bytes.subarray(offset, offset + size), { binary: false, fin: offset + size >= bytes.length });
   }
 }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
 import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
-import { connect, eventually, type TestClient } from '../helpers/clients.js';
+import { connect, eventually, sendFragmented, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** What a frame must get. */
@@ -19,6 +19,8 @@ interface Case {
   name: string;
   frame: string | Buffer;
   binary?: boolean;
+  /** Sent in 32 KB fragments (API Gateway closes a single frame over 32 KB with 1009). */
+  fragmented?: boolean;
   expect: Expected;
 }
 
@@ -41,7 +43,7 @@ const CASES: Case[] = [
   { name: 'another case (Broadcast)', frame: '{"action":"Broadcast","data":"x"}', expect: { notice: NOTICE_CODES.unknownAction } },
   { name: 'an action padded with spaces', frame: '{"action":" broadcast ","data":"x"}', expect: { notice: NOTICE_CODES.unknownAction } },
   { name: 'an unknown action', frame: '{"action":"sendmessage","data":"x"}', expect: { notice: NOTICE_CODES.unknownAction } },
-  { name: 'a very long action', frame: JSON.stringify({ action: 'a'.repeat(100_000) }), expect: { notice: NOTICE_CODES.unknownAction } },
+  { name: 'a very long action', frame: JSON.stringify({ action: 'a'.repeat(100_000) }), fragmented: true, expect: { notice: NOTICE_CODES.unknownAction } },
   { name: 'data missing', frame: '{"action":"broadcast"}', expect: { notice: NOTICE_CODES.missingData } },
   { name: 'data null', frame: bc(null), expect: { notice: NOTICE_CODES.missingData } },
   { name: 'data an empty string', frame: bc(''), expect: { broadcast: '' } },
@@ -51,9 +53,11 @@ const CASES: Case[] = [
   { name: 'data a boolean', frame: bc(false), expect: { broadcast: 'false' } },
   { name: 'data with unicode', frame: bc('Tervehdys kaikille! 👋 ÅÄÖ'), expect: { broadcast: 'Tervehdys kaikille! 👋 ÅÄÖ' } },
   { name: 'extra fields', frame: JSON.stringify({ action: 'broadcast', data: 'x', room: 'a', priority: 9 }), expect: { broadcast: 'x' } },
-  { name: 'a 100 KB string that still fits', frame: bc('y'.repeat(100 * 1024)), expect: { broadcast: 'y'.repeat(100 * 1024) } },
-  { name: 'deeply nested JSON data (50,000 levels)', frame: `{"action":"broadcast","data":${deep(50_000)}}`, expect: { notice: NOTICE_CODES.invalidData } },
-  { name: 'a 129 KB message', frame: bc('z'.repeat(129 * 1024)), expect: { close: CLOSE_CODES.messageTooBig } },
+  { name: 'a 100 KB string that still fits', frame: bc('y'.repeat(100 * 1024)), fragmented: true, expect: { broadcast: 'y'.repeat(100 * 1024) } },
+  { name: 'deeply nested JSON data (50,000 levels)', frame: `{"action":"broadcast","data":${deep(50_000)}}`, fragmented: true, expect: { notice: NOTICE_CODES.invalidData } },
+  { name: 'data that re-encodes to over 128 KB (24,000 × 1e20)', frame: `{"action":"broadcast","data":[${Array(24_000).fill('1e20').join(',')}]}`, fragmented: true, expect: { notice: NOTICE_CODES.payloadTooLarge } },
+  { name: 'a single 40 KB frame', frame: bc('w'.repeat(40 * 1024)), expect: { close: CLOSE_CODES.messageTooBig } },
+  { name: 'a 129 KB message', frame: bc('z'.repeat(129 * 1024)), fragmented: true, expect: { close: CLOSE_CODES.messageTooBig } },
   { name: 'a binary frame', frame: Buffer.from('{"action":"broadcast","data":"x"}'), binary: true, expect: { close: CLOSE_CODES.unsupportedData } },
   { name: 'invalid UTF-8', frame: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), binary: false, expect: { close: 1007 } },
 ];
@@ -91,7 +95,8 @@ describe('bad input (table-driven, real sockets)', function () {
         sender = await connect(local.gateway.url);
         observer = await connect(local.gateway.url);
         const ids = [connectionIdOf(local, sender), connectionIdOf(local, observer)].sort();
-        sender.socket.send(testCase.frame, { binary: testCase.binary ?? false });
+        if (testCase.fragmented) sendFragmented(sender.socket, testCase.frame);
+        else sender.socket.send(testCase.frame, { binary: testCase.binary ?? false });
         const expected = testCase.expect;
 
         if ('notice' in expected) {

@@ -1,0 +1,20 @@
+import { expect } from 'chai';
+import { API_GATEWAY_LIMITS } from '../../../local/api-gateway/constants.js';
+import { DEFAULT_GATEWAY_OPTIONS, startGateway } from '../../../local/gateway.js';
+
+describe('the gateway’s client limits (options)', () => {
+  it('default to API Gateway’s quotas: 32 KB frames, 4,096-character URLs', () => {
+    expect(DEFAULT_GATEWAY_OPTIONS).to.include({ maxFrameBytes: 32 * 1024, maxUrlLength: 4096 });
+    expect(DEFAULT_GATEWAY_OPTIONS).to.include({ maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes, maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength });
+  });
+
+  for (const bad of [{ maxFrameBytes: 0 }, { maxFrameBytes: 1.5 }, { maxUrlLength: -1 }, { maxUrlLength: Number.NaN }]) {
+    it(`refuse ${JSON.stringify(bad)} before anything starts, with option_invalid`, async () => {
+      const error = await startGateway({ ...bad, port: 0, dbPort: 0, page: false, log: () => {} }).then(
+        () => expect.fail('started'),
+        (failure: unknown) => failure,
+      );
+      expect(error).to.include({ name: 'OptionError', code: 'option_invalid' });
+    });
+  }
+});
