@@ -16,6 +16,7 @@ import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connecti
 import { routeInvoker } from './api-gateway/route-invocation.js';
 import { parseRequestTarget } from './api-gateway/request-url.js';
 import { routeSelector } from './api-gateway/route-selection.js';
+import { echoConnectProtocol } from './api-gateway/subprotocol.js';
 import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions, type ReloadEvent } from './lambda/functions.js';
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
 import type { SessionContext } from './api-gateway/session.js';
@@ -285,7 +286,7 @@ function serveConnections(
     },
     log: options.log,
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes, handleProtocols: echoConnectProtocol });
   const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, {
     maxUrlLength: options.maxUrlLength,
     maxFrameBytes: options.maxFrameBytes,

@@ -7,6 +7,7 @@ import { limitFrameSize } from './frame-limit.js';
 import { handshakeProblem } from './handshake.js';
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
+import { rememberConnectProtocol } from './subprotocol.js';
 
 /**
  * Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one;
@@ -73,8 +74,10 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
     connection.authorizer = verdict.authorizer;
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
-      const status = statusOf(await context.invoke(route, connectEvent(context.identity, connection, request, url)));
+      const outcome = await context.invoke(route, connectEvent(context.identity, connection, request, url));
+      const status = statusOf(outcome);
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
+      rememberConnectProtocol(request, outcome);
     }
     // ws refuses such a socket too (it would never open a session), so check it the same way.
     if (socket.destroyed || !socket.readable || !socket.writable) {

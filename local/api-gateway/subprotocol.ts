@@ -1,0 +1,32 @@
+import type { IncomingMessage } from 'node:http';
+import type { Outcome } from '../lambda/invoker.js';
+
+/** The subprotocol each pending handshake's `$connect` answered with (keyed by its request). */
+const answered = new WeakMap<IncomingMessage, string>();
+
+/** The `Sec-WebSocket-Protocol` header of a Lambda proxy answer, in any case, if it has one. */
+function protocolHeaderOf(outcome: Outcome): string | undefined {
+  if (!outcome.ok) return undefined;
+  const result = outcome.result as { headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown> } | null | undefined;
+  const find = (headers: Record<string, unknown> | undefined) =>
+    Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'sec-websocket-protocol')?.[1];
+  const value = find(result?.headers) ?? (find(result?.multiValueHeaders) as unknown[] | undefined)?.[0];
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+/** Keeps the subprotocol `$connect` chose for this handshake (API Gateway answers only that one). */
+export function rememberConnectProtocol(request: IncomingMessage, outcome: Outcome): void {
+  const protocol = protocolHeaderOf(outcome);
+  if (protocol) answered.set(request, protocol);
+}
+
+/**
+ * `ws`'s `handleProtocols`: as API Gateway, the handshake answers `Sec-WebSocket-Protocol`
+ * only when the `$connect` integration returned it, and here only when the client offered
+ * it (otherwise the client would fail the handshake anyway). Without a `$connect` answer
+ * naming one, no protocol is chosen, whatever the client offered.
+ */
+export function echoConnectProtocol(offered: Set<string>, request: IncomingMessage): string | false {
+  const protocol = answered.get(request);
+  return protocol !== undefined && offered.has(protocol) ? protocol : false;
+}
