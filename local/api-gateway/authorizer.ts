@@ -42,8 +42,10 @@ export function authorizerCheck(
       report({ ...reported, status: 401, invoked: false, durationMs: 0 });
       return { refuse: 401 };
     }
-    const { requestContext, ...rest } = connectEvent(identity, connection, request, url);
-    const outcome = await fn.invoke({ ...rest, type: 'REQUEST', methodArn, stageVariables: null, requestContext });
+    const { requestContext, ...rest } = connectEvent(identity, connection, request, url, { upgradeHeaders: true });
+    // The authorizer's input has the query string's two shapes even without a query (empty).
+    const query = { queryStringParameters: {}, multiValueQueryStringParameters: {} };
+    const outcome = await fn.invoke({ ...query, ...rest, type: 'REQUEST', methodArn, stageVariables: {}, requestContext });
     const status = verdictOf(outcome.ok ? (outcome.result as PolicyAnswer) : undefined, outcome.ok ? undefined : outcome.error.message);
     report({ ...reported, requestId: outcome.requestId, status, invoked: true, durationMs: outcome.ms, ...(outcome.ok ? {} : { error: outcome.error }) });
     if (status !== 200) return { refuse: status };

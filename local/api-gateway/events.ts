@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
 import type { Connection } from './connections.js';
+import { CLOSE_CODES } from './constants.js';
 
-/** Ids in API Gateway's shape: 12 base64 characters and a `=`, e.g. `L0SM9cOFvHcCIhw=`. */
-export const newId = (): string => randomBytes(10).toString('base64');
+/**
+ * Ids in API Gateway's shape: 16 characters, base64 (URL alphabet) of 11 random bytes
+ * ending in `=`, e.g. `BFHPhfCWIAMCKlQ=`, `VNRXVFJOywMF3-Q=` (captured events, AWS-FACTS.md).
+ */
+export const newId = (): string => `${randomBytes(11).toString('base64url')}=`;
 
 /** Where the events say they come from. */
 export interface ApiIdentity {
@@ -69,23 +73,46 @@ function requestContext(api: ApiIdentity, connection: EventConnection, routeKey:
   };
 }
 
-/** Headers in API Gateway's two shapes. */
-function headersOf(request: IncomingMessage) {
+/** Headers API Gateway sets itself on `$connect`: a client's own copies are not passed on. */
+const GATEWAY_HEADERS = ['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-amzn-trace-id'];
+/** Hop-by-hop headers the `$connect` Lambda event does not carry (the authorizer's input does). */
+const UPGRADE_HEADERS = ['connection', 'upgrade'];
+
+/** An X-Ray trace header as API Gateway adds it: `Root=1-{epoch seconds, hex}-{96 random bits, hex}`. */
+const traceId = (now: number): string => `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+
+/**
+ * Headers in API Gateway's two shapes, as the captured `$connect` events carry them: the
+ * client's, plus `X-Forwarded-For/Port/Proto` and `X-Amzn-Trace-Id`, without `Connection`
+ * and `Upgrade` (kept when `upgradeHeaders`, as in the REQUEST authorizer's input).
+ */
+function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: boolean) {
+  const dropped = new Set(upgradeHeaders ? GATEWAY_HEADERS : [...GATEWAY_HEADERS, ...UPGRADE_HEADERS]);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    if (!dropped.has(request.rawHeaders[i].toLowerCase())) pairs.push([request.rawHeaders[i], request.rawHeaders[i + 1]]);
+  }
+  pairs.push(
+    ['X-Amzn-Trace-Id', traceId(Date.now())],
+    ['X-Forwarded-For', sourceIp],
+    ['X-Forwarded-Port', String(request.socket?.localPort ?? '')],
+    ['X-Forwarded-Proto', 'http'], // the local gateway speaks ws://, API Gateway wss:// (https)
+  );
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
+  for (const [name, value] of pairs) {
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     (multiValueHeaders[name] ??= []).push(value);
   }
   return { headers, multiValueHeaders };
 }
 
-/** Query string in API Gateway's two shapes; `null` when there is none. */
-export function queryOf(url: URL) {
-  if ([...url.searchParams.keys()].length === 0) {
-    return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  }
+/**
+ * Query string in API Gateway's two shapes (a repeated name's last value in the single
+ * one); both absent when there is none, as in the captured `$connect` events.
+ */
+export function queryOf(url: URL): Pick<GatewayEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
+  if ([...url.searchParams.keys()].length === 0) return {};
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
@@ -95,10 +122,19 @@ export function queryOf(url: URL) {
   return { queryStringParameters: single, multiValueQueryStringParameters: multi };
 }
 
-/** The `$connect` event, with the handshake's headers and query string. */
-export function connectEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL): GatewayEvent {
+/**
+ * The `$connect` event, with the handshake's headers and query string; `upgradeHeaders`
+ * keeps `Connection` and `Upgrade`, as the REQUEST authorizer's input has them.
+ */
+export function connectEvent(
+  api: ApiIdentity,
+  connection: EventConnection,
+  request: IncomingMessage,
+  url: URL,
+  { upgradeHeaders = false } = {},
+): GatewayEvent {
   return {
-    ...headersOf(request),
+    ...headersOf(request, connection.sourceIp, upgradeHeaders),
     ...queryOf(url),
     requestContext: requestContext(api, connection, '$connect', 'CONNECT'),
     isBase64Encoded: false,
@@ -114,15 +150,21 @@ export function messageEvent(api: ApiIdentity, connection: EventConnection, rout
   };
 }
 
-/** The `$disconnect` event, with the close code and reason. */
+/** The `disconnectReason` API Gateway gives for a close code when the client gave none. */
+const DISCONNECT_REASONS: Record<number, string> = {
+  [CLOSE_CODES.noStatus]: 'Client-side close frame status not set',
+};
+
+/** The `$disconnect` event, with the close code and reason, and API Gateway's header set. */
 export function disconnectEvent(api: ApiIdentity, connection: EventConnection, statusCode: number, reason: string): GatewayEvent {
+  const headers = { Host: api.domainName, 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' };
   return {
-    headers: { Host: api.domainName },
-    multiValueHeaders: { Host: [api.domainName] },
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
     requestContext: {
       ...requestContext(api, connection, '$disconnect', 'DISCONNECT'),
       disconnectStatusCode: statusCode,
-      disconnectReason: reason,
+      disconnectReason: reason === '' ? (DISCONNECT_REASONS[statusCode] ?? '') : reason,
     },
     isBase64Encoded: false,
   };

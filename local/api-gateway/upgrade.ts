@@ -75,7 +75,8 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
       const outcome = await context.invoke(route, connectEvent(context.identity, connection, request, url));
-      const status = statusOf(outcome);
+      // A $connect that throws or times out: API Gateway refuses the handshake with 502.
+      const status = outcome.ok ? statusOf(outcome) : 502;
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
       rememberConnectProtocol(request, outcome);
     }
