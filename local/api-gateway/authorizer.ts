@@ -6,10 +6,15 @@ import type { LocalFunction } from '../lambda/invoker.js';
 import type { AuthorizerSpec } from '../../tooling/sam/template.js';
 import type { HandshakeCheck } from './upgrade.js';
 
-/** Reads one identity source (`route.request.querystring.X` or `route.request.header.X`). */
+/**
+ * Reads one identity source (`route.request.querystring.X` or `route.request.header.X`).
+ * A repeated query parameter is read as its last value: the value the function finds in
+ * `queryStringParameters`, so the check and the function judge the same token (AWS does
+ * not document which one a WebSocket identity source reads: a choice, see the README).
+ */
 function identityReader(source: string): (request: IncomingMessage, url: URL) => string | undefined {
   const query = /^route\.request\.querystring\.(.+)$/.exec(source);
-  if (query) return (_request, url) => url.searchParams.get(query[1]) ?? undefined;
+  if (query) return (_request, url) => url.searchParams.getAll(query[1]).at(-1);
   const header = /^route\.request\.header\.(.+)$/.exec(source);
   if (header) return (request) => request.headers[header[1].toLowerCase()]?.toString();
   throw new TemplateError(`identity source "${source}" is not supported locally (use route.request.querystring.X or route.request.header.X)`);
