@@ -27,7 +27,8 @@ Options:
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
                         {"Parameters": {...all functions}, "BroadcastFunction": {...}}
   --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
-                        authorizer (env AUTH_TOKEN; same as --parameter AuthToken=TOKEN)
+                        authorizer (same as --parameter AuthToken=TOKEN). Prefer the
+                        environment, AUTH_TOKEN=TOKEN npm start: arguments show in ps
   --idle-timeout S      close idle connections after S seconds (default ${D.idleTimeoutMs / 1000})
   --max-duration S      close every connection after S seconds (default ${D.maxDurationMs / 1000})
   --no-watch            do not rebuild and reload functions when their sources change
@@ -171,7 +172,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     '',
     '  Local WebSocket API is running',
     '',
-    `  WebSocket URL     ${ws}${authOn ? '?Auth=<token>   (authorizer on: connections need the token)' : '   (open: no authorizer; see --auth-token)'}`,
+    `  WebSocket URL     ${ws}${authOn ? '?Auth=<token>   (authorizer on: connections need the token)' : '   (open: no authorizer; see AUTH_TOKEN)'}`,
     `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,

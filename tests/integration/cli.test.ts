@@ -42,32 +42,40 @@ describe('npm start', function () {
     }
   });
 
-  it('--auth-token switches the authorizer on and the banner shows ?Auth= without the token', async () => {
-    const token = 'cli-test-token-19ab';
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch', '--auth-token', token],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await eventually(() => output.includes('One line per invocation'), 30_000);
-      expect(output).to.match(/ws:\/\/localhost:\d+\/dev\?Auth=<token>/);
-      expect(output).to.match(/npx wscat -c "ws:\/\/localhost:\d+\/dev\?Auth=\$AUTH_TOKEN"/);
-      const url = /WebSocket URL\s+(ws:\/\/[^?\s]+)/.exec(output)![1];
-      expect(await refusedStatus(url)).to.equal(401);
-      const client = await connect(`${url}?Auth=${token}`);
-      await client.close();
-      child.kill('SIGINT');
-      expect(await exited).to.equal(0);
-      expect(output).to.not.include(token);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  });
+  // The environment is the documented way (a flag shows in ps); the flag still works.
+  const token = 'cli-test-token-19ab';
+  const AUTH_WAYS: { name: string; args: string[]; env: Record<string, string> }[] = [
+    { name: 'AUTH_TOKEN in the environment', args: [], env: { AUTH_TOKEN: token } },
+    { name: '--auth-token', args: ['--auth-token', token], env: {} },
+  ];
+  for (const way of AUTH_WAYS) {
+    it(`${way.name} switches the authorizer on and the banner shows ?Auth= without the token`, async () => {
+      const { AUTH_TOKEN: _, ...env } = process.env;
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch', ...way.args],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...way.env } },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        await eventually(() => output.includes('One line per invocation'), 30_000);
+        expect(output).to.match(/ws:\/\/localhost:\d+\/dev\?Auth=<token>/);
+        expect(output).to.match(/npx wscat -c "ws:\/\/localhost:\d+\/dev\?Auth=\$AUTH_TOKEN"/);
+        const url = /WebSocket URL\s+(ws:\/\/[^?\s]+)/.exec(output)![1];
+        expect(await refusedStatus(url)).to.equal(401);
+        const client = await connect(`${url}?Auth=${token}`);
+        await client.close();
+        child.kill('SIGINT');
+        expect(await exited).to.equal(0);
+        expect(output).to.not.include(token);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    });
+  }
 
   it('refuses a bad flag with a clear message and exit code 2', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
