@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
 import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../local/api-gateway/constants.js';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
+import { caseTitle } from '../helpers/cases.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { frame, handshakeRequest, OPCODES, openSocket, rawExchange, rawWebSocket, webSocketKey, type RawWebSocket } from '../helpers/raw.js';
 import { templateCopy } from '../helpers/template-copy.js';
@@ -189,8 +190,7 @@ describe('adversarial clients (table-driven, raw sockets and HTTP)', function ()
       { name: 'a close frame with an invalid code (999)', frames: () => [frame(OPCODES.close, Buffer.from([0x03, 0xe7]))], expect: { close: 1002 } },
     ];
     for (const testCase of CASES) {
-      const answer = JSON.stringify(testCase.expect);
-      it(`${testCase.name} → ${answer.length > 60 ? `${answer.slice(0, 57)}...` : answer}`, async () => {
+      it(caseTitle(testCase.name, testCase.expect), async () => {
         let observer: TestClient | undefined;
         let sender: RawWebSocket | undefined;
         try {

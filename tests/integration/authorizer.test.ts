@@ -2,7 +2,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { resolve } from 'node:path';
-import { connect, refusedStatus } from '../helpers/clients.js';
+import { connect, eventually, refusedStatus } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { templateCopy } from '../helpers/template-copy.js';
 
@@ -61,6 +61,38 @@ describe('$connect authorizer (template with AuthToken set)', function () {
     expect(local.printed.length).to.be.at.least(local.invocations.length);
     expect(local.printed.join('\n')).to.not.include(TOKEN);
   });
+
+  // A repeated Auth parameter: the identity-source check and the function read the same value
+  // (the last, as queryStringParameters carries it; AWS does not document it: README).
+  // `invoked`: whether the authorizer function ran (false: the identity-source check refused first).
+  const REPEATED_AUTH: { query: string; expect: 'connects' | number; invoked?: boolean }[] = [
+    { query: `Auth=wrong&Auth=${TOKEN}`, expect: 'connects' },
+    { query: `Auth=&Auth=${TOKEN}`, expect: 'connects' },
+    { query: `Auth=${TOKEN}&Auth=wrong`, expect: 401, invoked: true },
+    { query: `Auth=${TOKEN}&Auth=`, expect: 401, invoked: false },
+    { query: `Auth=${TOKEN}&auth=x`, expect: 'connects' }, // names are case-sensitive
+  ];
+  const nothingOpen = async () => (await local.storedIds()).length === 0 && local.gateway.registry.size === 0;
+  for (const testCase of REPEATED_AUTH) {
+    it(`a repeated Auth: ?${testCase.query.replaceAll(TOKEN, 'T')} → ${testCase.expect}`, async () => {
+      await eventually(nothingOpen);
+      const url = `${local.gateway.url}?${testCase.query}`;
+      if (testCase.expect === 'connects') {
+        const client = await connect(url);
+        try {
+          expect(await local.storedIds()).to.deep.equal([connectionIdOf(local, client)]);
+        } finally {
+          await client.close();
+        }
+      } else {
+        const before = local.invocations.length;
+        expect(await refusedStatus(url)).to.equal(testCase.expect);
+        const verdicts = local.invocations.slice(before).filter((outcome) => outcome.kind === 'authorizer');
+        expect(verdicts.map(({ status, invoked }) => ({ status, invoked }))).to.deep.equal([{ status: testCase.expect, invoked: testCase.invoked }]);
+      }
+      await eventually(nothingOpen);
+    });
+  }
 });
 
 describe('$connect authorizer answers', function () {

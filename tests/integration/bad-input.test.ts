@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
 import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
 import { connect, eventually, sendFragmented, type TestClient } from '../helpers/clients.js';
+import { caseTitle } from '../helpers/cases.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** What a frame must get. */
@@ -87,8 +88,7 @@ describe('bad input (table-driven, real sockets)', function () {
   });
 
   for (const testCase of CASES) {
-    const answer = JSON.stringify(testCase.expect);
-    it(`${testCase.name} → ${answer.length > 60 ? `${answer.slice(0, 57)}...` : answer}`, async () => {
+    it(caseTitle(testCase.name, testCase.expect), async () => {
       let sender: TestClient | undefined;
       let observer: TestClient | undefined;
       try {
