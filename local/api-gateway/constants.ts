@@ -36,5 +36,8 @@ export const CLOSE_CODES = {
   internalError: 1011,
 } as const;
 
+/** What API Gateway answers a handshake whose `$connect` integration throws or times out. */
+export const CONNECT_FAILED_STATUS = 502;
+
 /** The API id local events and ARNs carry. */
 export const LOCAL_API_ID = 'local';

@@ -1,4 +1,5 @@
 import { FunctionNotRunningError } from '../../tooling/errors.js';
+import { CONNECT_FAILED_STATUS, ROUTE_KEYS } from './constants.js';
 import type { GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
 import type { Outcome } from '../lambda/invoker.js';
@@ -8,9 +9,12 @@ import type { RouteSpec } from '../../tooling/sam/template.js';
 /** Runs a route's function and reports how it went. */
 export type RouteInvoker = (route: RouteSpec, event: GatewayEvent) => Promise<Outcome>;
 
-/** The HTTP status a Lambda proxy answer stands for (a thrown error or timeout is a 500). */
-export function statusOf(outcome: Outcome): number {
-  if (!outcome.ok) return 500;
+/**
+ * The HTTP status a Lambda proxy answer stands for. A thrown error or timeout is a 500, but
+ * on `$connect` a 502: what API Gateway answers the handshake with.
+ */
+export function statusOf(outcome: Outcome, routeKey?: string): number {
+  if (!outcome.ok) return routeKey === ROUTE_KEYS.connect ? CONNECT_FAILED_STATUS : 500;
   const status = (outcome.result as { statusCode?: unknown } | null | undefined)?.statusCode;
   return typeof status === 'number' ? status : 200;
 }
@@ -33,7 +37,7 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
       route: route.routeKey,
       connectionId: event.requestContext.connectionId,
       requestId: outcome.requestId,
-      status: statusOf(outcome),
+      status: statusOf(outcome, route.routeKey),
       invoked: true,
       durationMs: outcome.ms,
       ...(outcome.ok ? {} : { error: outcome.error }),

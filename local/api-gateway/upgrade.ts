@@ -76,7 +76,7 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
     if (route) {
       const outcome = await context.invoke(route, connectEvent(context.identity, connection, request, url));
       // A $connect that throws or times out: API Gateway refuses the handshake with 502.
-      const status = outcome.ok ? statusOf(outcome) : 502;
+      const status = statusOf(outcome, ROUTE_KEYS.connect);
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
       rememberConnectProtocol(request, outcome);
     }

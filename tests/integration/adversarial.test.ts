@@ -302,7 +302,7 @@ describe('$connect answers: subprotocols (item 7) and a throwing $connect (item 
     expect(client.status).to.equal(502);
     await client.closed;
     const [outcome] = connectsSince(local, before);
-    expect(outcome).to.include({ kind: 'route', function: 'ConnectFunction', invoked: true });
+    expect(outcome).to.include({ kind: 'route', function: 'ConnectFunction', invoked: true, status: 502 });
     expect(outcome.error).to.include({ message: 'this $connect always fails when asked to' });
   });
 });
