@@ -122,8 +122,17 @@ export interface RawWebSocket {
   send(bytes: Buffer): void;
 }
 
-/** Opens a raw WebSocket; resolves once the handshake's answer has arrived (whatever its status). */
-export async function rawWebSocket(port: number, target: string, headers: Record<string, string | undefined> = {}): Promise<RawWebSocket> {
+/**
+ * Opens a raw WebSocket; resolves once the handshake's answer has arrived (whatever its
+ * status). `early` bytes (frames) go out in the same write as the handshake request, before
+ * any answer, so the server finds them in the upgrade's `head`.
+ */
+export async function rawWebSocket(
+  port: number,
+  target: string,
+  headers: Record<string, string | undefined> = {},
+  early: Buffer = Buffer.alloc(0),
+): Promise<RawWebSocket> {
   const socket = await openSocket(port);
   socket.on('error', () => {});
   let buffer = Buffer.alloc(0);
@@ -174,7 +183,7 @@ export async function rawWebSocket(port: number, target: string, headers: Record
     });
     socket.once('close', () => done());
   });
-  socket.write(handshakeRequest(target, headers));
+  socket.write(Buffer.concat([Buffer.from(handshakeRequest(target, headers)), early]));
   await answered;
   return {
     socket,

@@ -223,6 +223,22 @@ describe('adversarial clients (table-driven, raw sockets and HTTP)', function ()
     }
   });
 
+  describe('frames sent with the handshake, before its answer (they reach the gateway in the upgrade’s head)', () => {
+    it('a 40 KB frame right behind the handshake request → 1009', async () => {
+      const sender = await rawWebSocket(port, '/dev', {}, frame(OPCODES.text, broadcastOfSize(40 * 1024)));
+      expect(sender.status).to.equal(101);
+      expect((await sender.closed).code).to.equal(CLOSE_CODES.messageTooBig);
+    });
+
+    it('a small broadcast right behind the handshake request is delivered', async () => {
+      const sender = await rawWebSocket(port, '/dev', {}, frame(OPCODES.text, bc('early bird')));
+      expect(sender.status).to.equal(101);
+      expect(await sender.nextMessage()).to.equal('early bird');
+      sender.send(frame(OPCODES.close, Buffer.from([0x03, 0xe8])));
+      expect((await sender.closed).code).to.equal(CLOSE_CODES.normal);
+    });
+  });
+
   describe('TCP resets', () => {
     it('mid-handshake (half a request line, then a reset)', async () => {
       const socket = await openSocket(port);
