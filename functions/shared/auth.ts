@@ -49,12 +49,17 @@ export function authorize(event: AuthorizerEvent, secret: string, now: Date = ne
   const given = event.queryStringParameters?.[TOKEN_PARAMETER];
   if (typeof given !== 'string' || given === '' || !tokensMatch(given, secret)) return undefined;
   const id = tokenId(secret);
+  return allowPolicy(event, `token-${id}`, { authMethod: 'shared-token', tokenId: id, authorizedAt: now.toISOString() });
+}
+
+/** An Allow policy for the event's `methodArn`, with the principal and context handed to the routes. */
+export function allowPolicy(event: AuthorizerEvent, principalId: string, context: AuthorizerResult['context']): AuthorizerResult {
   return {
-    principalId: `token-${id}`,
+    principalId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
     },
-    context: { authMethod: 'shared-token', tokenId: id, authorizedAt: now.toISOString() },
+    context,
   };
 }

@@ -1,5 +1,7 @@
 import { BROADCAST_CLIENTS, DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
+import { isLoopbackHttp } from './issuer-url.js';
+import type { JwtSettings } from './jwt.js';
 
 /** What the handlers read from their environment, read in this one place. */
 export interface Config {
@@ -72,4 +74,34 @@ export function readAuthToken(env: NodeJS.ProcessEnv = process.env): string {
   const token = env.AUTH_TOKEN;
   if (!token) throw new ConfigError('AUTH_TOKEN is not set: the authorizer has no secret to compare with');
   return token;
+}
+
+/** How `$connect` is guarded: one shared secret, or each user's JWT. */
+export type AuthConfig = { mode: 'token'; token: string } | ({ mode: 'jwt' } & JwtSettings);
+
+/**
+ * Reads the authorizer's settings: `AUTH_MODE` (`token`, the default, or `jwt`); for `token`
+ * the shared secret `AUTH_TOKEN`; for `jwt` `JWT_ISSUER`, `JWT_AUDIENCE` (comma list),
+ * `JWT_REQUIRED_SCOPE` (optional) and `JWT_TOKEN_USE` (`access`, the default, or `any`).
+ * Throws a {@link ConfigError} when one is missing or invalid, so the authorizer fails
+ * instead of letting anyone in.
+ */
+export function readAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const mode = env.AUTH_MODE?.trim() || 'token';
+  if (mode === 'token') return { mode, token: readAuthToken(env) };
+  if (mode !== 'jwt') throw new ConfigError(`AUTH_MODE must be token or jwt, got "${mode}"`);
+  const issuer = env.JWT_ISSUER?.trim() ?? '';
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`JWT_ISSUER must be the issuer's URL, got "${issuer}"`);
+  }
+  // Keys over plain http could be swapped on the way: only the local gateway's own issuer may use it.
+  if (url.protocol !== 'https:' && !isLoopbackHttp(issuer)) throw new ConfigError('JWT_ISSUER must be an https:// URL');
+  const audience = (env.JWT_AUDIENCE ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  if (audience.length === 0) throw new ConfigError('JWT_AUDIENCE is not set: it must list the accepted client ids');
+  const tokenUse = env.JWT_TOKEN_USE?.trim() || 'access';
+  if (tokenUse !== 'access' && tokenUse !== 'any') throw new ConfigError(`JWT_TOKEN_USE must be access or any, got "${tokenUse}"`);
+  return { mode, issuer, audience, requiredScope: env.JWT_REQUIRED_SCOPE?.trim() || undefined, tokenUse };
 }
