@@ -26,6 +26,10 @@ Options:
   --parameter K=V       template parameter value (repeatable)
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
                         {"Parameters": {...all functions}, "BroadcastFunction": {...}}
+  --auth MODE           none, token or jwt (the template's AuthMode; default: its default,
+                        auto = token when a token is given, else none). jwt runs a local
+                        OIDC issuer at /local-issuer on this port; mint tokens with
+                        npm run token -- --sub alice
   --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
                         authorizer (same as --parameter AuthToken=TOKEN). Prefer the
                         environment, AUTH_TOKEN=TOKEN npm start: arguments show in ps
@@ -56,6 +60,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       template: { type: 'string' },
       parameter: { type: 'string', multiple: true },
       'env-vars': { type: 'string' },
+      auth: { type: 'string' },
       'auth-token': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
@@ -91,6 +96,9 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
   );
   const authToken = values['auth-token'] ?? process.env.AUTH_TOKEN;
   if (authToken) parameters.AuthToken = authToken;
+  const auth = values.auth;
+  if (auth !== undefined && !['none', 'token', 'jwt'].includes(auth)) throw new OptionError(`--auth must be none, token or jwt, got "${auth}"`);
+  if (auth) parameters.AuthMode = auth;
   const options: Partial<GatewayOptions> = {
     port: number('port', values.port ?? process.env.PORT),
     host: values.host,
@@ -105,6 +113,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     faults: faultsFrom(values),
+    localIssuer: auth === 'jwt' ? true : undefined,
   };
   // Unset flags keep their defaults.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
@@ -165,14 +174,21 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
   const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
   const db = gateway.dbEndpoint.replace('127.0.0.1', 'localhost');
   const tables = Object.values(gateway.tables);
-  const authOn = Boolean(options.parameters?.AuthToken);
+  const jwtOn = Boolean(gateway.issuer);
+  const authOn = jwtOn || Boolean(options.parameters?.AuthToken);
   // The token is never printed: the lines show where it goes.
-  const connectUrl = authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
+  const connectUrl = jwtOn ? `"${ws}?Auth=$(npm run -s token -- --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"` : authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
+  const authNote = jwtOn
+    ? '?Auth=<JWT>   (JWT authorizer on: connections need a token from the local issuer)'
+    : authOn
+      ? '?Auth=<token>   (authorizer on: connections need the token)'
+      : '   (open: no authorizer; see AUTH_TOKEN and --auth)';
   return [
     '',
     '  Local WebSocket API is running',
     '',
-    `  WebSocket URL     ${ws}${authOn ? '?Auth=<token>   (authorizer on: connections need the token)' : '   (open: no authorizer; see AUTH_TOKEN)'}`,
+    `  WebSocket URL     ${ws}${authNote}`,
+    ...(gateway.issuer ? [`  Local issuer      ${gateway.issuer.url}   (audience ${gateway.issuer.audience}; a new key pair each run)`] : []),
     `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
@@ -181,7 +197,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     ...faultLines(options),
     '  Try it (in another terminal):',
     `    npx wscat -c ${connectUrl}`,
-    ...(authOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
+    ...(authOn && !jwtOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
     '    > {"action": "broadcast", "data": "Tervehdys kaikille!"}',
     '',
     '  Look inside the table:',

@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
 import { authorizerCheck } from './api-gateway/authorizer.js';
-import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js';
+import { applyConditions, checkParameters, pseudoParameters } from '../tooling/sam/intrinsics.js';
 import { formatLogLine } from './lambda/emf.js';
+import { OptionError } from '../tooling/errors.js';
+import { LocalIssuer, type IssuerRequestEvent } from './identity-provider/issuer.js';
+import { LOOPBACK_HOSTNAMES } from './identity-provider/constants.js';
 import { faultHooks, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './lambda/invoker.js';
-import { OptionError } from '../tooling/errors.js';
 import { httpHandler } from './http.js';
 import { buildPage } from '../tooling/page.js';
 import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
@@ -77,6 +79,13 @@ export interface GatewayOptions {
   faults: Partial<ConnectionsFaults>;
   /** Lower-level `@connections` hooks (tests); override `faults`. */
   managementHooks?: ManagementHooks;
+  /**
+   * Run a local OIDC issuer on the gateway's port and serve the template in `AuthMode` jwt,
+   * with `JwtIssuer` and `JwtAudience` pointing at it. Default false.
+   */
+  localIssuer: boolean;
+  /** With `localIssuer`: called for every request the issuer answers (e.g. JWKS fetches). Default none. */
+  onIssuerRequest?: (event: IssuerRequestEvent) => void;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -96,6 +105,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
   log: (line) => console.log(line),
   faults: {},
+  localIssuer: false,
 };
 
 /** A running local gateway. */
@@ -116,6 +126,8 @@ export interface Gateway {
   functions: LocalFunctions;
   /** The local DynamoDB: `pause()` makes it unreachable, `resume()` brings it back. */
   store: LocalStore;
+  /** With `localIssuer`: the local OIDC issuer (`mint()` tokens; `paused` makes it unreachable). */
+  issuer?: LocalIssuer;
   /** Closes every connection (running `$disconnect`), then the functions, store and server. */
   close(): Promise<void>;
 }
@@ -126,19 +138,14 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
   checkLimits(options);
-  const served = readServedApi(options);
-  // The page is this project's, whatever template is served: built before anything starts.
-  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
   const listening = await listen(options);
-  const managementEndpoint = `http://${listening.origin}/${served.stage}`;
-  const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
-  const report = reporter(options);
-  const backends = await startBackends(options, served, managementEndpoint, identity, report).catch(async (error) => {
+  const started = await startParts(options, listening).catch(async (error) => {
     await closeServer(listening.server); // whatever started must stop, or the process could not exit
     throw error;
   });
+  const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
-  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir });
+  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir, issuer });
   return {
     url: `ws://${listening.origin}/${served.stage}`,
     pageUrl: `http://${listening.origin}/`,
@@ -150,6 +157,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     registry,
     functions: backends.functions,
     store: backends.store,
+    issuer,
     close: async () => {
       await connections.close();
       await backends.functions.close();
@@ -167,11 +175,38 @@ function checkLimits(options: GatewayOptions): void {
   }
 }
 
+/** Everything behind the listening port: the issuer, the template's API, the page, the functions and store. */
+async function startParts(options: GatewayOptions, listening: Listening) {
+  const issuer = options.localIssuer ? await startIssuer(options, listening) : undefined;
+  const parameterOverrides = issuer
+    ? { ...options.parameters, AuthMode: 'jwt', JwtIssuer: issuer.url, JwtAudience: issuer.audience }
+    : options.parameters;
+  const served = readServedApi(options, parameterOverrides);
+  // The page is this project's, whatever template is served: built before anything starts.
+  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
+  const managementEndpoint = `http://${listening.origin}/${served.stage}`;
+  const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
+  const report = reporter(options);
+  const backends = await startBackends(options, served, managementEndpoint, identity, report);
+  return { served, pageDir, managementEndpoint, identity, report, backends, issuer };
+}
+
+/** The local issuer, on this machine only: the authorizer fetches its keys over plain http. */
+async function startIssuer(options: GatewayOptions, listening: Listening): Promise<LocalIssuer> {
+  const issuer = await LocalIssuer.start(listening.origin, options.onIssuerRequest);
+  if (!LOOPBACK_HOSTNAMES.includes(new URL(issuer.url).hostname as (typeof LOOPBACK_HOSTNAMES)[number])) {
+    throw new OptionError(`the local issuer needs a loopback address (--host 127.0.0.1, ::1, 0.0.0.0 or ::), not ${options.host}`);
+  }
+  return issuer;
+}
+
 /** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
-function readServedApi(options: GatewayOptions) {
+function readServedApi(options: GatewayOptions, overrides: Record<string, string>) {
   const templatePath = resolve(options.template);
   const loaded = loadTemplate(templatePath);
-  const parameters = parameterValues(loaded.template, options.parameters);
+  const parameters = parameterValues(loaded.template, overrides);
+  // What CloudFormation would refuse to deploy is refused here too.
+  checkParameters(loaded.template, parameters);
   const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
   const api = webSocketApiOf(template);
   return {
@@ -267,6 +302,7 @@ function serveConnections(
     backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck };
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
+    issuer?: LocalIssuer;
   },
 ): { close(): Promise<void> } {
   const { registry } = parts;
@@ -298,7 +334,7 @@ function serveConnections(
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
     context.track(upgrade(request, socket, head, url));
   });
-  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir }));
+  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer }));
   return {
     /** Closes every connection (running `$disconnect`), then ends every socket. */
     close: async () => {

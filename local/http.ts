@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from './page.js';
 import type { ConnectionRegistry } from './api-gateway/connections.js';
 import { decodeSegment, parseRequestTarget } from './api-gateway/request-url.js';
+import type { LocalIssuer } from './identity-provider/issuer.js';
 
 /** What the gateway answers plain HTTP requests with. */
 export interface HttpRoutes {
@@ -10,15 +11,18 @@ export interface HttpRoutes {
   registry: ConnectionRegistry;
   /** The built try-it page, when it is served. */
   pageDir?: string;
+  /** The local OIDC issuer, when one runs. */
+  issuer?: LocalIssuer;
 }
 
 /**
  * Plain HTTP on the gateway's port: the `@connections` API under `/{stage}/@connections/{id}`,
+ * the local issuer under `/local-issuer` when it runs,
  * the try-it page at `/`, 426 on the stage itself (it wants a WebSocket), and API
  * Gateway's 403 `Forbidden` anywhere else. A target that is no valid URL, or an id whose
  * percent-encoding is malformed, gets 400 `Bad Request`: nothing a client sends throws.
  */
-export function httpHandler({ stagePath, registry, pageDir }: HttpRoutes) {
+export function httpHandler({ stagePath, registry, pageDir, issuer }: HttpRoutes) {
   const connectionsPrefix = `${stagePath}/@connections/`;
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = parseRequestTarget(request.url);
@@ -34,6 +38,7 @@ export function httpHandler({ stagePath, registry, pageDir }: HttpRoutes) {
       });
       return;
     }
+    if (issuer?.owns(url.pathname)) return issuer.handle(request, response, url.pathname);
     const webSocketUrl = `ws://${request.headers.host}${stagePath}`;
     if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, webSocketUrl, response)) return;
     if (url.pathname === stagePath) answer(request, response, 426, 'Upgrade Required');

@@ -27,6 +27,8 @@ export class TemplateError extends localError('TemplateError', 'template_invalid
 export class UnsupportedIntrinsicError extends localError('UnsupportedIntrinsicError', 'unsupported_intrinsic') {}
 /** A template's `Conditions` could not be evaluated locally. */
 export class ConditionError extends localError('ConditionError', 'condition_invalid') {}
+/** Parameter values CloudFormation would refuse: not in `AllowedValues`, or a failed `Rules` assertion. */
+export class ParameterError extends localError('ParameterError', 'parameter_invalid') {}
 /** A function cannot be bundled as `sam build` would. */
 export class BuildError extends localError('BuildError', 'build_failed') {}
 /** An option of the local gateway or its CLI is invalid. */

@@ -25,8 +25,9 @@ const endpointSettings = { override: config.managementEndpoint, region: config.r
 const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
 
 /**
- * `broadcast`: sends `data` to every connection, the sender's included. Without `data`
- * only the sender hears about it. One summary line is logged and one set of metrics
+ * `broadcast`: sends `data` to every connection, the sender's included (with
+ * `BROADCAST_INCLUDE_SENDER`, as `{"from": sub, "data": data}`). Without `data` only the
+ * sender hears about it. One summary line is logged and one set of metrics
  * (Recipients, Delivered, Failed, StaleRemoved, TimedOut, Stopped, FanOutMs) emitted per broadcast.
  */
 export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event, context) => {
@@ -36,7 +37,8 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     await replyWith(connection, endpointSettings, missingDataNotice());
     return badRequest('missing data');
   }
-  const payload = encodeData(data);
+  const sender = config.broadcastIncludesSender ? { sub: stringOrNull(event.requestContext.authorizer?.sub) } : undefined;
+  const payload = encodeData(data, sender);
   if (payload === undefined) {
     await replyWith(connection, endpointSettings, invalidDataNotice());
     return badRequest('data cannot be encoded');
@@ -73,3 +75,5 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     return serverError();
   }
 });
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);

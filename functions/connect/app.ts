@@ -16,6 +16,7 @@ export const handler = webSocketRoute(ROUTE_KEYS.connect, async ({ connectionId,
     connectedAt,
     expiresAt: expiryFor(connectedAt),
     principalId: event.requestContext.authorizer?.principalId,
+    sub: event.requestContext.authorizer?.sub,
   });
   return ok();
 });

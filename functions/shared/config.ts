@@ -23,6 +23,11 @@ export interface Config {
    * kept so the benchmark can compare both.
    */
   broadcastClient: BroadcastClient;
+  /**
+   * Broadcasts name their sender (env `BROADCAST_INCLUDE_SENDER=true`): recipients get
+   * `{"from": <sub or null>, "data": ...}`. Default false: the data exactly as sent.
+   */
+  broadcastIncludesSender: boolean;
 }
 
 /** A `BROADCAST_CLIENT` setting. */
@@ -44,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? Number.POSITIVE_INFINITY
         : positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
     broadcastClient: oneOf(env, 'BROADCAST_CLIENT', BROADCAST_CLIENTS, DEFAULTS.broadcastClient),
+    broadcastIncludesSender: oneOf(env, 'BROADCAST_INCLUDE_SENDER', ['false', 'true'] as const, 'false') === 'true',
   };
 }
 

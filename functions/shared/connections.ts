@@ -11,6 +11,8 @@ export interface ConnectionRecord {
   expiresAt: number;
   /** Who connected, when an authorizer said so. */
   principalId?: string;
+  /** The user's `sub`, when the JWT authorizer verified their token. */
+  sub?: string;
 }
 
 /** The attribute names the template's table must declare: key and TTL. */

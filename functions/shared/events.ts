@@ -13,7 +13,7 @@ export type WebSocketEvent = Omit<APIGatewayProxyWebsocketEventV2, 'requestConte
     identity?: { sourceIp?: string; userAgent?: string };
     disconnectStatusCode?: number;
     disconnectReason?: string;
-    authorizer?: Record<string, unknown> & { principalId?: string };
+    authorizer?: Record<string, unknown> & { principalId?: string; sub?: string };
   };
 };
 

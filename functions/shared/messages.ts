@@ -17,13 +17,19 @@ export function parseMessage(body: string | undefined | null): ParsedMessage {
 }
 
 /**
- * What recipients get for a broadcast's `data`: a string as it is, anything else as JSON.
+ * What recipients get for a broadcast's `data`: a string as it is, anything else as JSON;
+ * with `from` (the app chose to name senders), `{"from": sub, "data": data}` as JSON.
  * `undefined` when it cannot be encoded (JSON nested too deeply to stringify).
  */
-export function encodeData(data: unknown): string | undefined {
+export function encodeData(data: unknown, from?: { sub: string | null }): string | undefined {
+  if (from) return encodeJson({ from: from.sub, data });
   if (typeof data === 'string') return data;
+  return encodeJson(data);
+}
+
+function encodeJson(value: unknown): string | undefined {
   try {
-    return JSON.stringify(data);
+    return JSON.stringify(value);
   } catch {
     return undefined;
   }

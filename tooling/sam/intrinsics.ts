@@ -5,7 +5,7 @@
  * condition functions `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`.
  */
 import { partition } from '@aws-sdk/util-endpoints';
-import { ConditionError, UnsupportedIntrinsicError } from '../errors.js';
+import { ConditionError, ParameterError, UnsupportedIntrinsicError } from '../errors.js';
 import type { Resource, Template } from './template.js';
 
 export { ConditionError, UnsupportedIntrinsicError };
@@ -74,28 +74,31 @@ export function resolveIntrinsic(value: unknown, values: LocalValues): string {
       return sub(template, resolved, values);
     }
     case 'Fn::Join': {
-      const [separator, items] = argument as [string, unknown[]];
-      return items.map((item) => resolveIntrinsic(item, values)).join(separator);
+      const [separator, items] = argument as [string, unknown];
+      return listOf(items, values).join(separator);
     }
     case 'Fn::Select': {
-      const [index, items] = argument as [number | string, unknown[]];
-      return resolveIntrinsic(items[Number(index)], values);
+      const [index, items] = argument as [number | string, unknown];
+      return listOf(items, values)[Number(index)];
     }
     default:
       throw new UnsupportedIntrinsicError(`${fn} is not supported locally`);
   }
 }
 
+/** A literal list, or a `Ref` to a list parameter (its value is comma separated, as CloudFormation takes it). */
+function listOf(items: unknown, values: LocalValues): string[] {
+  if (Array.isArray(items)) return items.map((item) => resolveIntrinsic(item, values));
+  return resolveIntrinsic(items, values).split(',');
+}
+
 type Node = unknown;
 
 /**
- * The template as CloudFormation would deploy it with these values (parameters and pseudo
- * parameters, e.g. `{ ...pseudoParameters(region), ...parameters }`): resources whose
- * `Condition` is false are gone, every `Fn::If` is replaced by its chosen branch, and
- * properties set to `!Ref AWS::NoValue` are removed.
+ * Evaluates condition functions (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
+ * over parameters, pseudo parameters and literals.
  */
-export function applyConditions(template: Template, refs: Record<string, string>): Template {
-  const definitions = template.Conditions ?? {};
+function conditionEvaluator(definitions: Record<string, unknown>, refs: Record<string, string>) {
   const results = new Map<string, boolean>();
   // Conditions compare parameters, pseudo parameters and literals (GetAtt is not allowed there).
   const values: LocalValues = {
@@ -138,6 +141,37 @@ export function applyConditions(template: Template, refs: Record<string, string>
     }
     return results.get(name)!;
   };
+  return { evaluate, condition };
+}
+
+/**
+ * Refuses parameter values as CloudFormation would before deploying: a value outside its
+ * `AllowedValues`, or a `Rules` assertion that fails (its `AssertDescription` is the message).
+ */
+export function checkParameters(template: Template, parameters: Record<string, string>): void {
+  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    const allowed = parameter.AllowedValues?.map(String);
+    if (allowed && name in parameters && !allowed.includes(parameters[name])) {
+      throw new ParameterError(`parameter ${name} must be one of ${allowed.join(', ')}, got "${parameters[name]}"`);
+    }
+  }
+  const { evaluate } = conditionEvaluator({}, parameters);
+  for (const [ruleName, rule] of Object.entries(template.Rules ?? {})) {
+    if (rule.RuleCondition !== undefined && !evaluate(rule.RuleCondition)) continue;
+    for (const assertion of rule.Assertions) {
+      if (!evaluate(assertion.Assert)) throw new ParameterError(`rule ${ruleName}: ${assertion.AssertDescription ?? 'assertion failed'}`);
+    }
+  }
+}
+
+/**
+ * The template as CloudFormation would deploy it with these values (parameters and pseudo
+ * parameters, e.g. `{ ...pseudoParameters(region), ...parameters }`): resources whose
+ * `Condition` is false are gone, every `Fn::If` is replaced by its chosen branch, and
+ * properties set to `!Ref AWS::NoValue` are removed.
+ */
+export function applyConditions(template: Template, refs: Record<string, string>): Template {
+  const { condition } = conditionEvaluator(template.Conditions ?? {}, refs);
 
   const NO_VALUE = Symbol('no value');
   const resolve = (node: Node): unknown => {
