@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { startGateway, type Gateway, type GatewayOptions } from '../../local/gateway.js';
 import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
 import type { ReloadEvent } from '../../local/lambda/functions.js';
+import type { IssuerRequestEvent } from '../../local/identity-provider/issuer.js';
 import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
 import type { TestClient } from './clients.js';
 
@@ -22,6 +23,8 @@ export interface LocalGateway {
   functionLogs: FunctionLogEntry[];
   /** With `watch`: every rebuild. */
   reloads: ReloadEvent[];
+  /** With `localIssuer`: every request the local issuer answered. */
+  issuerRequests: IssuerRequestEvent[];
   /**
    * Everything the gateway would print. Only for checking what must never be printed (a
    * secret); behaviour is checked through the records above.
@@ -38,6 +41,7 @@ export interface LocalGateway {
 
 export async function startLocalGateway(options: Partial<GatewayOptions> = {}): Promise<LocalGateway> {
   const [invocations, functionLogs, reloads, printed] = [[] as InvocationOutcome[], [] as FunctionLogEntry[], [] as ReloadEvent[], [] as string[]];
+  const issuerRequests: IssuerRequestEvent[] = [];
   const gateway = await startGateway({
     port: 0,
     dbPort: 0,
@@ -45,6 +49,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     onInvocation: (outcome) => invocations.push(outcome),
     onFunctionLog: (entry) => functionLogs.push(entry),
     onReload: (event) => reloads.push(event),
+    onIssuerRequest: (event) => issuerRequests.push(event),
     ...options,
   });
   const clientConfig = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
@@ -59,6 +64,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     invocations,
     functionLogs,
     reloads,
+    issuerRequests,
     printed,
     records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
     storedIds: async () => {
