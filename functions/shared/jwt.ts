@@ -1,5 +1,5 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import { FetchError, JwksValidationError, JwtBaseError, JwtInvalidClaimError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
@@ -77,22 +77,26 @@ export type TokenVerifier = (token: string) => Promise<JwtPayload>;
  * Builds the verifier once per container: aws-jwt-verify caches the issuer's JWKS inside it,
  * so keys are fetched on first use and again only for an unknown `kid`. A Cognito issuer gets
  * `CognitoJwtVerifier` (it checks `token_use` and `client_id`, as Cognito access tokens carry no
- * `aud`); any other issuer gets `JwtVerifier` (`aud` against the audience list).
+ * `aud`); any other issuer gets `JwtVerifier` (`aud` against the audience list). `jwksCache`
+ * replaces the library's own (tests preload one).
  */
-export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
+export function createTokenVerifier(settings: JwtSettings, jwksCache?: JwksCache): TokenVerifier {
   const scope = settings.requiredScope;
   const withSubject = (verify: TokenVerifier): TokenVerifier => async (token) => requireSubject(await verify(token));
   const userPoolId = cognitoUserPoolId(settings.issuer);
   if (userPoolId) {
-    const verifier = CognitoJwtVerifier.create({
-      userPoolId,
-      clientId: settings.audience,
-      tokenUse: settings.tokenUse === 'access' ? 'access' : null,
-      ...(scope ? { scope } : {}),
-    });
+    const verifier = CognitoJwtVerifier.create(
+      {
+        userPoolId,
+        clientId: settings.audience,
+        tokenUse: settings.tokenUse === 'access' ? 'access' : null,
+        ...(scope ? { scope } : {}),
+      },
+      jwksCache && { jwksCache },
+    );
     return withSubject((token) => verifier.verify(token));
   }
-  const cache = isLoopbackHttp(settings.issuer) ? { jwksCache: new SimpleJwksCache({ fetcher: new LoopbackFetcher() }) } : undefined;
+  const cache = jwksCache ?? (isLoopbackHttp(settings.issuer) ? new SimpleJwksCache({ fetcher: new LoopbackFetcher() }) : undefined);
   const verifier = JwtVerifier.create(
     {
       issuer: settings.issuer,
@@ -100,7 +104,7 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
       ...(scope ? { scope } : {}),
       ...(settings.tokenUse === 'access' ? { customJwtCheck: requireAccessToken } : {}),
     },
-    cache,
+    cache && { jwksCache: cache },
   );
   return withSubject((token) => verifier.verify(token));
 }

@@ -76,17 +76,18 @@ describe('$connect JWT authorizer (AuthMode jwt, local issuer)', function () {
     it(`refuses ${what} with 401, and stores nothing`, async () => {
       const before = await local.storedIds();
       expect(await refusedStatus(withAuth(local, await token(issuer)))).to.equal(401);
-      const run = local.invocations.filter((outcome) => outcome.kind === 'authorizer').at(-1);
+      const run = local.invocations.filter((outcome) => outcome.kind === 'authorizer').at(-1)!;
       expect(run).to.include({ invoked: true, status: 401 });
-      expect(local.invocations.at(-1)?.kind).to.equal('authorizer'); // $connect never ran
-      expect(await local.storedIds()).to.deep.equal(before);
-      expect(local.gateway.registry.size).to.equal(0);
+      // $connect never ran for it, and no record appeared (earlier tests' records may still be leaving).
+      expect(local.invocations.filter((outcome) => outcome.kind === 'route' && outcome.connectionId === run.connectionId)).to.deep.equal([]);
+      expect(await local.storedIds()).to.satisfy((after: string[]) => after.every((id) => before.includes(id)));
+      expect(local.gateway.registry.get(run.connectionId!)).to.equal(undefined);
     });
   }
 
   it('refuses a missing token with 401 before the authorizer runs', async () => {
     expect(await refusedStatus(local.gateway.url)).to.equal(401);
-    expect(local.invocations.at(-1)).to.include({ kind: 'authorizer', invoked: false, status: 401 });
+    expect(local.invocations.filter((outcome) => outcome.kind === 'authorizer').at(-1)).to.include({ invoked: false, status: 401 });
   });
 
   it('fetches the JWKS once for many connections', async () => {
@@ -125,6 +126,25 @@ describe('$connect JWT authorizer when the issuer cannot be reached', function (
       const client = await connect(withAuth(local, token));
       expect(await local.storedIds()).to.deep.equal([connectionIdOf(local, client)]);
       await client.close();
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('broadcast with BroadcastIncludesSender=true (AuthMode jwt)', function () {
+  this.timeout(60_000);
+
+  it('names the sender by sub beside the data', async () => {
+    const local = await startLocalGateway({ localIssuer: true, parameters: { BroadcastIncludesSender: 'true' } });
+    try {
+      const issuer = local.gateway.issuer!;
+      const [alice, bob] = [await connect(withAuth(local, await issuer.mint({ sub: 'alice' }))), await connect(withAuth(local, await issuer.mint({ sub: 'bob' })))];
+      alice.socket.send('{"action":"broadcast","data":{"text":"hi"}}');
+      expect(JSON.parse(await bob.next())).to.deep.equal({ from: 'alice', data: { text: 'hi' } });
+      expect(JSON.parse(await alice.next())).to.deep.equal({ from: 'alice', data: { text: 'hi' } });
+      await alice.close();
+      await bob.close();
     } finally {
       await local.close();
     }

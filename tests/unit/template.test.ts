@@ -4,7 +4,8 @@ import { basename, resolve } from 'node:path';
 import { BROADCAST_METRICS } from '../../functions/shared/broadcast-metrics.js';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
-import { applyConditions } from '../../tooling/sam/intrinsics.js';
+import { applyConditions, checkParameters, pseudoParameters } from '../../tooling/sam/intrinsics.js';
+import { ParameterError } from '../../tooling/errors.js';
 import { functionsOf, loadTemplate, parameterValues, resourcesOfType, webSocketApiOf, type Resource } from '../../tooling/sam/template.js';
 
 const { template, baseDir } = loadTemplate('template.yaml');
@@ -289,6 +290,67 @@ describe('template.yaml', () => {
         Endpoint: { Ref: 'AlarmEmail' },
       });
       expect(withEmail.Resources.BroadcastFailureAlarm.Properties?.AlarmActions).to.deep.equal([{ Ref: 'AlarmTopic' }]);
+    });
+  });
+
+  describe('AuthMode', () => {
+    const ISSUER = 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Abc123';
+    const served = (overrides: Record<string, string>) => {
+      const values = parameterValues(template, overrides);
+      checkParameters(template, values);
+      return applyConditions(template, { ...pseudoParameters('eu-north-1'), ...values });
+    };
+    const modes: [string, Record<string, string>, { authorized: boolean; environment?: Record<string, unknown> }][] = [
+      ['auto, no token (the default): open', {}, { authorized: false }],
+      ['auto with a token: token mode, as before AuthMode existed', { AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
+      ['none: open', { AuthMode: 'none' }, { authorized: false }],
+      ['token', { AuthMode: 'token', AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
+      [
+        'jwt',
+        { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'app-1,app-2' },
+        {
+          authorized: true,
+          environment: {
+            AUTH_MODE: 'jwt',
+            JWT_ISSUER: { Ref: 'JwtIssuer' },
+            JWT_AUDIENCE: { 'Fn::Join': [',', { Ref: 'JwtAudience' }] },
+            JWT_REQUIRED_SCOPE: { Ref: 'JwtRequiredScope' },
+            JWT_TOKEN_USE: { Ref: 'JwtTokenUse' },
+          },
+        },
+      ],
+    ];
+    for (const [what, overrides, expected] of modes) {
+      it(`${what}`, () => {
+        const deployed = served(overrides);
+        expect(deployed.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal(expected.authorized ? 'CUSTOM' : 'NONE');
+        expect(Boolean(webSocketApiOf(deployed).routes.get('$connect')?.authorizer)).to.equal(expected.authorized);
+        if (!expected.authorized) return expect(deployed.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
+        expect(deployed.Resources.AuthorizerFunction.Properties?.Environment.Variables).to.deep.equal(expected.environment);
+        // The identity source is the token itself: nothing cached under it could admit another user.
+        expect(deployed.Resources.ConnectAuthorizer.Properties?.IdentitySource).to.deep.equal(['route.request.querystring.Auth']);
+        expect(deployed.Resources.ConnectAuthorizer.Properties).to.not.have.property('AuthorizerResultTtlInSeconds');
+      });
+    }
+
+    const refused: [string, Record<string, string>][] = [
+      ['token without AuthToken', { AuthMode: 'token' }],
+      ['none with an AuthToken (it would quietly open an API that used to need one)', { AuthMode: 'none', AuthToken: 't' }],
+      ['jwt with an AuthToken', { AuthMode: 'jwt', AuthToken: 't', JwtIssuer: ISSUER, JwtAudience: 'a' }],
+      ['jwt without JwtIssuer', { AuthMode: 'jwt', JwtAudience: 'a' }],
+      ['jwt without JwtAudience', { AuthMode: 'jwt', JwtIssuer: ISSUER }],
+      ['an unknown AuthMode', { AuthMode: 'open' }],
+      ['an unknown JwtTokenUse', { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'a', JwtTokenUse: 'refresh' }],
+    ];
+    for (const [what, overrides] of refused) {
+      it(`refuses ${what}, as CloudFormation's Rules and AllowedValues would`, () => {
+        expect(() => served(overrides)).to.throw(ParameterError);
+      });
+    }
+
+    it('passes BroadcastIncludesSender (default false) to the broadcast function', () => {
+      expect(template.Parameters?.BroadcastIncludesSender).to.deep.include({ Default: 'false' });
+      expect(resources.BroadcastFunction.Properties?.Environment.Variables.BROADCAST_INCLUDE_SENDER).to.deep.equal({ Ref: 'BroadcastIncludesSender' });
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createAuthorizer, handler } from '../../../functions/authorizer/app.js';
+import { authorizerFor, createAuthorizer, createJwtAuthorizer, handler } from '../../../functions/authorizer/app.js';
+import { FetchError, JwtExpiredError } from 'aws-jwt-verify/error';
 import { tokensMatch, type AuthorizerEvent } from '../../../functions/shared/auth.js';
 import { sampleEvent } from '../../helpers/events.js';
 import { captureLogs } from '../../helpers/logs.js';
@@ -78,5 +79,57 @@ describe('$connect authorizer', () => {
     expect(tokensMatch('a', 'a')).to.equal(true);
     expect(tokensMatch('a', 'ab')).to.equal(false);
     expect(tokensMatch('', 'a')).to.equal(false);
+  });
+});
+
+describe('$connect JWT authorizer', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => logs.restore());
+  const TOKEN = 'header.payload.signature';
+
+  it('allows a verified token: principalId = sub, context with sub, username and scope', async () => {
+    const jwt = createJwtAuthorizer(async (token) => {
+      expect(token).to.equal(TOKEN);
+      return { sub: 'user-1', username: 'ann', scope: 'chat/connect', iss: 'x' };
+    });
+    const result = await jwt(eventWith({ Auth: TOKEN }));
+    expect(result.principalId).to.equal('user-1');
+    expect(result.policyDocument.Statement).to.deep.equal([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: METHOD_ARN }]);
+    expect(result.context).to.deep.equal({ authMethod: 'jwt', sub: 'user-1', username: 'ann', scope: 'chat/connect' });
+  });
+
+  it('refuses a bad token with Unauthorized (401), logging the reason but not the token', async () => {
+    const jwt = createJwtAuthorizer(async () => {
+      throw new JwtExpiredError('Token expired', 1, undefined);
+    });
+    expect(await refusal(jwt(eventWith({ Auth: TOKEN })))).to.equal('Unauthorized');
+    expect(logs.lines()[0]).to.include({ level: 'WARN', message: 'connection refused', reason: 'invalid token' });
+    expect(JSON.stringify(logs.lines())).to.not.include(TOKEN);
+  });
+
+  it('refuses a missing token with Unauthorized without verifying anything', async () => {
+    const jwt = createJwtAuthorizer(async () => {
+      throw new Error('must not be called');
+    });
+    expect(await refusal(jwt(eventWith(null)))).to.equal('Unauthorized');
+    expect(await refusal(jwt(eventWith({ Auth: '' })))).to.equal('Unauthorized');
+  });
+
+  it('fails (500, not 401) when the issuer cannot be reached or something unexpected breaks', async () => {
+    for (const error of [new FetchError('https://issuer/.well-known/jwks.json', 'ECONNREFUSED'), new TypeError('bug')]) {
+      const jwt = createJwtAuthorizer(async () => {
+        throw error;
+      });
+      expect(await refusal(jwt(eventWith({ Auth: TOKEN })))).to.equal('Authorizer failure');
+    }
+    expect(logs.lines().map((line) => line.message)).to.deep.equal(['authorizer failed', 'authorizer failed']);
+  });
+
+  it('is chosen by AUTH_MODE', async () => {
+    const token = authorizerFor({ mode: 'token', token: SECRET });
+    expect((await token(eventWith({ Auth: SECRET }))).context).to.include({ authMethod: 'shared-token' });
+    const jwt = authorizerFor({ mode: 'jwt', issuer: 'http://127.0.0.1:1/nobody', audience: ['a'], tokenUse: 'access' });
+    expect(await refusal(jwt(eventWith({ Auth: 'not-a-jwt' })))).to.equal('Unauthorized');
   });
 });

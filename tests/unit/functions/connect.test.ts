@@ -23,9 +23,10 @@ describe('$connect handler', () => {
   it('stores the principal an authorizer named', async () => {
     sdk.dynamo.on(PutItemCommand).resolves({});
     const event = sampleEvent('connect.json');
-    event.requestContext.authorizer = { principalId: 'user-1' };
+    event.requestContext.authorizer = { principalId: 'user-1', sub: 'user-1' };
     await handler(event);
     expect(sdk.dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item?.principalId).to.deep.equal({ S: 'user-1' });
+    expect(sdk.dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item?.sub).to.deep.equal({ S: 'user-1' });
   });
 
   it('refuses the handshake with a bare 500 when storing fails, and logs the connection id', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readConfig } from '../../../functions/shared/config.js';
+import { readAuthConfig, readConfig } from '../../../functions/shared/config.js';
 import { DEFAULTS } from '../../../functions/shared/constants.js';
 import { ConfigError } from '../../../functions/shared/errors.js';
 
@@ -18,6 +18,7 @@ describe('readConfig', () => {
       managementEndpoint: 'http://127.0.0.1:3001/dev',
       broadcastConcurrency: 25,
       broadcastClient: 'sdk',
+      broadcastIncludesSender: false,
     });
   });
 
@@ -53,4 +54,36 @@ describe('readConfig', () => {
       expect(() => readConfig({ TABLE_NAME: 't', BROADCAST_CONCURRENCY: bad })).to.throw(ConfigError, /BROADCAST_CONCURRENCY/);
     });
   }
+});
+
+describe('readAuthConfig', () => {
+  const jwtEnv = { AUTH_MODE: 'jwt', JWT_ISSUER: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Abc', JWT_AUDIENCE: ' app-1, app-2 ,' };
+
+  it('reads token mode (the default) and jwt mode', () => {
+    expect(readAuthConfig({ AUTH_TOKEN: 's' })).to.deep.equal({ mode: 'token', token: 's' });
+    expect(readAuthConfig(jwtEnv)).to.deep.equal({ mode: 'jwt', issuer: jwtEnv.JWT_ISSUER, audience: ['app-1', 'app-2'], requiredScope: undefined, tokenUse: 'access' });
+    expect(readAuthConfig({ ...jwtEnv, JWT_REQUIRED_SCOPE: 'chat/connect', JWT_TOKEN_USE: 'any' })).to.include({ requiredScope: 'chat/connect', tokenUse: 'any' });
+    expect(readAuthConfig({ ...jwtEnv, JWT_ISSUER: 'http://127.0.0.1:3001/local-issuer' })).to.include({ issuer: 'http://127.0.0.1:3001/local-issuer' });
+  });
+
+  const invalid: [string, NodeJS.ProcessEnv][] = [
+    ['an unknown mode', { AUTH_MODE: 'magic' }],
+    ['token mode without a token', { AUTH_MODE: 'token' }],
+    ['no issuer', { ...jwtEnv, JWT_ISSUER: '' }],
+    ['an issuer that is not a URL', { ...jwtEnv, JWT_ISSUER: 'cognito' }],
+    ['a plain-http issuer off this machine', { ...jwtEnv, JWT_ISSUER: 'http://issuer.example.com' }],
+    ['no audience', { ...jwtEnv, JWT_AUDIENCE: ' , ' }],
+    ['an unknown token use', { ...jwtEnv, JWT_TOKEN_USE: 'refresh' }],
+  ];
+  for (const [what, env] of invalid) {
+    it(`fails fast on ${what}`, () => {
+      expect(() => readAuthConfig(env)).to.throw(ConfigError);
+    });
+  }
+
+  it('reads BROADCAST_INCLUDE_SENDER (default false)', () => {
+    expect(readConfig({ TABLE_NAME: 't' }).broadcastIncludesSender).to.equal(false);
+    expect(readConfig({ TABLE_NAME: 't', BROADCAST_INCLUDE_SENDER: 'true' }).broadcastIncludesSender).to.equal(true);
+    expect(() => readConfig({ TABLE_NAME: 't', BROADCAST_INCLUDE_SENDER: 'yes' })).to.throw(ConfigError);
+  });
 });
