@@ -120,6 +120,25 @@ if (!existsSync(CHROMIUM)) {
       }
     });
 
+    it('connects with a JWT in the Auth token field (AuthMode jwt), and is refused with an expired one', async () => {
+      const guarded = await startLocalGateway({ localIssuer: true });
+      try {
+        const issuer = guarded.gateway.issuer!;
+        const page = await browser.newPage();
+        pages.push(page);
+        await page.goto(guarded.gateway.pageUrl);
+        await page.fill('#token', await issuer.mint({ sub: 'page-user', expiresInSeconds: -60 }));
+        await page.click('#connect');
+        await page.waitForSelector('#state[data-state="lost"]'); // 401: browsers report it as a close
+        await page.fill('#token', await issuer.mint({ sub: 'page-user' }));
+        await page.click('#reconnect');
+        await page.waitForSelector('#state[data-state="connected"]');
+        expect([...guarded.gateway.registry.all()].map((connection) => connection.authorizer?.sub)).to.deep.equal(['page-user']);
+      } finally {
+        await guarded.close();
+      }
+    });
+
     it('shows a dropped connection and reconnects when asked', async () => {
       const page = await openConnected();
       for (const connection of local.gateway.registry.all()) connection.socket.close(1001, 'Going away');

@@ -2,11 +2,14 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { UnsecuredJWT } from 'jose';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ISSUER_PATHS } from '../../local/identity-provider/constants.js';
 import type { LocalIssuer, MintOptions } from '../../local/identity-provider/issuer.js';
 import { connect, refusedStatus } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
+const run = promisify(execFile);
 const withAuth = (local: LocalGateway, token: string) => `${local.gateway.url}?Auth=${encodeURIComponent(token)}`;
 const jwksFetches = (local: LocalGateway) => local.issuerRequests.filter((request) => request.path === ISSUER_PATHS.jwks).length;
 
@@ -99,6 +102,33 @@ describe('$connect JWT authorizer (AuthMode jwt, local issuer)', function () {
     } finally {
       await Promise.all(clients.map((client) => client.close()));
     }
+  });
+
+  it('npm run token mints a token the gateway admits, asking the running gateway over loopback', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--sub', 'dave', '--expires', '5m', '--port', String(local.gateway.port)]);
+    const token = stdout.trim();
+    const client = await connect(withAuth(local, token));
+    try {
+      expect(local.gateway.registry.get(connectionIdOf(local, client))?.authorizer).to.include({ sub: 'dave' });
+    } finally {
+      await client.close();
+    }
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).to.equal(300);
+  });
+
+  it('mints only for this machine’s command line: a web page (Origin) is refused, a bad request told why', async () => {
+    const mint = `${issuer.url}${ISSUER_PATHS.mint}`;
+    const fromPage = await fetch(mint, { method: 'POST', headers: { origin: 'http://evil.example' }, body: '{"sub":"eve"}' });
+    expect(fromPage.status).to.equal(403);
+    const noSub = await fetch(mint, { method: 'POST', body: '{"expiresInSeconds":60}' });
+    expect([noSub.status, ((await noSub.json()) as { message: string }).message]).to.deep.equal([400, 'sub is required']);
+    const tooLong = await fetch(mint, { method: 'POST', body: '{"sub":"eve","expiresInSeconds":999999999}' });
+    expect(tooLong.status).to.equal(400);
+    const notJson = await fetch(mint, { method: 'POST', body: 'sub=eve' });
+    expect(notJson.status).to.equal(400);
+    const discovery = (await (await fetch(`${issuer.url}${ISSUER_PATHS.discovery}`)).json()) as Record<string, string>;
+    expect(discovery).to.include({ issuer: issuer.url, jwks_uri: `${issuer.url}${ISSUER_PATHS.jwks}` });
   });
 
   it('never prints a token in the gateway or function logs', async () => {
