@@ -34,7 +34,7 @@ describe('repository', () => {
     }
   });
 
-  it('keeps production dependencies to the SDK (clients, partition data, the lean poster’s parts), the fan-out pool and Powertools', () => {
+  it('keeps production dependencies to the SDK (clients, partition data, the lean poster’s parts), the fan-out pool, Powertools and aws-jwt-verify', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(Object.keys(pkg.dependencies).sort()).to.deep.equal([
       '@aws-lambda-powertools/logger',
@@ -46,6 +46,7 @@ describe('repository', () => {
       '@aws-sdk/util-endpoints',
       '@smithy/core',
       '@smithy/signature-v4',
+      'aws-jwt-verify',
       'p-map',
     ]);
   });

@@ -304,10 +304,12 @@ describe('template.yaml', () => {
       ['auto, no token (the default): open', {}, { authorized: false }],
       ['auto with a token: token mode, as before AuthMode existed', { AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
       ['none: open', { AuthMode: 'none' }, { authorized: false }],
+      // sam deploy --guided cannot leave AuthToken empty: an explicit mode ignores it.
+      ['none ignores an AuthToken', { AuthMode: 'none', AuthToken: 't' }, { authorized: false }],
       ['token', { AuthMode: 'token', AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
       [
         'jwt',
-        { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'app-1,app-2' },
+        { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'app-1,app-2', AuthToken: 'ignored' },
         {
           authorized: true,
           environment: {
@@ -335,8 +337,6 @@ describe('template.yaml', () => {
 
     const refused: [string, Record<string, string>][] = [
       ['token without AuthToken', { AuthMode: 'token' }],
-      ['none with an AuthToken (it would quietly open an API that used to need one)', { AuthMode: 'none', AuthToken: 't' }],
-      ['jwt with an AuthToken', { AuthMode: 'jwt', AuthToken: 't', JwtIssuer: ISSUER, JwtAudience: 'a' }],
       ['jwt without JwtIssuer', { AuthMode: 'jwt', JwtAudience: 'a' }],
       ['jwt without JwtAudience', { AuthMode: 'jwt', JwtIssuer: ISSUER }],
       ['an unknown AuthMode', { AuthMode: 'open' }],
