@@ -4,7 +4,8 @@
  *
  *   1. cfn-lint template.yaml --include-checks I            (nothing reported)
  *   2. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default),
- *      and on one with the alarm's email topic on           (a non-empty AlarmEmail default)
+ *      on one in AuthMode jwt (with sam validate --lint too), and on one with the alarm's
+ *      email topic on                                        (a non-empty AlarmEmail default)
  *   3. sam validate, then sam validate --lint               (empty HOME, no AWS_* variables)
  *   4. sam build                                            (plain: samconfig.toml only, no esbuild on PATH)
  *   5. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
@@ -31,6 +32,8 @@ const TEMPLATE = 'template.yaml';
 const SAM_BUILD_DIR = join('.aws-sam', 'build');
 /** Any non-empty value switches the authorizer on; it is never deployed. */
 const LINT_AUTH_TOKEN = 'check-sam-token';
+/** A Cognito user pool's issuer URL, for the JWT-mode copy; it is never deployed. */
+const LINT_JWT_ISSUER = 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Check123';
 /** Any non-empty value switches the alarm's SNS topic and subscription on. */
 const LINT_ALARM_EMAIL = 'alarms@example.com';
 
@@ -71,10 +74,10 @@ function gitStatus(): string | undefined {
   return result.status === 0 ? result.stdout : undefined;
 }
 
-/** template.yaml with a parameter's empty default made `value`: cfn-lint evaluates the defaults. */
-function withDefault(text: string, parameter: string, value: string): string {
-  const pattern = new RegExp(`(\\n {2}${parameter}:\\n(?: {4}.*\\n)*? {4}Default: )''\\n`);
-  if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no ${parameter} parameter with Default: '' to set`);
+/** template.yaml with a parameter's default (`from`, empty unless given) made `value`: cfn-lint evaluates the defaults. */
+function withDefault(text: string, parameter: string, value: string, from = "''"): string {
+  const pattern = new RegExp(`(\\n {2}${parameter}:\\n(?: {4}.*\\n)*? {4}Default: )${from}\\n`);
+  if (!pattern.test(text)) throw new CheckFailed(`${TEMPLATE}: no ${parameter} parameter with Default: ${from} to set`);
   return text.replace(pattern, `$1'${value}'\n`);
 }
 
@@ -157,6 +160,15 @@ try {
   const authorizerCopy = join(scratch, 'template-authorizer-on.yaml');
   writeFileSync(authorizerCopy, withDefault(readFileSync(join(ROOT, TEMPLATE), 'utf8'), 'AuthToken', LINT_AUTH_TOKEN));
   run(cfnLint, [authorizerCopy, '--include-checks', 'I']);
+
+  step('cfn-lint with informational checks, JWT authorizer on (AuthMode jwt)');
+  const jwtCopy = join(scratch, 'template-jwt-authorizer-on.yaml');
+  let jwtTemplate = withDefault(readFileSync(join(ROOT, TEMPLATE), 'utf8'), 'AuthMode', 'jwt', 'auto');
+  jwtTemplate = withDefault(jwtTemplate, 'JwtIssuer', LINT_JWT_ISSUER);
+  jwtTemplate = withDefault(withDefault(jwtTemplate, 'JwtAudience', 'client-a,client-b'), 'JwtRequiredScope', 'chat/connect');
+  writeFileSync(jwtCopy, jwtTemplate);
+  run(cfnLint, [jwtCopy, '--include-checks', 'I']);
+  run(sam, ['validate', '--lint', '--template-file', jwtCopy], withoutAwsConfig(scratch));
 
   step('cfn-lint with informational checks, alarm email on');
   const alarmCopy = join(scratch, 'template-alarm-email-on.yaml');
