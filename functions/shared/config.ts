@@ -93,9 +93,8 @@ export type AuthConfig = { mode: 'token'; token: string } | ({ mode: 'jwt' } & J
  * instead of letting anyone in.
  */
 export function readAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
-  const mode = env.AUTH_MODE?.trim() || 'token';
+  const mode = oneOf(env, 'AUTH_MODE', ['token', 'jwt'] as const, 'token');
   if (mode === 'token') return { mode, token: readAuthToken(env) };
-  if (mode !== 'jwt') throw new ConfigError(`AUTH_MODE must be token or jwt, got "${mode}"`);
   const issuer = env.JWT_ISSUER?.trim() ?? '';
   let url: URL;
   try {
@@ -107,7 +106,6 @@ export function readAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   if (url.protocol !== 'https:' && !isLoopbackHttp(issuer)) throw new ConfigError('JWT_ISSUER must be an https:// URL');
   const audience = (env.JWT_AUDIENCE ?? '').split(',').map((value) => value.trim()).filter(Boolean);
   if (audience.length === 0) throw new ConfigError('JWT_AUDIENCE is not set: it must list the accepted client ids');
-  const tokenUse = env.JWT_TOKEN_USE?.trim() || 'access';
-  if (tokenUse !== 'access' && tokenUse !== 'any') throw new ConfigError(`JWT_TOKEN_USE must be access or any, got "${tokenUse}"`);
+  const tokenUse = oneOf(env, 'JWT_TOKEN_USE', ['access', 'any'] as const, 'access');
   return { mode, issuer, audience, requiredScope: env.JWT_REQUIRED_SCOPE?.trim() || undefined, tokenUse };
 }
