@@ -63,6 +63,12 @@ describe('resolveIntrinsic', () => {
     expect(resolveIntrinsic(25, values)).to.equal('25');
   });
 
+  it('joins and selects from a Ref to a CommaDelimitedList parameter', () => {
+    const lists = { ...values, refs: { ...values.refs, JwtAudience: 'app-1,app-2' } };
+    expect(resolveIntrinsic({ 'Fn::Join': [' ', { Ref: 'JwtAudience' }] }, lists)).to.equal('app-1 app-2');
+    expect(resolveIntrinsic({ 'Fn::Select': [1, { Ref: 'JwtAudience' }] }, lists)).to.equal('app-2');
+  });
+
   it('says clearly what it cannot resolve', () => {
     expect(() => resolveIntrinsic({ Ref: 'Nope' }, values)).to.throw(UnsupportedIntrinsicError, /Nope/);
     expect(() => resolveIntrinsic({ 'Fn::ImportValue': 'x' }, values)).to.throw(UnsupportedIntrinsicError, /ImportValue/);
