@@ -120,6 +120,19 @@ describe('$connect authorizer answers', function () {
     }
   });
 
+  it('refuses to start with settings CloudFormation would refuse to deploy', async () => {
+    for (const parameters of [{ AuthMode: 'token' }, { AuthMode: 'jwt' }, { AuthMode: 'open' }]) {
+      const error = await startLocalGateway({ parameters }).then(
+        async (local) => {
+          await local.close();
+          throw new Error(`started with ${JSON.stringify(parameters)}`);
+        },
+        (failure: { code?: string }) => failure,
+      );
+      expect(error.code, JSON.stringify(parameters)).to.equal('parameter_invalid');
+    }
+  });
+
   it('with no AuthToken the API stays open', async () => {
     const open = await startLocalGateway();
     try {

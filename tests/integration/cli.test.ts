@@ -77,14 +77,20 @@ describe('npm start', function () {
     });
   }
 
-  it('refuses a bad flag with a clear message and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).to.equal(2);
-    expect(output).to.include('--port must be a whole number');
-  });
+  const refusals: [string[], string][] = [
+    [['--port', 'abc'], '--port must be a whole number'],
+    [['--auth', 'open'], '--auth must be none, token or jwt'],
+  ];
+  for (const [flags, message] of refusals) {
+    it(`refuses ${flags.join(' ')} with a clear message and exit code 2`, async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).to.equal(2);
+      expect(output).to.include(message);
+    });
+  }
 
   it('rebuilds and reloads a function when its source changes', async () => {
     const sourceDir = mkdtempSync(join(tmpdir(), 'reload-source-'));
