@@ -7,6 +7,7 @@ import { OptionError } from '../tooling/errors.js';
 import { DEFAULT_FAULTS, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 import { nodeMajorOf } from '../tooling/sam/template.js';
+import { IAM_MODES, type IamMode } from './iam/constants.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -36,6 +37,9 @@ Options:
   --idle-timeout S      close idle connections after S seconds (default ${D.idleTimeoutMs / 1000})
   --max-duration S      close every connection after S seconds (default ${D.maxDurationMs / 1000})
   --no-watch            do not rebuild and reload functions when their sources change
+  --iam MODE            enforce (default ${D.iam}): each function's DynamoDB and
+                        @connections calls are held to its template policies and
+                        @connections needs a SigV4 signature; off: nothing is checked
   --containers N        containers per function, each running one invocation at a
                         time like Lambda; more invocations wait their turn (default ${D.containersPerFunction})
 
@@ -66,6 +70,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       'max-duration': { type: 'string' },
       watch: { type: 'boolean', default: true },
       containers: { type: 'string' },
+      iam: { type: 'string' },
       'connections-latency': { type: 'string' },
       'connections-failure-rate': { type: 'string' },
       'connections-failure-status': { type: 'string' },
@@ -112,11 +117,19 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     maxDurationMs: seconds('max-duration', values['max-duration']),
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
+    iam: iamMode(values.iam),
     faults: faultsFrom(values),
     localIssuer: auth === 'jwt' ? true : undefined,
   };
   // Unset flags keep their defaults.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+function iamMode(raw: string | undefined): IamMode | undefined {
+  if (raw === undefined) return undefined;
+  const modes = Object.values(IAM_MODES) as string[];
+  if (!modes.includes(raw)) throw new OptionError(`--iam takes ${modes.join(' or ')}, got "${raw}"`);
+  return raw as IamMode;
 }
 
 function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults> {
@@ -169,6 +182,14 @@ function runtimeLine(gateway: Awaited<ReturnType<typeof startGateway>>): string 
   return `  Functions run on  Node.js ${process.version}   (template Runtime: ${runtimes.join(', ')})${differs}`;
 }
 
+function iamLine(gateway: Awaited<ReturnType<typeof startGateway>>): string {
+  const { mode, accountId, region, warnings } = gateway.iam;
+  const where = `account ${accountId}, region ${region}`;
+  if (mode === IAM_MODES.off) return `  IAM               off: no call is checked (${where})`;
+  const warned = warnings.length > 0 ? `; ${warnings.length} warning(s) above` : '';
+  return `  IAM               enforce: functions hold to their template policies (${where}${warned}; --iam off)`;
+}
+
 function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Partial<GatewayOptions>): string {
   const host = (options.host ?? DEFAULT_GATEWAY_OPTIONS.host) === '127.0.0.1' ? 'localhost' : options.host;
   const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
@@ -193,6 +214,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     runtimeLine(gateway),
+    iamLine(gateway),
     '',
     ...faultLines(options),
     '  Try it (in another terminal):',

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
 import { authorizerCheck } from './api-gateway/authorizer.js';
-import { applyConditions, checkParameters, pseudoParameters } from '../tooling/sam/intrinsics.js';
+import { applyConditions, checkParameters, pseudoParameters, type LocalValues } from '../tooling/sam/intrinsics.js';
 import { formatLogLine } from './lambda/emf.js';
 import { OptionError } from '../tooling/errors.js';
 import { LocalIssuer, type IssuerRequestEvent } from './identity-provider/issuer.js';
@@ -26,6 +26,12 @@ import type { ApiIdentity } from './api-gateway/events.js';
 import { closeServer, DEFAULT_STORE_PORT, startStore, type LocalStore } from './store/dynalite.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../tooling/sam/template.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './api-gateway/upgrade.js';
+import { LocalIam } from './iam/authority.js';
+import { connectionsGuard, type ConnectionsGuard } from './iam/connections-guard.js';
+import { IAM_MODES, type IamMode } from './iam/constants.js';
+import { startDynamoDbFront, type DynamoDbFront } from './iam/dynamodb-front.js';
+import { functionPolicy } from './iam/policy.js';
+import { refusalLine, type IamRefusal } from './iam/refusal.js';
 
 /** Options of the local gateway. Every limit has API Gateway's value as its default. */
 export interface GatewayOptions {
@@ -86,6 +92,14 @@ export interface GatewayOptions {
   localIssuer: boolean;
   /** With `localIssuer`: called for every request the issuer answers (e.g. JWKS fetches). Default none. */
   onIssuerRequest?: (event: IssuerRequestEvent) => void;
+  /**
+   * `enforce`: every function's DynamoDB and `@connections` calls are signature-checked and held
+   * to its template policies, and unsigned `@connections` calls are refused. `off`: nothing is
+   * checked. Default `enforce`.
+   */
+  iam: IamMode;
+  /** Called once for every call the local IAM refused. Default none. */
+  onRefusal?: (refusal: IamRefusal) => void;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -106,7 +120,21 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   log: (line) => console.log(line),
   faults: {},
   localIssuer: false,
+  iam: IAM_MODES.enforce,
 };
+
+/** What the local IAM of a running gateway is. */
+export interface GatewayIam {
+  mode: IamMode;
+  accountId: string;
+  region: string;
+  /** What of the functions' policies could not be applied (each grants nothing). */
+  warnings: string[];
+  /** The DynamoDB endpoint the functions use: the verifying front (the store itself with `off`). */
+  functionsDbEndpoint: string;
+  /** The credentials each function's environment carries (tests sign with them). */
+  credentialsOf: LocalIam['credentialsOf'];
+}
 
 /** A running local gateway. */
 export interface Gateway {
@@ -128,6 +156,8 @@ export interface Gateway {
   store: LocalStore;
   /** With `localIssuer`: the local OIDC issuer (`mint()` tokens; `paused` makes it unreachable). */
   issuer?: LocalIssuer;
+  /** The local IAM: its mode, account, region and start-up warnings. */
+  iam: GatewayIam;
   /** Closes every connection (running `$disconnect`), then the functions, store and server. */
   close(): Promise<void>;
 }
@@ -145,7 +175,8 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   });
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
-  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir, issuer });
+  const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
+  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir, issuer, guard });
   return {
     url: `ws://${listening.origin}/${served.stage}`,
     pageUrl: `http://${listening.origin}/`,
@@ -158,9 +189,18 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     functions: backends.functions,
     store: backends.store,
     issuer,
+    iam: {
+      mode: backends.iam.mode,
+      accountId: backends.iam.scope.accountId,
+      region: backends.iam.scope.region,
+      warnings: backends.iamWarnings,
+      functionsDbEndpoint: backends.front?.endpoint ?? backends.store.endpoint,
+      credentialsOf: (logicalId) => backends.iam.credentialsOf(logicalId),
+    },
     close: async () => {
       await connections.close();
       await backends.functions.close();
+      await backends.front?.close();
       await backends.store.close();
       await closeServer(listening.server);
     },
@@ -256,19 +296,25 @@ async function startBackends(
   managementEndpoint: string,
   identity: ApiIdentity,
   report: (outcome: InvocationOutcome) => void,
-): Promise<{ store: LocalStore; functions: LocalFunctions; handshakeCheck: HandshakeCheck }> {
+) {
   let store: LocalStore | undefined;
+  let front: DynamoDbFront | undefined;
   let functions: LocalFunctions | undefined;
   try {
     store = await startStore(served.tables, { port: options.dbPort, host: options.host, path: options.dbPath });
-    const endpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
-    const values = localValues(served.template, served.parameters, served.tables, endpoints);
+    const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
+    const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
     const routes = [...served.api.routes.values()];
     const used = new Set(routes.flatMap((route) => [route.functionId, route.authorizer?.functionId ?? []].flat()));
+    const specs = functionsOf(served.template, served.baseDir).filter((fn) => used.has(fn.logicalId));
+    const { iam, warnings: iamWarnings } = localIam(options, served, specs.map((fn) => fn.logicalId), values);
+    // The functions reach the store through the verifying front; people keep the store's own port.
+    front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
+    const endpoints = { ...storeEndpoints, dynamoDbEndpoint: front?.endpoint ?? store.endpoint };
     functions = await startFunctions(
-      functionsOf(served.template, served.baseDir).filter((fn) => used.has(fn.logicalId)),
+      specs,
       served.rootDir,
-      (fn) => functionEnvironment(fn, values, endpoints, options.envVars),
+      (fn) => functionEnvironment(fn, values, endpoints, iam.credentialsOf(fn.logicalId), options.envVars),
       {
         watch: options.watch,
         log: (name, line) => {
@@ -283,12 +329,32 @@ async function startBackends(
     const handshakeCheck: HandshakeCheck = authorizer
       ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
       : async () => ({});
-    return { store, functions, handshakeCheck };
+    return { store, front, functions, handshakeCheck, iam, iamWarnings };
   } catch (error) {
     await functions?.close();
+    await front?.close();
     await store?.close();
     throw error;
   }
+}
+
+/** The local IAM: each function's template policy; what cannot be applied is logged once, at start. */
+function localIam(options: GatewayOptions, served: ServedApi, functionIds: string[], values: LocalValues) {
+  const warnings: string[] = [];
+  const policies = new Map(
+    functionIds.map((logicalId) => {
+      const policy = functionPolicy(served.template, logicalId, values);
+      warnings.push(...policy.warnings);
+      return [logicalId, policy.statements] as const;
+    }),
+  );
+  const scope = { partition: values.refs['AWS::Partition'], region: options.region, accountId: ACCOUNT_ID };
+  const iam = new LocalIam(options.iam, scope, policies, (refusal) => {
+    options.log(refusalLine(refusal));
+    options.onRefusal?.(refusal);
+  });
+  if (iam.enforced) for (const warning of warnings) options.log(`iam warning: ${warning}`);
+  return { iam, warnings: iam.enforced ? warnings : [] };
 }
 
 /** Serves WebSocket upgrades on the stage and plain HTTP (`@connections`, the page) on the same port. */
@@ -303,6 +369,7 @@ function serveConnections(
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
     issuer?: LocalIssuer;
+    guard?: ConnectionsGuard;
   },
 ): { close(): Promise<void> } {
   const { registry } = parts;
@@ -334,7 +401,7 @@ function serveConnections(
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
     context.track(upgrade(request, socket, head, url));
   });
-  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer }));
+  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard }));
   return {
     /** Closes every connection (running `$disconnect`), then ends every socket. */
     close: async () => {

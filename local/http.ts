@@ -3,6 +3,7 @@ import { servePage } from './page.js';
 import type { ConnectionRegistry } from './api-gateway/connections.js';
 import { decodeSegment, parseRequestTarget } from './api-gateway/request-url.js';
 import type { LocalIssuer } from './identity-provider/issuer.js';
+import type { ConnectionsGuard } from './iam/connections-guard.js';
 
 /** What the gateway answers plain HTTP requests with. */
 export interface HttpRoutes {
@@ -13,6 +14,8 @@ export interface HttpRoutes {
   pageDir?: string;
   /** The local OIDC issuer, when one runs. */
   issuer?: LocalIssuer;
+  /** IAM's check of every `@connections` call; none with `--iam off`. */
+  guard?: ConnectionsGuard;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface HttpRoutes {
  * Gateway's 403 `Forbidden` anywhere else. A target that is no valid URL, or an id whose
  * percent-encoding is malformed, gets 400 `Bad Request`: nothing a client sends throws.
  */
-export function httpHandler({ stagePath, registry, pageDir, issuer }: HttpRoutes) {
+export function httpHandler({ stagePath, registry, pageDir, issuer, guard }: HttpRoutes) {
   const connectionsPrefix = `${stagePath}/@connections/`;
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = parseRequestTarget(request.url);
@@ -32,7 +35,12 @@ export function httpHandler({ stagePath, registry, pageDir, issuer }: HttpRoutes
         : null;
     if (!url || connectionId === undefined) return answer(request, response, 400, 'Bad Request');
     if (connectionId !== null) {
-      registry.handle(request, response, connectionId).catch((error) => {
+      const serve = async () => {
+        const body = guard ? await guard(request, response, connectionId) : undefined;
+        if (guard && body === undefined) return; // refused: already answered
+        await registry.handle(request, response, connectionId, body);
+      };
+      serve().catch((error) => {
         if (response.headersSent) response.destroy();
         else response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
       });

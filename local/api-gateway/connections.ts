@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES } from './constants.js';
+import { readBody } from '../read-body.js';
 
 /** One open connection, as the gateway knows it. */
 export interface Connection {
@@ -15,7 +16,7 @@ export interface Connection {
 }
 
 /** The `@connections` errors, with the type header SDK v3 maps to its exception classes. */
-const ERRORS = {
+export const CONNECTIONS_ERRORS = {
   gone: { status: 410, type: 'GoneException', message: 'The connection is gone' },
   tooLarge: { status: 413, type: 'PayloadTooLargeException', message: 'The payload is larger than 128 KB' },
   forbidden: { status: 403, type: 'ForbiddenException', message: 'Forbidden' },
@@ -25,24 +26,6 @@ const ERRORS = {
 export function sendError(response: ServerResponse, error: { status: number; type: string; message: string }): void {
   response.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.type });
   response.end(JSON.stringify({ message: error.message }));
-}
-
-/** Reads a request body, stopping as soon as it passes `limit` bytes. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        resolve('too large');
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 /** Hooks the `@connections` API calls for fault injection (tests, the benchmark). */
@@ -81,23 +64,23 @@ export class ConnectionRegistry {
     return this.connections.values();
   }
 
-  /** Answers one `@connections/{id}` request. */
-  async handle(request: IncomingMessage, response: ServerResponse, connectionId: string): Promise<void> {
+  /** Answers one `@connections/{id}` request; `body` when it was read already (to check its signature). */
+  async handle(request: IncomingMessage, response: ServerResponse, connectionId: string, body?: Buffer): Promise<void> {
     const method = request.method ?? 'GET';
     if (this.hooks.beforeCall && (await this.hooks.beforeCall(method, connectionId, request, response))) return;
     const connection = this.connections.get(connectionId);
     if (method === 'POST') {
-      const body = await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes);
-      if (body === 'too large') return sendError(response, ERRORS.tooLarge);
-      if (!connection) return sendError(response, ERRORS.gone);
-      connection.socket.send(body.toString('utf8'));
+      const payload = body ?? (await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes));
+      if (payload === 'too large') return sendError(response, CONNECTIONS_ERRORS.tooLarge);
+      if (!connection) return sendError(response, CONNECTIONS_ERRORS.gone);
+      connection.socket.send(payload.toString('utf8'));
       connection.lastActiveAt = Date.now();
       response.writeHead(200).end();
       return;
     }
     if (!connection) {
       request.resume();
-      return sendError(response, ERRORS.gone);
+      return sendError(response, CONNECTIONS_ERRORS.gone);
     }
     if (method === 'GET') {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -115,6 +98,6 @@ export class ConnectionRegistry {
       response.writeHead(204).end();
       return;
     }
-    sendError(response, ERRORS.forbidden);
+    sendError(response, CONNECTIONS_ERRORS.forbidden);
   }
 }

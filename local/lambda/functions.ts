@@ -2,7 +2,7 @@ import { TemplateError, UnsupportedIntrinsicError } from '../../tooling/errors.j
 import { buildFunction, watchFunction, type BuiltFunction } from '../../tooling/sam/bundle.js';
 import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../../tooling/sam/intrinsics.js';
 import { LocalFunction, type LogSink } from './invoker.js';
-import { LOCAL_CREDENTIALS } from '../store/dynalite.js';
+import type { FunctionCredentials } from '../iam/authority.js';
 import type { FunctionSpec, TableSpec, Template } from '../../tooling/sam/template.js';
 
 /** What the functions' environment points at locally. */
@@ -48,8 +48,17 @@ export function localValues(template: Template, parameters: Record<string, strin
  */
 export type EnvVars = Record<string, Record<string, string>>;
 
-/** A Lambda function's environment: the template's variables and what the runtime sets. */
-export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpoints: LocalEndpoints, envVars: EnvVars = {}): Record<string, string> {
+/**
+ * A Lambda function's environment: the template's variables and what the runtime sets, with
+ * the function's own credentials (reserved on Lambda: no template or override replaces them).
+ */
+export function functionEnvironment(
+  fn: FunctionSpec,
+  values: LocalValues,
+  endpoints: LocalEndpoints,
+  credentials: FunctionCredentials,
+  envVars: EnvVars = {},
+): Record<string, string> {
   const templateVariables = Object.fromEntries(
     Object.entries(fn.environment).map(([name, value]) => {
       try {
@@ -64,8 +73,6 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
     TZ: ':UTC',
     AWS_REGION: endpoints.region,
     AWS_DEFAULT_REGION: endpoints.region,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -76,6 +83,8 @@ export function functionEnvironment(fn: FunctionSpec, values: LocalValues, endpo
     ...envVars[fn.logicalId],
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
     MANAGEMENT_API_ENDPOINT: endpoints.managementEndpoint,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
   };
 }
 

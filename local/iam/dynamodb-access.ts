@@ -1,0 +1,52 @@
+/**
+ * What a DynamoDB request asks IAM for: the action of its `X-Amz-Target` on each table (or
+ * index) it names. Transactions ask for the item actions they contain, as on AWS.
+ */
+import type { Access } from './guard.js';
+
+/** The item actions a transaction's entries stand for. */
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+  Get: 'dynamodb:GetItem',
+};
+
+/** The operation of an `X-Amz-Target` such as `DynamoDB_20120810.Scan`. */
+export function operationOf(target: string | undefined): string | undefined {
+  return /^DynamoDB_\d{8}\.([A-Za-z]+)$/.exec(target ?? '')?.[1];
+}
+
+/**
+ * The accesses of one request. `tableArn(name)` gives a table's ARN. Undefined when the body
+ * is not a JSON object: the store answers that with its own validation error.
+ */
+export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (table: string) => string): Access[] | undefined {
+  let input: Record<string, any>;
+  try {
+    input = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const action = `dynamodb:${operation}`;
+  if (typeof input.TableName === 'string') {
+    const table = tableArn(input.TableName);
+    const index = typeof input.IndexName === 'string' && ['Query', 'Scan'].includes(operation) ? `/index/${input.IndexName}` : '';
+    return [{ action, resource: `${table}${index}` }];
+  }
+  if (input.RequestItems && typeof input.RequestItems === 'object') {
+    return Object.keys(input.RequestItems).map((table) => ({ action, resource: tableArn(table) }));
+  }
+  if (Array.isArray(input.TransactItems)) {
+    return input.TransactItems.flatMap((item: Record<string, any>) =>
+      Object.entries(item ?? {}).map(([kind, entry]) => ({
+        action: TRANSACT_ACTIONS[kind] ?? action,
+        resource: tableArn(String(entry?.TableName)),
+      })),
+    );
+  }
+  // ListTables, PartiQL and the rest name no table here: they need Resource "*".
+  return [{ action, resource: '*' }];
+}

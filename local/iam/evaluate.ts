@@ -1,0 +1,40 @@
+/**
+ * IAM's evaluation of identity-based policies, as far as the local gateway emulates it: an
+ * explicit `Deny` wins, then any `Allow`; everything else is denied. `Action` matches without
+ * regard to case, `Resource` with it; both take the `*` and `?` wildcards.
+ */
+
+/** One policy statement with its intrinsics resolved. */
+export interface PolicyStatement {
+  effect: 'Allow' | 'Deny';
+  /** e.g. `dynamodb:PutItem`, `dynamodb:*`, `*`. */
+  actions: string[];
+  /** ARNs, possibly with wildcards. */
+  resources: string[];
+}
+
+/** The decision for one action on one resource. */
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+/** True when `value` matches `pattern`, where `*` stands for any run of characters and `?` for one. */
+export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+}
+
+function applies(statement: PolicyStatement, action: string, resource: string): boolean {
+  return (
+    statement.actions.some((pattern) => wildcardMatch(pattern, action, true)) &&
+    statement.resources.some((pattern) => wildcardMatch(pattern, resource))
+  );
+}
+
+/** Evaluates `action` on `resource` against a principal's statements, as IAM does. */
+export function evaluate(statements: readonly PolicyStatement[], action: string, resource: string): Decision {
+  const matching = statements.filter((statement) => applies(statement, action, resource));
+  if (matching.some((statement) => statement.effect === 'Deny')) return 'explicitDeny';
+  return matching.length > 0 ? 'allowed' : 'implicitDeny';
+}
