@@ -5,6 +5,7 @@ import { startGateway, type Gateway, type GatewayOptions } from '../../local/gat
 import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
 import type { ReloadEvent } from '../../local/lambda/functions.js';
 import type { IssuerRequestEvent } from '../../local/identity-provider/issuer.js';
+import type { IamRefusal } from '../../local/iam/refusal.js';
 import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
 import type { TestClient } from './clients.js';
 
@@ -25,6 +26,8 @@ export interface LocalGateway {
   reloads: ReloadEvent[];
   /** With `localIssuer`: every request the local issuer answered. */
   issuerRequests: IssuerRequestEvent[];
+  /** Every call the local IAM refused, in order. */
+  refusals: IamRefusal[];
   /**
    * Everything the gateway would print. Only for checking what must never be printed (a
    * secret); behaviour is checked through the records above.
@@ -42,6 +45,7 @@ export interface LocalGateway {
 export async function startLocalGateway(options: Partial<GatewayOptions> = {}): Promise<LocalGateway> {
   const [invocations, functionLogs, reloads, printed] = [[] as InvocationOutcome[], [] as FunctionLogEntry[], [] as ReloadEvent[], [] as string[]];
   const issuerRequests: IssuerRequestEvent[] = [];
+  const refusals: IamRefusal[] = [];
   const gateway = await startGateway({
     port: 0,
     dbPort: 0,
@@ -50,6 +54,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     onFunctionLog: (entry) => functionLogs.push(entry),
     onReload: (event) => reloads.push(event),
     onIssuerRequest: (event) => issuerRequests.push(event),
+    onRefusal: (refusal) => refusals.push(refusal),
     ...options,
   });
   const clientConfig = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
@@ -65,6 +70,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     functionLogs,
     reloads,
     issuerRequests,
+    refusals,
     printed,
     records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
     storedIds: async () => {

@@ -5,7 +5,7 @@ import { yamlDump } from 'yaml-cfn';
 import { loadTemplate, type Template } from '../../tooling/sam/template.js';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
-export function addRoute(template: Template, routeKey: string, handler: string, options: { returnsBody?: boolean; timeout?: number; codeUri?: string } = {}): void {
+export function addRoute(template: Template, routeKey: string, handler: string, options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {}): void {
   const name = routeKey.replace(/\W/g, '').replace(/^./, (c) => c.toUpperCase());
   template.Resources[`${name}Function`] = {
     Type: 'AWS::Serverless::Function',
@@ -13,6 +13,7 @@ export function addRoute(template: Template, routeKey: string, handler: string, 
       CodeUri: options.codeUri ?? resolve('tests/fixtures/extra-routes'),
       Handler: handler,
       ...(options.timeout ? { Timeout: options.timeout } : {}),
+      ...(options.policies ? { Policies: options.policies } : {}),
     },
     Metadata: template.Resources.ConnectFunction.Metadata,
   };
