@@ -19,33 +19,34 @@ export function operationOf(target: string | undefined): string | undefined {
 }
 
 /**
- * The accesses of one request. `tableArn(name)` gives a table's ARN. Undefined when the body
- * is not a JSON object: the store answers that with its own validation error.
+ * The accesses of one request. `tableArn(name)` gives a table's ARN. What names no table (a
+ * body that is not a JSON object, ListTables) needs Resource "*", so nothing unread slips by.
  */
-export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (table: string) => string): Access[] | undefined {
+export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (table: string) => string): Access[] {
+  const action = `dynamodb:${operation}`;
   let input: Record<string, any>;
   try {
     input = JSON.parse(body.toString('utf8'));
   } catch {
-    return undefined;
+    return [{ action, resource: '*' }];
   }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return undefined;
-  const action = `dynamodb:${operation}`;
-  if (typeof input.TableName === 'string') {
-    const table = tableArn(input.TableName);
-    const index = typeof input.IndexName === 'string' && ['Query', 'Scan'].includes(operation) ? `/index/${input.IndexName}` : '';
-    return [{ action, resource: `${table}${index}` }];
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return [{ action, resource: '*' }];
+  // Read by operation, as the store does: a batch's TableName, say, must not stand for its RequestItems.
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    return Object.keys(input.RequestItems ?? {}).map((table) => ({ action, resource: tableArn(table) }));
   }
-  if (input.RequestItems && typeof input.RequestItems === 'object') {
-    return Object.keys(input.RequestItems).map((table) => ({ action, resource: tableArn(table) }));
-  }
-  if (Array.isArray(input.TransactItems)) {
-    return input.TransactItems.flatMap((item: Record<string, any>) =>
+  if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+    return (Array.isArray(input.TransactItems) ? input.TransactItems : []).flatMap((item: Record<string, any>) =>
       Object.entries(item ?? {}).map(([kind, entry]) => ({
         action: TRANSACT_ACTIONS[kind] ?? action,
         resource: tableArn(String(entry?.TableName)),
       })),
     );
+  }
+  if (typeof input.TableName === 'string') {
+    const table = tableArn(input.TableName);
+    const index = typeof input.IndexName === 'string' && ['Query', 'Scan'].includes(operation) ? `/index/${input.IndexName}` : '';
+    return [{ action, resource: `${table}${index}` }];
   }
   // ListTables, PartiQL and the rest name no table here: they need Resource "*".
   return [{ action, resource: '*' }];

@@ -61,8 +61,9 @@ export async function startDynamoDbFront(iam: LocalIam, storeEndpoint: string, h
       return sendDynamoDbError(response, 413, 'RequestEntityTooLarge', 'Request must be smaller than 16 MB');
     }
     const received = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body };
-    const operation = operationOf(request.headers['x-amz-target'] as string | undefined);
-    const accesses = () => (operation ? (dynamoDbAccesses(operation, body, tableArn) ?? []) : []);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    // A target it cannot read is still checked: as that action, needing Resource "*".
+    const accesses = () => dynamoDbAccesses(operationOf(target) ?? target, body, tableArn);
     const result = await guard(iam, received, 'dynamodb', { error: IAM_ERRORS.accessDenied, status: 400 }, 400, accesses);
     if (!result.allowed) {
       iam.refused(result.refusal);
