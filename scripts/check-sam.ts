@@ -135,7 +135,7 @@ function checkBundles(): void {
     const samBundle = join(ROOT, SAM_BUILD_DIR, logicalId, 'app.mjs');
     const npmBundle = join(ROOT, BUILD_DIR, logicalId, 'app.mjs');
     // What Lambda and the template give the function; the local gateway's endpoints are not part of it.
-    const env = functionEnvironment(fn, values, endpoints);
+    const env = functionEnvironment(fn, values, endpoints, { accessKeyId: `check-sam-${logicalId}`, secretAccessKey: 'unused' });
     delete env.AWS_ENDPOINT_URL_DYNAMODB;
     delete env.MANAGEMENT_API_ENDPOINT;
     loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);

@@ -31,8 +31,11 @@ describe('local values of template.yaml', () => {
       const functions = functionsOf(deployed, baseDir);
       expect(functions.map((fn) => fn.logicalId)).to.have.length(authToken ? 5 : 4);
       for (const fn of functions) {
-        const environment = functionEnvironment(fn, values, endpoints);
+        const credentials = { accessKeyId: `LOCALFN-${fn.logicalId}`, secretAccessKey: 'secret' };
+        const environment = functionEnvironment(fn, values, endpoints, credentials, { [fn.logicalId]: { AWS_ACCESS_KEY_ID: 'override' } });
         expect(environment.TABLE_NAME, fn.logicalId).to.equal('ConnectionsTable');
+        // Reserved on Lambda: the function's own credentials, whatever the overrides say.
+        expect(environment).to.include({ AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: 'secret' });
       }
     });
   }
