@@ -69,6 +69,26 @@ async function sha256Hex(body: Buffer): Promise<string> {
   return toHex(await hash.digest());
 }
 
+// One signer per key, region and service: each keeps its derived signing keys cached, as the SDK's own do.
+const signers = new Map<string, SignatureV4>();
+
+function signerFor(parts: SignatureParts, secretAccessKey: string): SignatureV4 {
+  const key = JSON.stringify([parts.accessKeyId, secretAccessKey, parts.region, parts.service]);
+  let signer = signers.get(key);
+  if (!signer) {
+    if (signers.size >= 1000) signers.clear(); // bounded: key ids are only the functions', but regions are the caller's choice
+    signer = new SignatureV4({
+      credentials: { accessKeyId: parts.accessKeyId, secretAccessKey },
+      region: parts.region,
+      service: parts.service,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 /**
  * Checks a request's SigV4 signature. `secretOf` gives the secret of a key id the gateway
  * issued, or undefined for any other key id: those are not checked (their secret is unknown).
@@ -99,13 +119,7 @@ export async function checkSignature(request: ReceivedRequest, secretOf: (access
     const values = url.searchParams.getAll(key);
     query[key] = values.length === 1 ? values[0] : values;
   }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: parts.accessKeyId, secretAccessKey },
-    region: parts.region,
-    service: parts.service,
-    sha256: Sha256,
-    applyChecksum: false,
-  });
+  const signer = signerFor(parts, secretAccessKey);
   const unsigned = new HttpRequest({
     method: request.method,
     hostname: headers.host ?? 'localhost',
