@@ -26,6 +26,7 @@ describe('npm start', function () {
       expect(output).to.match(/npx wscat -c ws:\/\/localhost:\d+\/dev/);
       expect(output).to.include('{"action": "broadcast", "data": "Tervehdys kaikille!"}');
       expect(output).to.match(/DynamoDB\s+http:\/\/localhost:\d+\s+tables: ConnectionsTable/);
+      expect(output).to.match(/IAM\s+enforce: functions hold to their template policies \(account 000000000000, region us-east-1; --iam off\)/);
       // Same binary as this run (process.execPath), and no "(differs: ...)" note after the template's runtime.
       expect(output).to.include(`Functions run on  Node.js ${process.version}   (template Runtime: nodejs${process.versions.node.split('.')[0]}.x)\n`);
       const url = /WebSocket URL\s+(ws:\/\/\S+)/.exec(output)![1];
@@ -80,6 +81,7 @@ describe('npm start', function () {
   const refusals: [string[], string][] = [
     [['--port', 'abc'], '--port must be a whole number'],
     [['--auth', 'open'], '--auth must be none, token or jwt'],
+    [['--iam', 'audit'], '--iam takes enforce or off, got "audit"'],
   ];
   for (const [flags, message] of refusals) {
     it(`refuses ${flags.join(' ')} with a clear message and exit code 2`, async () => {
