@@ -339,7 +339,10 @@ async function startBackends(
 }
 
 /** The local IAM: each function's template policy; what cannot be applied is logged once, at start. */
-function localIam(options: GatewayOptions, served: ServedApi, functionIds: string[], values: LocalValues) {
+function localIam(options: GatewayOptions, served: ServedApi, functionIds: string[], templateValues: LocalValues) {
+  // The stage served is what the template's StageName stands for, also when --stage chose it.
+  const stage: Record<string, string> = served.template.Parameters?.StageName ? { StageName: served.stage } : {};
+  const values: LocalValues = { ...templateValues, refs: { ...templateValues.refs, ...stage } };
   const warnings: string[] = [];
   const policies = new Map(
     functionIds.map((logicalId) => {

@@ -206,6 +206,19 @@ describe('local IAM', function () {
     expect(response.headers.get('x-amzn-errortype')).to.equal('MissingAuthenticationTokenException');
   });
 
+  it('holds the policies to the stage served, also when --stage overrides StageName', async () => {
+    const prod = await startLocalGateway({ stage: 'prod' });
+    try {
+      const sender = await connect(prod.gateway.url);
+      sender.socket.send('{"action":"broadcast","data":"on prod"}');
+      expect(await sender.next()).to.equal('on prod');
+      await sender.close();
+      expect(prod.refusals).to.deep.equal([]);
+    } finally {
+      await prod.close();
+    }
+  });
+
   describe('with --iam off', () => {
     let open: LocalGateway;
     before(async () => {
