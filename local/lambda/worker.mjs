@@ -38,6 +38,14 @@ function contextFor(request) {
   };
 }
 
+/**
+ * Resolves once every line the handler wrote has reached the parent thread. A worker's stdout
+ * and stderr are asynchronous: without this, lines written last (Powertools Metrics' EMF line)
+ * would arrive after the answer, and be lost when the container is stopped right after it.
+ * @returns {Promise<unknown>}
+ */
+const flushed = () => Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))));
+
 // The most heap this container used during an invocation, sampled while it runs.
 const heapUsed = () => getHeapStatistics().used_heap_size;
 
@@ -52,6 +60,7 @@ port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ re
     const { name = 'Error', message = String(error) } = /** @type {{ name?: string, message?: string }} */ (error ?? {});
     reply = { id: request.id, ok: false, error: { name, message } };
   }
+  await flushed();
   clearInterval(sampler);
   port.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()) });
 });
