@@ -1,13 +1,13 @@
 /**
  * npm start: runs the template's WebSocket API locally. `npm start -- --help` lists the flags.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OptionError } from '../tooling/errors.js';
 import { DEFAULT_FAULTS, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, startGateway, type GatewayOptions } from './gateway.js';
 import { nodeMajorOf } from '../tooling/sam/template.js';
 import { IAM_MODES, type IamMode } from './iam/constants.js';
+import { envVarsFile, templateParameters, wholeNumber } from './options.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -78,12 +78,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     },
   });
   if (values.help) return 'help';
-  const number = (name: string, raw: string | undefined): number | undefined => {
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new OptionError(`--${name} must be a whole number, got "${raw}"`);
-    return value;
-  };
+  const number = wholeNumber;
   const atLeastOne = (name: string, value: number | undefined) => {
     if (value === 0) throw new OptionError(`--${name} must be at least 1`);
     return value;
@@ -92,15 +87,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     const value = number(name, raw);
     return value === undefined ? undefined : value * 1000;
   };
-  const parameters = Object.fromEntries(
-    (values.parameter ?? []).map((pair) => {
-      const at = pair.indexOf('=');
-      if (at < 1) throw new OptionError(`--parameter takes Name=Value, got "${pair}"`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
-  const authToken = values['auth-token'] ?? process.env.AUTH_TOKEN;
-  if (authToken) parameters.AuthToken = authToken;
+  const parameters = templateParameters(values.parameter, values['auth-token'] ?? process.env.AUTH_TOKEN);
   const auth = values.auth;
   if (auth !== undefined && !['none', 'token', 'jwt'].includes(auth)) throw new OptionError(`--auth must be none, token or jwt, got "${auth}"`);
   if (auth) parameters.AuthMode = auth;
@@ -112,7 +99,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     dbPath: values['db-path'],
     template: values.template,
     parameters,
-    envVars: values['env-vars'] ? JSON.parse(readFileSync(values['env-vars'], 'utf8')) : undefined,
+    envVars: envVarsFile(values['env-vars']),
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
     maxDurationMs: seconds('max-duration', values['max-duration']),
     watch: values.watch,
