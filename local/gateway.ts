@@ -241,7 +241,7 @@ async function startIssuer(options: GatewayOptions, listening: Listening): Promi
 }
 
 /** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
-function readServedApi(options: GatewayOptions, overrides: Record<string, string>) {
+export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region' | 'stage'>, overrides: Record<string, string>) {
   const templatePath = resolve(options.template);
   const loaded = loadTemplate(templatePath);
   const parameters = parameterValues(loaded.template, overrides);

@@ -35,3 +35,15 @@ export class BuildError extends localError('BuildError', 'build_failed') {}
 export class OptionError extends localError('OptionError', 'option_invalid') {}
 /** A route names a function that is not running (it did not start, or the gateway is stopping). */
 export class FunctionNotRunningError extends localError('FunctionNotRunningError', 'function_not_running') {}
+/** `npm run invoke` found no running local gateway (or its store) where it looked. */
+export class GatewayNotRunningError extends localError('GatewayNotRunningError', 'gateway_not_running') {}
+/** `npm run invoke` was given a function the template does not declare (or its condition leaves out). */
+export class UnknownFunctionError extends localError('UnknownFunctionError', 'unknown_function') {
+  /** @param functions the template's functions, to choose from */
+  constructor(
+    message: string,
+    readonly functions: string[],
+  ) {
+    super(message);
+  }
+}
