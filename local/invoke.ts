@@ -11,23 +11,9 @@ import { parseArgs } from 'node:util';
 import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../tooling/errors.js';
 import { DEFAULT_GATEWAY_OPTIONS } from './gateway.js';
 import { invokeFunction, type InvokeOptions } from './invoke-function.js';
+import { EXIT, resultLine } from './invoke-output.js';
 import { readableLogLine } from './lambda/log-line.js';
 import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './options.js';
-
-/** The process's exit code for each way an invoke ends. */
-export const EXIT = {
-  /** The handler returned (whatever its statusCode). */
-  ok: 0,
-  /** The handler threw or timed out: RESULT holds errorType and errorMessage. */
-  functionError: 1,
-  /** A bad flag, event file or template, or a function the template does not have (UnknownFunctionError). */
-  usage: 2,
-  /** No local gateway (or its DynamoDB) answered where the flags point. */
-  gatewayNotRunning: 3,
-} as const;
-
-/** The prefix of the one stdout line that carries the result. */
-export const RESULT_PREFIX = 'RESULT ';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -115,8 +101,7 @@ async function main(): Promise<number> {
   try {
     const outcome = await invokeFunction({ ...options, log: (name, line) => console.error(`[${name}] ${readableLogLine(line)}`) });
     console.error(`REPORT RequestId: ${outcome.requestId}  Duration: ${outcome.ms} ms`);
-    const result = outcome.ok ? (outcome.result ?? null) : { errorType: outcome.error.name, errorMessage: outcome.error.message };
-    console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
+    console.log(resultLine(outcome));
     return outcome.ok ? EXIT.ok : EXIT.functionError;
   } catch (error) {
     console.error(`npm run invoke: ${(error as Error).message}`);

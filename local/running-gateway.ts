@@ -28,7 +28,7 @@ export interface RunningGateway {
 }
 
 /** How long a probe may take: a local server answers in milliseconds, even on a busy machine. */
-const PROBE_TIMEOUT_MS = 5000;
+const PROBE_TIMEOUT_MS = 10_000;
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 const reason = (error: unknown): string => {

@@ -2,25 +2,14 @@ import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mockSdk } from '../helpers/mocks.js';
-import { readdirSync } from 'node:fs';
 import { handler as broadcast } from '../../functions/broadcast/app.js';
 import { handler as connect } from '../../functions/connect/app.js';
 import { handler as defaultRoute } from '../../functions/default/app.js';
 import { handler as disconnect } from '../../functions/disconnect/app.js';
-import { sampleEvent } from '../helpers/events.js';
+import { AUTHORIZER_SAMPLE, SAMPLE_EVENTS, sampleEvent, sampleEventFiles } from '../helpers/events.js';
 
-/** Each file in events/, the handler `sam local invoke` would run it with, and the status it gets. */
-const EXPECTED = {
-  'connect.json': [connect, 200],
-  'disconnect.json': [disconnect, 200],
-  'default.json': [defaultRoute, 200],
-  'default-not-json.json': [defaultRoute, 200],
-  'broadcast.json': [broadcast, 200],
-  'broadcast-object.json': [broadcast, 200],
-  'broadcast-missing-data.json': [broadcast, 400],
-  'broadcast-null-data.json': [broadcast, 400],
-  'broadcast-no-request-context.json': [broadcast, 400],
-} as const;
+/** The handler each function of the template runs. */
+const HANDLERS = { ConnectFunction: connect, DisconnectFunction: disconnect, DefaultFunction: defaultRoute, BroadcastFunction: broadcast } as const;
 
 describe('events/ (sam local invoke samples)', () => {
   const sdk = mockSdk();
@@ -32,14 +21,13 @@ describe('events/ (sam local invoke samples)', () => {
   });
 
   it('has an expectation for every file in events/', () => {
-    const files = readdirSync(new URL('../../events', import.meta.url)).filter((file) => file.endsWith('.json'));
-    expect(files.sort()).to.deep.equal([...Object.keys(EXPECTED), 'authorizer.json'].sort());
+    expect(sampleEventFiles()).to.deep.equal([...Object.keys(SAMPLE_EVENTS), AUTHORIZER_SAMPLE.file].sort());
   });
   // authorizer.json is fed to the authorizer in tests/unit/functions/authorizer.test.ts.
 
-  for (const [file, [handler, status]] of Object.entries(EXPECTED)) {
+  for (const [file, { function: name, status }] of Object.entries(SAMPLE_EVENTS)) {
     it(`${file} answers ${status}`, async () => {
-      const result = await handler(sampleEvent(file));
+      const result = await HANDLERS[name](sampleEvent(file));
       expect(result.statusCode).to.equal(status);
     });
   }
