@@ -67,7 +67,7 @@ function readOptions(argv: string[]): Parsed {
     functionName: positionals[0],
     event: readJsonFile('event', values.event),
     template: values.template ?? D.template,
-    parameters: templateParameters(values.parameter),
+    parameters: templateParameters(values.parameter, process.env.AUTH_TOKEN),
     envVars: envVarsFile(values['env-vars']) ?? {},
     region: values.region ?? D.region,
     host: values.host ?? D.host,

@@ -10,12 +10,12 @@ import type { EnvVars } from './lambda/functions.js';
 export function wholeNumber(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new OptionError(`--${name} must be a whole number, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 0) throw new OptionError(`--${name} must be a whole number, got "${raw}"`);
   return value;
 }
 
-/** `--parameter Name=Value` pairs as template parameter values; `AUTH_TOKEN` (or `authToken`) sets `AuthToken`. */
-export function templateParameters(pairs: string[] = [], authToken = process.env.AUTH_TOKEN): Record<string, string> {
+/** `--parameter Name=Value` pairs as template parameter values; a token (`--auth-token`, env `AUTH_TOKEN`) sets `AuthToken`. */
+export function templateParameters(pairs: string[] = [], authToken: string | undefined): Record<string, string> {
   const parameters = Object.fromEntries(
     pairs.map((pair) => {
       const at = pair.indexOf('=');
