@@ -11,6 +11,7 @@ import { readServedApi } from './gateway.js';
 import { functionEnvironment, localValues, type EnvVars } from './lambda/functions.js';
 import { LocalFunction, type LogSink, type Outcome } from './lambda/invoker.js';
 import { findRunningGateway } from './running-gateway.js';
+import { LOCAL_CREDENTIALS } from './store/dynalite.js';
 
 /** What to invoke, with what, and where the gateway is. */
 export interface InvokeOptions {
@@ -47,7 +48,10 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
     tables: served.tables.map((table) => table.tableName),
   });
   const endpoints = { region: options.region, dynamoDbEndpoint: gateway.dbEndpoint, managementEndpoint: gateway.managementEndpoint, apiId: LOCAL_API_ID };
-  const environment = functionEnvironment(spec, localValues(served.template, served.parameters, served.tables, endpoints), endpoints, options.envVars);
+  // The gateway's per-function secrets live only in its process, so this function signs as a
+  // developer does (the store's credentials): the local IAM lets it do anything (README).
+  const values = localValues(served.template, served.parameters, served.tables, endpoints);
+  const environment = functionEnvironment(spec, values, endpoints, LOCAL_CREDENTIALS, options.envVars);
   const built = await buildFunction(spec, served.rootDir);
   // One container, as a cold Lambda: it loads the bundle, serves this invocation, and stops.
   const running = new LocalFunction(spec, built, environment, options.log, 1);
