@@ -42,6 +42,8 @@ Options:
                         @connections needs a SigV4 signature; off: nothing is checked
   --containers N        containers per function, each running one invocation at a
                         time like Lambda; more invocations wait their turn (default ${D.containersPerFunction})
+  --shutdown-timeout S  on stop, wait at most S seconds for every $disconnect and running
+                        invocation before stopping the functions (default ${D.shutdownTimeoutMs / 1000})
 
 Fault injection (to see how the handlers cope):
   --connections-latency MS         add MS to every @connections call (default ${DEFAULT_FAULTS.latencyMs})
@@ -71,6 +73,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
       watch: { type: 'boolean', default: true },
       containers: { type: 'string' },
       iam: { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
       'connections-latency': { type: 'string' },
       'connections-failure-rate': { type: 'string' },
       'connections-failure-status': { type: 'string' },
@@ -105,6 +108,7 @@ function readOptions(argv: string[]): Partial<GatewayOptions> | 'help' {
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     iam: iamMode(values.iam),
+    shutdownTimeoutMs: seconds('shutdown-timeout', values['shutdown-timeout']),
     faults: faultsFrom(values),
     localIssuer: auth === 'jwt' ? true : undefined,
   };
@@ -139,6 +143,7 @@ function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults>
 /** In a terminal, `d` stops and restarts the local DynamoDB. */
 function listenForKeys(gateway: Awaited<ReturnType<typeof startGateway>>, stop: () => void): void {
   if (!process.stdin.isTTY) return;
+  process.stdin.on('error', () => {}); // the terminal closed: SIGHUP stops the gateway
   process.stdin.setRawMode(true);
   process.stdin.on('data', async (key: Buffer) => {
     const text = key.toString();
@@ -230,19 +235,51 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  // Once the terminal is gone, writing to it fails (EIO, EPIPE): the lines are dropped, the
+  // shutdown goes on.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const gateway = await startGateway({ watch: true, ...options });
   console.log(banner(gateway, options));
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: closing connections and stopping…`);
-    await gateway.close();
-    process.exit(0);
+  const stop = stopper(gateway);
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
+  listenForKeys(gateway, () => stop('SIGINT'));
+  // Whatever ended npm (even SIGKILL), the gateway must not live on without it, holding ports.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop('parent exited'), PARENT_CHECK_MS).unref();
+}
+
+/** Ctrl-C (SIGINT), SIGTERM (process managers) and SIGHUP (the terminal closing) all stop the gateway. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * npm relays SIGINT and SIGTERM to its script, so a Ctrl-C (sent to the whole process group)
+ * arrives twice within a few ms: a repeat of the same signal this soon is the same request.
+ */
+const RELAYED_REPEAT_MS = 500;
+/** How often the gateway checks that the process that started it (npm) is still there. */
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * The first stop request closes the gateway in order (every `$disconnect` runs, bounded by
+ * `--shutdown-timeout`) and exits 0; a second one exits at once (code 130).
+ */
+function stopper(gateway: Awaited<ReturnType<typeof startGateway>>): (reason: string) => void {
+  let first: { reason: string; at: number } | undefined;
+  return (reason) => {
+    if (first) {
+      if (reason === first.reason && Date.now() - first.at < RELAYED_REPEAT_MS) return;
+      console.error(`${reason} again: exiting now, without waiting for $disconnect`);
+      process.exit(130);
+    }
+    first = { reason, at: Date.now() };
+    console.log(`\n${reason}: closing connections and stopping…`);
+    gateway.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`stopping failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  listenForKeys(gateway, () => void stop('Ctrl-C'));
 }
 
 main().catch((error) => {

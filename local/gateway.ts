@@ -21,8 +21,9 @@ import { routeSelector } from './api-gateway/route-selection.js';
 import { echoConnectProtocol } from './api-gateway/subprotocol.js';
 import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions, type ReloadEvent } from './lambda/functions.js';
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
-import type { SessionContext } from './api-gateway/session.js';
+import { goAway, type SessionContext } from './api-gateway/session.js';
 import type { ApiIdentity } from './api-gateway/events.js';
+import { PendingWork } from './api-gateway/pending-work.js';
 import { closeServer, DEFAULT_STORE_PORT, startStore, type LocalStore } from './store/dynalite.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../tooling/sam/template.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from './api-gateway/upgrade.js';
@@ -100,6 +101,11 @@ export interface GatewayOptions {
   iam: IamMode;
   /** Called once for every call the local IAM refused. Default none. */
   onRefusal?: (refusal: IamRefusal) => void;
+  /**
+   * On close, the longest to wait for invocations under way (every `$disconnect`, and the
+   * messages already running) before the functions are stopped. Default 30 s.
+   */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -121,6 +127,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   faults: {},
   localIssuer: false,
   iam: IAM_MODES.enforce,
+  shutdownTimeoutMs: 30_000,
 };
 
 /** What the local IAM of a running gateway is. */
@@ -158,7 +165,12 @@ export interface Gateway {
   issuer?: LocalIssuer;
   /** The local IAM: its mode, account, region and start-up warnings. */
   iam: GatewayIam;
-  /** Closes every connection (running `$disconnect`), then the functions, store and server. */
+  /**
+   * Stops in order: refuses new handshakes; closes every connection (1001); drops queued
+   * messages (their senders are gone) and waits for every `$disconnect` and running invocation
+   * (at most `shutdownTimeoutMs`); then stops the functions, the IAM front, the store and the server.
+   * Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -177,6 +189,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
   const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
   const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir, issuer, guard });
+  let closing: Promise<void> | undefined;
   return {
     url: `ws://${listening.origin}/${served.stage}`,
     pageUrl: `http://${listening.origin}/`,
@@ -197,13 +210,14 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       functionsDbEndpoint: backends.front?.endpoint ?? backends.store.endpoint,
       credentialsOf: (logicalId) => backends.iam.credentialsOf(logicalId),
     },
-    close: async () => {
-      await connections.close();
-      await backends.functions.close();
-      await backends.front?.close();
-      await backends.store.close();
-      await closeServer(listening.server);
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await connections.close();
+        await backends.functions.close();
+        await backends.front?.close();
+        await backends.store.close();
+        await closeServer(listening.server);
+      })()),
   };
 }
 
@@ -376,7 +390,8 @@ function serveConnections(
   },
 ): { close(): Promise<void> } {
   const { registry } = parts;
-  const pendingWork = new Set<Promise<unknown>>();
+  const pendingWork = new PendingWork();
+  let closing = false;
   const context: SessionContext = {
     api: served.api,
     identity: parts.identity,
@@ -385,11 +400,8 @@ function serveConnections(
     selectRoute: routeSelector(served.api.routeSelectionExpression, new Set(served.api.routes.keys())),
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
-    track: (work) => {
-      const settled = work.catch((error: Error) => options.log(`gateway error: ${error.message}`));
-      pendingWork.add(settled);
-      void settled.finally(() => pendingWork.delete(settled));
-    },
+    track: (work) => pendingWork.add(work.catch((error: Error) => options.log(`gateway error: ${error.message}`))),
+    closing: () => closing,
     log: options.log,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes, handleProtocols: echoConnectProtocol });
@@ -402,17 +414,21 @@ function serveConnections(
     const url = parseRequestTarget(request.url);
     if (!url) return refuseHandshake(socket, 400);
     if (url.pathname !== stagePath && url.pathname !== `${stagePath}/`) return refuseHandshake(socket, 403);
+    if (closing) return refuseHandshake(socket, 503); // stopping: no new connections
     context.track(upgrade(request, socket, head, url));
   });
   listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard }));
   return {
-    /** Closes every connection (running `$disconnect`), then ends every socket. */
+    /** Refuses new handshakes, closes every connection, and waits for `$disconnect` and running invocations (bounded). */
     close: async () => {
-      for (const connection of registry.all()) connection.socket.close(CLOSE_CODES.goingAway, 'Going away');
-      // Wait for the closes to arrive and their $disconnect invocations to finish.
-      const deadline = Date.now() + 5000;
-      while ((registry.size > 0 || pendingWork.size > 0) && Date.now() < deadline) {
-        await Promise.race([...pendingWork, new Promise((done) => setTimeout(done, 20))]);
+      closing = true;
+      const deadline = Date.now() + options.shutdownTimeoutMs;
+      // Queued messages would post for senders that are leaving; $disconnect is never shed.
+      parts.backends.functions.drain();
+      // Each close runs $disconnect before it settles, so waiting for the work waits for both.
+      for (const { socket } of registry.all()) pendingWork.add(goAway(socket));
+      if (!(await pendingWork.settled(deadline))) {
+        options.log(`gateway: ${pendingWork.size} invocations still under way after ${options.shutdownTimeoutMs} ms; stopping them`);
       }
       for (const client of wss.clients) client.terminate();
       wss.close();

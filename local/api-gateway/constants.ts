@@ -39,5 +39,11 @@ export const CLOSE_CODES = {
 /** What API Gateway answers a handshake whose `$connect` integration throws or times out. */
 export const CONNECT_FAILED_STATUS = 502;
 
+/** How the local gateway itself paces a shutdown. */
+export const GATEWAY_TIMINGS = {
+  /** On close, how long a client gets to answer the 1001 close frame before it is cut. */
+  closeHandshakeMs: 1000,
+} as const;
+
 /** The API id local events and ARNs carry. */
 export const LOCAL_API_ID = 'local';

@@ -21,6 +21,11 @@ export interface InvocationOutcome {
   invoked: boolean;
   /** How long the function ran, in ms (0 when not run). */
   durationMs: number;
+  /**
+   * How long the function's container thread was busy (running JavaScript) during the
+   * invocation, ms: its CPU time, measured inside the container. Absent when it did not run.
+   */
+  activeMs?: number;
   /** What Lambda reported when the function threw or timed out, e.g. `Sandbox.Timedout`. */
   error?: { name: string; message: string };
 }

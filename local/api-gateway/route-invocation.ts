@@ -30,7 +30,8 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
   return async (route, event) => {
     const fn = functions.get(route.functionId);
     if (!fn) throw new FunctionNotRunningError(`route ${route.routeKey} names ${route.functionId}, which is not running`);
-    const outcome = await fn.invoke(event);
+    // $disconnect removes a stored record: it must not wait behind, or be shed with, messages.
+    const outcome = await fn.invoke(event, { priority: route.routeKey === ROUTE_KEYS.disconnect });
     report({
       kind: 'route',
       function: route.functionId,
@@ -40,6 +41,7 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
       status: statusOf(outcome, route.routeKey),
       invoked: true,
       durationMs: outcome.ms,
+      ...(outcome.activeMs === undefined ? {} : { activeMs: outcome.activeMs }),
       ...(outcome.ok ? {} : { error: outcome.error }),
     });
     return outcome;

@@ -1,5 +1,5 @@
-import type { RawData } from 'ws';
-import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
+import type { RawData, WebSocket } from 'ws';
+import { CLOSE_CODES, GATEWAY_TIMINGS, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
 import type { Connection, ConnectionRegistry } from './connections.js';
 import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
@@ -16,6 +16,8 @@ export interface SessionContext {
   maxDurationMs: number;
   /** Tracks work that shutdown waits for (invocations under way); a failure there is logged. */
   track: (work: Promise<unknown>) => void;
+  /** True once the gateway is stopping: a session that opens now is closed at once. */
+  closing: () => boolean;
   /** The gateway's console line (socket errors). */
   log: (line: string) => void;
 }
@@ -60,6 +62,26 @@ export function runSession(context: SessionContext, connection: Connection): voi
     context.registry.remove(connectionId);
     const route = context.api.routes.get(ROUTE_KEYS.disconnect);
     if (route) context.track(context.invoke(route, disconnectEvent(context.identity, connection, code, reason.toString())));
+  });
+
+  // Its $connect finished after shutdown began: close it like the others, so $disconnect runs.
+  if (context.closing()) context.track(goAway(socket));
+}
+
+/**
+ * Closes a connection with 1001 as API Gateway does when it goes away; a client that does not
+ * answer the close frame within `closeHandshakeMs` is cut. Resolves after the socket's close
+ * listeners ran (the session's, which starts `$disconnect`, was added first).
+ */
+export function goAway(socket: WebSocket): Promise<void> {
+  return new Promise((done) => {
+    if (socket.readyState === socket.CLOSED) return done();
+    const cut = setTimeout(() => socket.terminate(), GATEWAY_TIMINGS.closeHandshakeMs);
+    socket.once('close', () => {
+      clearTimeout(cut);
+      done();
+    });
+    socket.close(CLOSE_CODES.goingAway, 'Going away');
   });
 }
 

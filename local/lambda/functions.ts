@@ -100,6 +100,8 @@ export interface ReloadEvent {
 export interface LocalFunctions {
   get(logicalId: string): LocalFunction | undefined;
   built: BuiltFunction[];
+  /** Fails every function's queued ordinary invocations and refuses new ones (see {@link LocalFunction.drain}). */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,9 @@ export async function startFunctions(
   return {
     get: (logicalId) => running.get(logicalId),
     built,
+    drain: () => {
+      for (const fn of running.values()) fn.drain();
+    },
     close: async () => {
       await Promise.all(disposers.map((dispose) => dispose()));
       await Promise.all([...running.values()].map((fn) => fn.close()));

@@ -7,8 +7,23 @@ import type { FunctionSpec } from '../../tooling/sam/template.js';
 
 /** How an invocation ended: the handler's answer, or the error Lambda would report. */
 export type Outcome =
-  | { ok: true; result: unknown; ms: number; requestId: string }
-  | { ok: false; error: { name: string; message: string }; ms: number; requestId: string };
+  | ({ ok: true; result: unknown } & OutcomeTimes)
+  | ({ ok: false; error: { name: string; message: string } } & OutcomeTimes);
+
+/** How long an invocation took, and how busy its container's thread was meanwhile. */
+interface OutcomeTimes {
+  ms: number;
+  requestId: string;
+  /**
+   * Time the container's event loop was busy (JavaScript running, not waiting) during the
+   * invocation, in ms: the handler's CPU time, from performance.eventLoopUtilization() inside
+   * its worker thread. Absent when the handler did not run (queued, timed out, shut down).
+   */
+  activeMs?: number;
+}
+
+/** Answer given to invocations the gateway will not run because it is stopping. */
+export const SHUTDOWN_ERROR = { name: 'Shutdown', message: 'the local gateway is stopping' } as const;
 
 /** Where a function's own log lines go. */
 export type LogSink = (functionName: string, line: string) => void;
@@ -33,7 +48,18 @@ export interface InvokeRequest {
 /** A container's answer to one invocation, with the most heap it used meanwhile. */
 export type InvokeReply = ({ id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } }) & {
   peakHeapBytes: number;
+  /** Event-loop busy time of the container's thread during the invocation, ms. */
+  activeMs: number;
 };
+
+/** How an invocation is queued. */
+export interface InvokeOptions {
+  /**
+   * Runs ahead of every queued ordinary invocation, and is still accepted while the function
+   * drains (see {@link LocalFunction.drain}): `$disconnect`, which removes a stored record.
+   */
+  priority?: boolean;
+}
 
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
@@ -41,6 +67,7 @@ type Failure = { name: string; message: string };
 
 interface Invocation {
   id: number;
+  priority: boolean;
   event: unknown;
   requestId: string;
   queuedAt: number;
@@ -80,9 +107,11 @@ export const DEFAULT_CONTAINERS_PER_FUNCTION = 2;
 export class LocalFunction {
   private readonly containers = new Set<Container>();
   private readonly idle: Container[] = [];
+  /** Waiting invocations: priority ones first, each group in arrival order. */
   private readonly queue: Invocation[] = [];
   private nextId = 1;
   private closed = false;
+  private draining = false;
   /** The most heap any of its containers used during an invocation (bytes). */
   peakHeapBytes = 0;
 
@@ -98,11 +127,26 @@ export class LocalFunction {
   }
 
   /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
-  invoke(event: unknown): Promise<Outcome> {
+  invoke(event: unknown, options: InvokeOptions = {}): Promise<Outcome> {
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, event, requestId: randomUUID(), queuedAt: Date.now(), resolve });
+      const invocation: Invocation = { id: this.nextId++, priority: options.priority ?? false, event, requestId: randomUUID(), queuedAt: Date.now(), resolve };
+      if (this.closed || (this.draining && !invocation.priority)) return this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
+      // Behind the last priority invocation, or at the end.
+      const at = invocation.priority ? this.queue.findIndex((queued) => !queued.priority) : -1;
+      this.queue.splice(at === -1 ? this.queue.length : at, 0, invocation);
       this.dispatch();
     });
+  }
+
+  /**
+   * The first step of stopping: queued ordinary invocations fail with `Shutdown` and new ones
+   * are refused; running ones go on, and priority ones are still queued and run.
+   */
+  drain(): void {
+    this.draining = true;
+    const shed = this.queue.filter((invocation) => !invocation.priority);
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((invocation) => invocation.priority));
+    for (const invocation of shed) this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
   }
 
   /** Invocations waiting for a container. */
@@ -121,10 +165,10 @@ export class LocalFunction {
   /** Stops every container; queued and running invocations fail. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const invocation of this.queue.splice(0)) this.answer(invocation, Date.now(), { name: 'Shutdown', message: 'the local gateway is stopping' });
+    for (const invocation of this.queue.splice(0)) this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
     await Promise.all(
       [...this.containers].map((container) => {
-        if (container.current) this.finish(container, { name: 'Shutdown', message: 'the local gateway is stopping' });
+        if (container.current) this.finish(container, SHUTDOWN_ERROR);
         this.containers.delete(container);
         return container.worker.terminate();
       }),
@@ -155,7 +199,7 @@ export class LocalFunction {
     container.worker.on('message', (reply: InvokeReply) => {
       if (container.current?.invocation.id !== reply.id) return;
       this.peakHeapBytes = Math.max(this.peakHeapBytes, reply.peakHeapBytes);
-      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined);
+      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.activeMs);
     });
     container.worker.on('error', (error) => {
       // A crashed container fails what it was running, as a runtime exit does on Lambda.
@@ -166,12 +210,12 @@ export class LocalFunction {
   }
 
   /** Settles the container's invocation and hands the container its next one. */
-  private finish(container: Container, error?: Failure, result?: unknown): void {
+  private finish(container: Container, error?: Failure, result?: unknown, activeMs?: number): void {
     const current = container.current;
     if (!current) return;
     clearTimeout(current.timer);
     container.current = undefined;
-    this.answer(current.invocation, current.started, error, result);
+    this.answer(current.invocation, current.started, error, result, activeMs);
     if (container.stale) this.stop(container);
     else if (this.containers.has(container)) this.idle.push(container);
     this.dispatch();
@@ -196,10 +240,9 @@ export class LocalFunction {
     void container.worker.terminate();
   }
 
-  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown): void {
-    const ms = Date.now() - started;
-    const { requestId } = invocation;
-    invocation.resolve(error ? { ok: false, error, ms, requestId } : { ok: true, result, ms, requestId });
+  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, activeMs?: number): void {
+    const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(activeMs === undefined ? {} : { activeMs }) };
+    invocation.resolve(error ? { ok: false, error, ...times } : { ok: true, result, ...times });
   }
 
   private forwardLines(stream: Readable): void {

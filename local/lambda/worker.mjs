@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { performance } from 'node:perf_hooks';
 
 if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
 const port = parentPort;
@@ -51,6 +52,8 @@ const heapUsed = () => getHeapStatistics().used_heap_size;
 
 port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
   let peakHeapBytes = heapUsed();
+  // This thread's own busy time (a worker's process.cpuUsage() would count the whole process).
+  const loopBefore = performance.eventLoopUtilization();
   const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
   let reply;
   try {
@@ -62,5 +65,6 @@ port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ re
   }
   await flushed();
   clearInterval(sampler);
-  port.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()) });
+  const activeMs = performance.eventLoopUtilization(loopBefore).active;
+  port.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), activeMs });
 });

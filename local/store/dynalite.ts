@@ -2,7 +2,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCom
 import { TemplateError } from '../../tooling/errors.js';
 import { sleep } from '../../tooling/time.js';
 import dynalite from 'dynalite';
-import { Server as HttpServer, type Server } from 'node:http';
+import { Server as HttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TableSpec } from '../../tooling/sam/template.js';
 
@@ -13,7 +13,12 @@ export interface StoreOptions {
   host?: string;
   /** Folder to persist the data in; in memory when unset. */
   path?: string;
+  /** On close, the longest to wait for requests under way before closing the database. Default {@link DEFAULT_STORE_DRAIN_MS}. */
+  drainTimeoutMs?: number;
 }
+
+/** How long closing the store waits for requests under way: 10 s. */
+export const DEFAULT_STORE_DRAIN_MS = 10_000;
 
 /** A running local store. */
 export interface LocalStore {
@@ -25,6 +30,11 @@ export interface LocalStore {
   pause(): Promise<void>;
   /** Makes it reachable again on the same port. */
   resume(): Promise<void>;
+  /**
+   * Stops the store: requests under way finish (bounded by `drainTimeoutMs`), a request that
+   * arrives from now on is answered with an `InternalServerError` (never run against a closed
+   * database), then the database closes. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -36,9 +46,10 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 /** Starts dynalite (in this process) and creates the template's tables that are missing. */
 export async function startStore(tables: TableSpec[], options: StoreOptions = {}): Promise<LocalStore> {
-  const { port = DEFAULT_STORE_PORT, host = '127.0.0.1', path } = options;
+  const { port = DEFAULT_STORE_PORT, host = '127.0.0.1', path, drainTimeoutMs = DEFAULT_STORE_DRAIN_MS } = options;
   // Tables become ACTIVE at once, as a local store should.
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const gate = requestGate(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -93,10 +104,68 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
       await listen(address.port);
       paused = false;
     },
-    close: async () => {
+    close: once(async () => {
+      gate.refuse();
+      server.closeIdleConnections();
+      await gate.idle(drainTimeoutMs);
       if (paused) await listen(0); // dynalite closes its database only through a listening server
       await closeServer(server);
+    }),
+  };
+}
+
+/** Calls `work` once; later calls get the same promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= work());
+}
+
+/** The answer to a request that reaches the store after it began closing, as DynamoDB shapes errors. */
+const CLOSED_ANSWER = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'The local store is stopping' });
+
+/**
+ * Puts itself between the HTTP server and dynalite's handler: counts the requests under way
+ * (until dynalite answers them, even if their client has gone) and, once told to refuse,
+ * answers new ones itself so that nothing reaches a database that is closing or closed.
+ */
+function requestGate(server: Server) {
+  const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  let refusing = false;
+  let underWay = 0;
+  let onIdle: (() => void) | undefined;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (refusing) {
+      request.resume();
+      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0', connection: 'close' }).end(CLOSED_ANSWER);
+      return;
+    }
+    underWay++;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    let ended = false;
+    response.end = ((...args: unknown[]) => {
+      if (!ended) {
+        ended = true;
+        if (--underWay === 0) onIdle?.();
+      }
+      return end(...args);
+    }) as ServerResponse['end'];
+    for (const handler of handlers) handler(request, response);
+  });
+  return {
+    refuse: () => {
+      refusing = true;
     },
+    /** Resolves when no request is under way, or after `timeoutMs`. */
+    idle: (timeoutMs: number) =>
+      new Promise<void>((resolve) => {
+        if (underWay === 0) return resolve();
+        const timer = setTimeout(resolve, timeoutMs);
+        onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
   };
 }
 
