@@ -242,31 +242,39 @@ async function main(): Promise<void> {
   console.log(banner(gateway, options));
   const stop = stopper(gateway);
   for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
-  listenForKeys(gateway, () => stop('SIGINT'));
-  // Whatever ended npm (even SIGKILL), the gateway must not live on without it, holding ports.
+  listenForKeys(gateway, () => stop('Ctrl-C', 'key')); // raw mode: a key press, not a signal
+  // Whatever ended npm (even SIGKILL, or SIGHUP, which npm does not relay), the gateway must
+  // not live on without it, holding ports. Its parent going is one stop request, not a repeat.
   const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && stop('parent exited'), PARENT_CHECK_MS).unref();
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop('parent exited', 'once');
+  }, PARENT_CHECK_MS).unref();
 }
 
 /** Ctrl-C (SIGINT), SIGTERM (process managers) and SIGHUP (the terminal closing) all stop the gateway. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
- * npm relays SIGINT and SIGTERM to its script, so a Ctrl-C (sent to the whole process group)
- * arrives twice within a few ms: a repeat of the same signal this soon is the same request.
+ * Under npm (`npm_lifecycle_event` set), npm relays SIGINT and SIGTERM to its script, so a
+ * signal sent to the whole process group (a process manager, Ctrl-C without a terminal)
+ * arrives twice, the relayed copy late when the machine is busy: a repeat of the same signal
+ * this soon is the same request. Run directly (node --import tsx local/cli.ts), no signal is relayed.
  */
-const RELAYED_REPEAT_MS = 500;
+const RELAYED_REPEAT_MS = process.env.npm_lifecycle_event ? 2000 : 0;
 /** How often the gateway checks that the process that started it (npm) is still there. */
 const PARENT_CHECK_MS = 1000;
 
 /**
  * The first stop request closes the gateway in order (every `$disconnect` runs, bounded by
- * `--shutdown-timeout`) and exits 0; a second one exits at once (code 130).
+ * `--shutdown-timeout`) and exits 0; a second one exits at once (code 130). `relayed`: the
+ * request may come twice (a signal npm relays); `once`: a repeat is never a new request.
  */
-function stopper(gateway: Awaited<ReturnType<typeof startGateway>>): (reason: string) => void {
+function stopper(gateway: Awaited<ReturnType<typeof startGateway>>): (reason: string, kind?: 'relayed' | 'once' | 'key') => void {
   let first: { reason: string; at: number } | undefined;
-  return (reason) => {
+  return (reason, kind = 'relayed') => {
     if (first) {
-      if (reason === first.reason && Date.now() - first.at < RELAYED_REPEAT_MS) return;
+      if (kind === 'once' || (kind === 'relayed' && reason === first.reason && Date.now() - first.at < RELAYED_REPEAT_MS)) return;
       console.error(`${reason} again: exiting now, without waiting for $disconnect`);
       process.exit(130);
     }

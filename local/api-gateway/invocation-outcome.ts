@@ -25,7 +25,7 @@ export interface InvocationOutcome {
    * How long the function's container thread was busy (running JavaScript) during the
    * invocation, ms: its CPU time, measured inside the container. Absent when it did not run.
    */
-  activeMs?: number;
+  cpuMs?: number;
   /** What Lambda reported when the function threw or timed out, e.g. `Sandbox.Timedout`. */
   error?: { name: string; message: string };
 }

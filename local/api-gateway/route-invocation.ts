@@ -41,7 +41,7 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
       status: statusOf(outcome, route.routeKey),
       invoked: true,
       durationMs: outcome.ms,
-      ...(outcome.activeMs === undefined ? {} : { activeMs: outcome.activeMs }),
+      ...(outcome.cpuMs === undefined ? {} : { cpuMs: outcome.cpuMs }),
       ...(outcome.ok ? {} : { error: outcome.error }),
     });
     return outcome;

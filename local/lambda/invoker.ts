@@ -15,11 +15,10 @@ interface OutcomeTimes {
   ms: number;
   requestId: string;
   /**
-   * Time the container's event loop was busy (JavaScript running, not waiting) during the
-   * invocation, in ms: the handler's CPU time, from performance.eventLoopUtilization() inside
-   * its worker thread. Absent when the handler did not run (queued, timed out, shut down).
+   * The container thread's CPU time during the invocation, ms, measured inside it (see
+   * worker.mjs). Absent when the handler did not run to an answer (shed, timed out, stopped).
    */
-  activeMs?: number;
+  cpuMs?: number;
 }
 
 /** Answer given to invocations the gateway will not run because it is stopping. */
@@ -48,8 +47,8 @@ export interface InvokeRequest {
 /** A container's answer to one invocation, with the most heap it used meanwhile. */
 export type InvokeReply = ({ id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } }) & {
   peakHeapBytes: number;
-  /** Event-loop busy time of the container's thread during the invocation, ms. */
-  activeMs: number;
+  /** The container thread's CPU time during the invocation, ms. */
+  cpuMs: number;
 };
 
 /** How an invocation is queued. */
@@ -199,7 +198,7 @@ export class LocalFunction {
     container.worker.on('message', (reply: InvokeReply) => {
       if (container.current?.invocation.id !== reply.id) return;
       this.peakHeapBytes = Math.max(this.peakHeapBytes, reply.peakHeapBytes);
-      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.activeMs);
+      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.cpuMs);
     });
     container.worker.on('error', (error) => {
       // A crashed container fails what it was running, as a runtime exit does on Lambda.
@@ -210,12 +209,12 @@ export class LocalFunction {
   }
 
   /** Settles the container's invocation and hands the container its next one. */
-  private finish(container: Container, error?: Failure, result?: unknown, activeMs?: number): void {
+  private finish(container: Container, error?: Failure, result?: unknown, cpuMs?: number): void {
     const current = container.current;
     if (!current) return;
     clearTimeout(current.timer);
     container.current = undefined;
-    this.answer(current.invocation, current.started, error, result, activeMs);
+    this.answer(current.invocation, current.started, error, result, cpuMs);
     if (container.stale) this.stop(container);
     else if (this.containers.has(container)) this.idle.push(container);
     this.dispatch();
@@ -240,8 +239,8 @@ export class LocalFunction {
     void container.worker.terminate();
   }
 
-  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, activeMs?: number): void {
-    const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(activeMs === undefined ? {} : { activeMs }) };
+  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, cpuMs?: number): void {
+    const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(cpuMs === undefined ? {} : { cpuMs }) };
     invocation.resolve(error ? { ok: false, error, ...times } : { ok: true, result, ...times });
   }
 
