@@ -1,22 +1,34 @@
 /**
- * npm run bench: the broadcast fan-out through the local gateway, side by side with posting
- * everything at once through the SDK's defaults and with a bare loop of PostToConnection;
- * and each function bundle's size and cold start. Flags: see --help.
+ * npm run bench: the broadcast fan-out through the local gateway, each setting (lean poster or
+ * SDK client, bounded or everything at once) run `--repeat` times in one process, alternating
+ * the settings; a bare loop of posts as the baseline; and each function bundle's size and
+ * cold start. Prints Markdown tables (median with min–max) and writes the JSON that
+ * `npm run bench:readme` turns into the README's tables. Flags: see --help.
+ * Exits 1 only when a run loses a message or fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BROADCAST_CLIENTS } from '../functions/shared/constants.js';
+import type { BroadcastClient } from '../functions/shared/config.js';
 import { buildFunction } from '../tooling/sam/bundle.js';
 import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
+import { benchMarkdown, type BenchResult } from './load/bench-report.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
-import { benchFanOut, type FanOutResult } from './load/fan-out-bench.js';
+import { FanOutBench, type FanOutSetting } from './load/fan-out-bench.js';
 
 const HELP = `Usage: npm run bench -- [options]
   --clients N          WebSocket clients (default 1000)
-  --broadcasts M       broadcasts per setting, one after another (default 10)
+  --broadcasts M       broadcasts per setting and repetition, one after another (default 10)
   --latency LIST       @connections latency in ms to model AWS (default 0,20)
-  --concurrency LIST   BROADCAST_CONCURRENCY settings to compare (default 200,unbounded)
+  --concurrency LIST   BROADCAST_CONCURRENCY settings (default 200,unbounded)
+  --client LIST        BROADCAST_CLIENT settings, each run at every bounded concurrency
+                       (default lean,sdk); unbounded (everything at once, as sample code does)
+                       runs with the SDK client only
+  --repeat N           repetitions of every setting, alternating the settings (default 3)
   --cold-runs N        fresh processes per cold-start measurement (default 10; 0 skips)
-  --no-bare-loop       skip the bare PostToConnection loop baseline
+  --no-bare-loop       skip the bare loop baseline
   --out FILE           JSON results (default bench-results/bench.json)`;
 
 const { values } = parseArgs({
@@ -26,6 +38,8 @@ const { values } = parseArgs({
     broadcasts: { type: 'string', default: '10' },
     latency: { type: 'string', default: '0,20' },
     concurrency: { type: 'string', default: '200,unbounded' },
+    client: { type: 'string', default: BROADCAST_CLIENTS.join(',') },
+    repeat: { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '10' },
     'bare-loop': { type: 'boolean', default: true },
     out: { type: 'string', default: 'bench-results/bench.json' },
@@ -36,54 +50,90 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-const clients = Number(values.clients);
-const broadcasts = Number(values.broadcasts);
-const latencies = values.latency.split(',').map(Number);
-const concurrencies = values.concurrency.split(',').map((value) => (value === 'unbounded' ? 'unbounded' : Number(value)));
+const positive = (name: string, raw: string, allowZero = false) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    console.error(`--${name} must be a whole number${allowZero ? '' : ' above 0'}, got "${raw}"\n\n${HELP}`);
+    process.exit(2);
+  }
+  return value;
+};
+const clients = positive('clients', values.clients);
+const broadcasts = positive('broadcasts', values.broadcasts);
+const repeat = positive('repeat', values.repeat);
+const coldRuns = positive('cold-runs', values['cold-runs'], true);
+const latencies = values.latency.split(',').map((raw) => positive('latency', raw, true));
+const concurrencies = values.concurrency.split(',').map((raw) => (raw === 'unbounded' ? 'unbounded' : positive('concurrency', raw)));
+const clientKinds = values.client.split(',') as BroadcastClient[];
+for (const kind of clientKinds) {
+  if (!(BROADCAST_CLIENTS as readonly string[]).includes(kind)) {
+    console.error(`--client takes ${BROADCAST_CLIENTS.join(', ')}, got "${kind}"`);
+    process.exit(2);
+  }
+}
+const settings = concurrencies.flatMap<FanOutSetting>((concurrency) =>
+  concurrency === 'unbounded' ? [{ client: 'sdk', concurrency }] : clientKinds.map((client) => ({ client, concurrency })),
+);
 const rootDir = process.cwd();
+const result: BenchResult = {
+  date: new Date().toISOString(),
+  command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    loadAverageAtStart: loadavg(),
+    loadAverageAtEnd: [],
+  },
+  repeat,
+  runs: [],
+  failures: [],
+  bundles: [],
+};
 
-const fanOut: FanOutResult[] = [];
 for (const latencyMs of latencies) {
-  for (const concurrency of concurrencies) {
-    process.stderr.write(`fan-out: ${clients} clients, ${latencyMs} ms latency, concurrency ${concurrency} …\n`);
-    fanOut.push(await benchFanOut({ clients, broadcasts, latencyMs, concurrency }, { rootDir, bareLoop: values['bare-loop'] && concurrency !== 'unbounded' }));
+  let bench: FanOutBench | undefined;
+  try {
+    process.stderr.write(`fan-out at ${latencyMs} ms: connecting ${clients} clients …\n`);
+    bench = await FanOutBench.start({ clients, latencyMs, rootDir });
+    // A B A B …: drift over the run hits every setting alike.
+    for (let repetition = 1; repetition <= repeat; repetition++) {
+      for (const setting of settings) {
+        process.stderr.write(`  repetition ${repetition}/${repeat}: ${setting.client}, concurrency ${setting.concurrency} …\n`);
+        try {
+          const run = await bench.run(setting, broadcasts, repetition, values['bare-loop']);
+          result.runs.push(run);
+          process.stderr.write(`    p50 ${run.p50Ms} ms, lost ${run.lost}\n`);
+        } catch (error) {
+          result.failures.push({ latencyMs, setting, repetition, error: (error as Error).message });
+        }
+      }
+    }
+  } catch (error) {
+    result.failures.push({ latencyMs, error: (error as Error).message });
+  } finally {
+    process.stderr.write(`  closing: ${clients} $disconnect invocations …\n`);
+    await bench?.stop();
   }
 }
 
-console.log('\nFan-out (one broadcast at a time; times from the send to the last client’s receipt)\n');
-console.log('| clients | latency | concurrency | p50 ms | p99 ms | deliveries/s | handler posts/s | bare loop posts/s | handler/bare | lost | gateway peak MB | handler peak heap MB |');
-console.log('| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const row of fanOut) {
-  const ratio = row.bareLoopPostsPerSecond ? (row.handlerPostsPerSecond / row.bareLoopPostsPerSecond).toFixed(2) : '';
-  console.log(
-    `| ${row.clients} | ${row.latencyMs} ms | ${row.concurrency} | ${row.p50Ms} | ${row.p99Ms} | ${row.deliveriesPerSecond} | ${row.handlerPostsPerSecond} | ${row.bareLoopPostsPerSecond ?? ''} | ${ratio} | ${row.lost} | ${row.gatewayPeakMb} | ${row.handlerPeakHeapMb} |`,
-  );
-}
-for (const latencyMs of latencies) {
-  const rows = fanOut.filter((row) => row.latencyMs === latencyMs);
-  const unbounded = rows.find((row) => row.concurrency === 'unbounded');
-  for (const row of rows.filter((candidate) => candidate.concurrency !== 'unbounded')) {
-    if (unbounded) console.log(`At ${latencyMs} ms: concurrency ${row.concurrency} is ${(unbounded.p50Ms / row.p50Ms).toFixed(2)}x the speed of everything-at-once (p50).`);
-  }
-}
-
-const coldRuns = Number(values['cold-runs']);
-const bundles: { function: string; kb: number; coldStartMs?: number }[] = [];
-let unbundledSdkMs: number | undefined;
 if (coldRuns > 0) {
+  process.stderr.write(`cold starts: ${coldRuns} fresh processes per bundle …\n`);
   const { template, baseDir } = loadTemplate('template.yaml');
   for (const fn of functionsOf(template, baseDir)) {
     const built = await buildFunction(fn, baseDir);
-    bundles.push({ function: fn.logicalId, kb: Math.round(built.bytes / 102.4) / 10, coldStartMs: Math.round(coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir) * 10) / 10 });
+    result.bundles.push({ function: fn.logicalId, kb: Math.round(built.bytes / 102.4) / 10, coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir) });
   }
-  unbundledSdkMs = Math.round(coldStartMs(['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'], coldRuns, rootDir) * 10) / 10;
-  console.log(`\nBundles (median of ${coldRuns} fresh processes importing each)\n`);
-  console.log('| function | bundle KB | cold start ms |');
-  console.log('| :--- | ---: | ---: |');
-  for (const bundle of bundles) console.log(`| ${bundle.function} | ${bundle.kb} | ${bundle.coldStartMs} |`);
-  console.log(`| (unbundled SDK clients from node_modules) | | ${unbundledSdkMs} |`);
+  result.unbundledSdkColdStartMs = coldStartMs(['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'], coldRuns, rootDir);
 }
+result.machine.loadAverageAtEnd = loadavg();
 
-mkdirSync('bench-results', { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), node: process.version, fanOut, bundles, unbundledSdkMs }, null, 2));
-console.log(`\nWrote ${values.out}`);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify(result, null, 2));
+console.log(`\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run bench:readme puts these tables into the README)`);
+const lost = result.runs.reduce((sum, run) => sum + run.lost, 0);
+if (lost > 0 || result.failures.length > 0) {
+  console.error(`\n${lost} deliveries lost, ${result.failures.length} runs failed`);
+  process.exitCode = 1;
+}

@@ -117,7 +117,7 @@ export class LocalFunction {
   constructor(
     readonly spec: FunctionSpec,
     private built: BuiltFunction,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     private readonly log: LogSink,
     private readonly maxContainers: number = DEFAULT_CONTAINERS_PER_FUNCTION,
   ) {
@@ -146,6 +146,23 @@ export class LocalFunction {
     const shed = this.queue.filter((invocation) => !invocation.priority);
     this.queue.splice(0, this.queue.length, ...this.queue.filter((invocation) => invocation.priority));
     for (const invocation of shed) this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
+  }
+
+  /**
+   * Changes the environment, as `aws lambda update-function-configuration --environment`
+   * does: running invocations finish in their containers, later ones get fresh containers
+   * (one starts warm at once). The peak heap starts over.
+   */
+  configure(env: Record<string, string>): void {
+    this.env = env;
+    this.peakHeapBytes = 0;
+    this.reload(this.built);
+    if (this.containers.size < this.maxContainers) this.idle.push(this.startContainer());
+  }
+
+  /** The environment its containers get. */
+  get environment(): Readonly<Record<string, string>> {
+    return this.env;
   }
 
   /** Invocations waiting for a container. */

@@ -1,10 +1,11 @@
 /**
  * The benchmark's baseline, run in a worker thread like a function container: a bare loop
- * of PostToConnection calls through the same shared client code as the broadcast handler,
+ * of PostToConnection calls through the same poster as the broadcast handler (lean or SDK),
  * with no scan, queue or bookkeeping. Bundled by esbuild like a function before it runs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { postToConnection } from '../../functions/shared/management.js';
+import type { BroadcastClient } from '../../functions/shared/config.js';
+import { posterFor } from '../../functions/shared/posters.js';
 
 export interface BareLoopInput {
   endpoint: string;
@@ -12,11 +13,14 @@ export interface BareLoopInput {
   payload: string;
   concurrency: number;
   maxSockets?: number;
+  /** The poster the handler uses (`BROADCAST_CLIENT`). */
+  client: BroadcastClient;
   passes: number;
 }
 
 const input = workerData as BareLoopInput;
 const payload = Buffer.from(input.payload);
+const post = posterFor(input.client, input.endpoint, input.maxSockets);
 
 /** One pass over every connection; resolves with posts per second. */
 async function pass(): Promise<number> {
@@ -28,7 +32,7 @@ async function pass(): Promise<number> {
       while (next < input.connectionIds.length) {
         const connectionId = input.connectionIds[next++];
         try {
-          await postToConnection(input.endpoint, connectionId, payload, input.maxSockets);
+          await post(connectionId, payload);
         } catch {
           failed++;
         }

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { median } from '../../tooling/time.js';
+import { spread, type Spread } from './bench-report.js';
 
 
 /**
- * The median time, over `runs` fresh Node.js processes, to import `specifiers` (the load
- * part of a Lambda cold start; process start-up itself is not counted).
+ * The time, over `runs` fresh Node.js processes, to import `specifiers` (the load part of a
+ * Lambda cold start; process start-up itself is not counted): median and range, ms.
  */
-export function coldStartMs(specifiers: string[], runs: number, cwd: string): number {
+export function coldStartMs(specifiers: string[], runs: number, cwd: string): Spread {
   const imports = specifiers.map((specifier) => `await import(${JSON.stringify(specifier)});`).join('');
   const script = `const t=performance.now();${imports}process.stdout.write(String(performance.now()-t));`;
   const times = Array.from({ length: runs }, () =>
@@ -18,7 +18,7 @@ export function coldStartMs(specifiers: string[], runs: number, cwd: string): nu
       }).toString(),
     ),
   );
-  return median(times);
+  return spread(times.map((time) => Math.round(time * 10) / 10));
 }
 
 export const fileSpecifier = (path: string) => pathToFileURL(path).href;

@@ -55,9 +55,10 @@ async function open(url: string, count: number, batch: number): Promise<number> 
   return failed;
 }
 
-function stats(): MessageStats[] {
+function stats(seqs?: number[]): MessageStats[] {
   const open = clients.map((client) => client?.readyState === WebSocket.OPEN);
-  return [...received].map(([seq, entry]) => {
+  const entries = seqs ? seqs.flatMap((seq) => (received.has(seq) ? [[seq, received.get(seq)!] as const] : [])) : [...received];
+  return entries.map(([seq, entry]) => {
     let delivered = 0;
     let duplicates = 0;
     let missing = 0;
@@ -88,7 +89,7 @@ process.on('message', async (command: SwarmCommand) => {
       clients[command.index]?.send(command.text);
       break;
     case 'report':
-      reply({ type: 'report', open: clients.filter((client) => client?.readyState === WebSocket.OPEN).length, messages: stats() });
+      reply({ type: 'report', open: clients.filter((client) => client?.readyState === WebSocket.OPEN).length, messages: stats(command.seqs) });
       break;
     case 'exit':
       for (const client of clients) client?.terminate();

@@ -5,7 +5,7 @@ export type SwarmCommand =
   | { type: 'open'; url: string; count: number; batch: number }
   | { type: 'close'; indexes: number[] }
   | { type: 'send'; index: number; text: string }
-  | { type: 'report' }
+  | { type: 'report'; seqs?: number[] }
   | { type: 'exit' };
 
 /** Delivery counts of one `m:<seq>` message across the swarm's clients. */
@@ -62,8 +62,9 @@ export class Swarm {
     this.child.send({ type: 'send', index, text } satisfies SwarmCommand);
   }
 
-  async report(): Promise<{ open: number; messages: MessageStats[] }> {
-    this.child.send({ type: 'report' } satisfies SwarmCommand);
+  /** Open clients, and delivery counts of every message (or only of `seqs`: cheaper with many clients). */
+  async report(seqs?: number[]): Promise<{ open: number; messages: MessageStats[] }> {
+    this.child.send({ type: 'report', seqs } satisfies SwarmCommand);
     return this.next('report');
   }
 
