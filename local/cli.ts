@@ -256,25 +256,27 @@ async function main(): Promise<void> {
 /** Ctrl-C (SIGINT), SIGTERM (process managers) and SIGHUP (the terminal closing) all stop the gateway. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
- * Under npm (`npm_lifecycle_event` set), npm relays SIGINT and SIGTERM to its script, so a
- * signal sent to the whole process group (a process manager, Ctrl-C without a terminal)
- * arrives twice, the relayed copy late when the machine is busy: a repeat of the same signal
- * this soon is the same request. Run directly (node --import tsx local/cli.ts), no signal is relayed.
+ * One way of stopping often reaches the gateway twice: npm relays SIGINT and SIGTERM to its
+ * script, so a signal sent to the whole process group (a process manager, Ctrl-C without a
+ * terminal) arrives twice, the relayed copy late when the machine is busy; a closing terminal
+ * sends SIGHUP and ends the parent, which the gateway also notices. A stop request this soon
+ * after the first is the same request, whatever its kind.
  */
-const RELAYED_REPEAT_MS = process.env.npm_lifecycle_event ? 2000 : 0;
+const SAME_REQUEST_MS = 2000;
 /** How often the gateway checks that the process that started it (npm) is still there. */
 const PARENT_CHECK_MS = 1000;
 
 /**
  * The first stop request closes the gateway in order (every `$disconnect` runs, bounded by
- * `--shutdown-timeout`) and exits 0; a second one exits at once (code 130). `relayed`: the
- * request may come twice (a signal npm relays); `once`: a repeat is never a new request.
+ * `--shutdown-timeout`) and exits 0; a second one exits at once (code 130). `relayed`: a
+ * signal, which may come twice (see SAME_REQUEST_MS); `once`: never a new request (the parent
+ * went); `key`: a key press, never duplicated.
  */
 function stopper(gateway: Awaited<ReturnType<typeof startGateway>>): (reason: string, kind?: 'relayed' | 'once' | 'key') => void {
   let first: { reason: string; at: number } | undefined;
   return (reason, kind = 'relayed') => {
     if (first) {
-      if (kind === 'once' || (kind === 'relayed' && reason === first.reason && Date.now() - first.at < RELAYED_REPEAT_MS)) return;
+      if (kind === 'once' || (kind === 'relayed' && Date.now() - first.at < SAME_REQUEST_MS)) return;
       console.error(`${reason} again: exiting now, without waiting for $disconnect`);
       process.exit(130);
     }
