@@ -84,15 +84,19 @@ async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSettin
     client: setting.client,
     passes,
   };
+  // Signed as the broadcast function signs: the local IAM holds @connections calls to its policy.
+  const credentials = gateway.iam.credentialsOf('BroadcastFunction');
   const worker = new Worker(file, {
     workerData: input,
-    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    env: { ...process.env, AWS_REGION: gateway.iam.region, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
   });
-  const result = await new Promise<{ rates: number[] }>((resolve, reject) => {
+  const result = await new Promise<{ rates: number[]; failed: number }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   await worker.terminate();
+  // A baseline with failed posts would measure the failures: the run fails instead.
+  if (result.failed > 0) throw new Error(`the bare loop's posts failed ${result.failed} times`);
   return median(result.rates);
 }
 
