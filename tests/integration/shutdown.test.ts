@@ -33,7 +33,8 @@ describe('shutdown', function () {
 
       const disconnects = local.invocations.filter((outcome) => outcome.route === '$disconnect');
       expect(disconnects).to.have.length(clients);
-      expect(disconnects.filter((outcome) => outcome.status !== 200)).to.deep.equal([]);
+      const failed = disconnects.filter((outcome) => outcome.status !== 200);
+      expect(failed.length, JSON.stringify([failed.slice(0, 2), local.functionLogs.filter((entry) => entry.function === "DisconnectFunction").slice(-2)])).to.equal(0);
       // Each broadcast ran to its own answer (on a slow machine, its own deadline: 500), or was
       // shed before it started; none was cut off while running.
       const broadcasts = local.invocations.filter((outcome) => outcome.route === 'broadcast');
