@@ -166,9 +166,11 @@ export class LeanPoster {
           }
         },
       );
-      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError, which is not retried (see PostRetryStrategy).
+      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError. Whether the request had
+      // been written to a socket decides whether it may be retried (see PostRetryStrategy).
       const timer = setTimeout(() => {
-        req.destroy(Object.assign(new Error(`a request has exceeded the configured ${this.requestTimeoutMs} ms requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+        const message = `a request has exceeded the configured ${this.requestTimeoutMs} ms requestTimeout`;
+        req.destroy(Object.assign(new Error(message), { name: 'TimeoutError', code: 'ETIMEDOUT', $requestSent: req.writableFinished }));
       }, this.requestTimeoutMs);
       req.on('close', () => clearTimeout(timer));
       req.on('error', (err: NodeJS.ErrnoException) => reject(NODE_TIMEOUT_CODES.has(err.code ?? '') ? Object.assign(err, { name: 'TimeoutError' }) : err));

@@ -319,7 +319,7 @@ describe('LeanPoster', () => {
       fakeTime();
       const started = Date.now();
       const error = await settle(clock!, poster({ endpoint: capture.endpoint, requestTimeoutMs: 1000 }).post('a=', Buffer.from('x'))).catch((e: unknown) => e);
-      expect(error).to.include({ name: 'TimeoutError', code: 'ETIMEDOUT' });
+      expect(error).to.include({ name: 'TimeoutError', code: 'ETIMEDOUT', $requestSent: true });
       expect((error as GoneException).$metadata).to.include({ attempts: 1 });
       expect(capture.requests).to.have.length(1);
       expect(Date.now() - started).to.be.at.least(1000);

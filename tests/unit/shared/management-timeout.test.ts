@@ -9,7 +9,7 @@ describe('management client request timeout', () => {
   let server: Server;
   let requests = 0;
   before(async () => {
-    // Never answers: the attempt must be given up after DEFAULTS.postAttemptTimeoutMs.
+    // Never answers: every attempt must be given up after DEFAULTS.postAttemptTimeoutMs.
     server = createServer(() => requests++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -18,7 +18,7 @@ describe('management client request timeout', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('gives up an attempt after postAttemptTimeoutMs (TimeoutError), as the lean poster does, and does not retry it: it may have been delivered', async () => {
+  it('gives up an attempt after postAttemptTimeoutMs (TimeoutError), as the lean poster does, and retries it (the SDK’s error does not say whether it was sent)', async () => {
     const clock = sinon.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], shouldClearNativeTimers: true });
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
@@ -34,9 +34,8 @@ describe('management client request timeout', () => {
       }
       const error = await post;
       expect(error).to.include({ name: 'TimeoutError' });
-      expect(error).to.include({ code: 'ETIMEDOUT' });
-      expect(requests).to.equal(1);
-      expect(Date.now() - started).to.be.at.least(DEFAULTS.postAttemptTimeoutMs);
+      expect(requests).to.equal(DEFAULTS.postMaxAttempts);
+      expect(Date.now() - started).to.be.at.least(DEFAULTS.postMaxAttempts * DEFAULTS.postAttemptTimeoutMs);
     } finally {
       clock.restore();
     }
