@@ -2,12 +2,14 @@ import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
 import { API_GATEWAY_LIMITS, ROUTE_KEYS } from '../shared/constants.js';
+import { dispatchJobs, DispatchError, jobsFor, workersNeeded } from '../shared/dispatch.js';
 import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
 import { logger } from '../shared/logger.js';
 import { managementEndpoint } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
 import {
   broadcastFailedNotice,
+  broadcastDispatchedNotice,
   broadcastIncompleteNotice,
   invalidDataNotice,
   missingDataNotice,
@@ -17,6 +19,7 @@ import { posterFor } from '../shared/posters.js';
 import { replyWith } from '../shared/reply.js';
 import { badRequest, ok, serverError } from '../shared/responses.js';
 import { webSocketRoute } from '../shared/route.js';
+import type { ConnectionContext } from '../shared/events.js';
 
 const config = readConfig();
 const store = new ConnectionStore(config.tableName);
@@ -29,6 +32,8 @@ const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadca
  * `BROADCAST_INCLUDE_SENDER`, as `{"from": sub, "data": data}`). Without `data` only the
  * sender hears about it. One summary line is logged and one set of metrics
  * (Recipients, Delivered, Failed, StaleRemoved, TimedOut, Stopped, FanOutMs) emitted per broadcast.
+ * With a fan-out worker configured and at least `FAN_OUT_THRESHOLD` connections, it hands
+ * the table's segments to workers instead and tells the sender `broadcast_dispatched`.
  */
 export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event, context) => {
   const message = parseMessage(event.body);
@@ -48,6 +53,11 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
   if (encoded.length > API_GATEWAY_LIMITS.maxPayloadBytes) {
     await replyWith(connection, endpointSettings, payloadTooLargeNotice(encoded.length, API_GATEWAY_LIMITS.maxPayloadBytes));
     return badRequest('data too large');
+  }
+
+  if (config.fanOutWorkerFunction) {
+    const workers = await workersNeeded(store, { threshold: config.fanOutThreshold, maxWorkers: config.fanOutWorkers });
+    if (workers > 0) return dispatch(connection, payload, workers, config.fanOutWorkerFunction);
   }
 
   const post = posterFor(config.broadcastClient, managementEndpoint(connection, endpointSettings), maxSockets);
@@ -77,3 +87,19 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
 });
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** Hands the broadcast to `workers` fan-out workers and tells the sender. */
+async function dispatch(connection: ConnectionContext, message: string, workers: number, functionName: string) {
+  const endpoint = managementEndpoint(connection, endpointSettings);
+  const jobs = jobsFor(workers, { message, senderId: connection.connectionId, endpoint });
+  try {
+    await dispatchJobs(functionName, jobs);
+  } catch (error) {
+    if (!(error instanceof DispatchError)) throw error;
+    logger.error('broadcast not dispatched', { broadcastId: jobs[0].broadcastId, workers, started: error.started, error });
+    await replyWith(connection, endpointSettings, broadcastFailedNotice());
+    return serverError();
+  }
+  await replyWith(connection, endpointSettings, broadcastDispatchedNotice(workers, jobs[0].broadcastId));
+  return ok();
+}

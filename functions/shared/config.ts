@@ -28,6 +28,15 @@ export interface Config {
    * `{"from": <sub or null>, "data": ...}`. Default false: the data exactly as sent.
    */
   broadcastIncludesSender: boolean;
+  /**
+   * The fan-out worker function a broadcast hands big tables to (env `FAN_OUT_WORKER_FUNCTION`).
+   * Unset: the broadcast always posts itself.
+   */
+  fanOutWorkerFunction?: string;
+  /** Connections from which a broadcast uses workers (env `FAN_OUT_THRESHOLD`). */
+  fanOutThreshold: number;
+  /** Most workers one broadcast starts (env `FAN_OUT_WORKERS`). */
+  fanOutWorkers: number;
 }
 
 /** A `BROADCAST_CLIENT` setting. */
@@ -50,6 +59,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
     broadcastClient: oneOf(env, 'BROADCAST_CLIENT', BROADCAST_CLIENTS, DEFAULTS.broadcastClient),
     broadcastIncludesSender: oneOf(env, 'BROADCAST_INCLUDE_SENDER', ['false', 'true'] as const, 'false') === 'true',
+    fanOutWorkerFunction: env.FAN_OUT_WORKER_FUNCTION?.trim() || undefined,
+    fanOutThreshold: positiveInteger(env, 'FAN_OUT_THRESHOLD', DEFAULTS.fanOutThreshold),
+    fanOutWorkers: positiveInteger(env, 'FAN_OUT_WORKERS', DEFAULTS.fanOutWorkers),
   };
 }
 

@@ -15,6 +15,16 @@ export interface ConnectionRecord {
   sub?: string;
 }
 
+/**
+ * One of `totalSegments` disjoint parts of the table (DynamoDB's parallel Scan): every item is
+ * in exactly one segment.
+ */
+export interface ScanSegment {
+  /** 0 to `totalSegments - 1`. */
+  segment: number;
+  totalSegments: number;
+}
+
 /** The attribute names the template's table must declare: key and TTL. */
 export const TABLE_ATTRIBUTES = { key: 'connectionId', ttl: 'expiresAt' } as const;
 
@@ -53,13 +63,14 @@ export class ConnectionStore {
   /**
    * Yields every stored connection id, page by page, reading only the key. The next page is
    * fetched while this one is consumed (two pages at most are held), so posting never waits
-   * for the table and a broadcast never holds the whole table.
+   * for the table and a broadcast never holds the whole table. With `segment`, only that
+   * segment's ids.
    */
-  async *connectionIds(): AsyncGenerator<string> {
-    let next: Promise<ScanCommandOutput> | undefined = this.scanPage();
+  async *connectionIds(segment?: ScanSegment): AsyncGenerator<string> {
+    let next: Promise<ScanCommandOutput> | undefined = this.scanPage(undefined, segment);
     while (next) {
       const page: ScanCommandOutput = await next;
-      next = page.LastEvaluatedKey ? this.scanPage(page.LastEvaluatedKey) : undefined;
+      next = page.LastEvaluatedKey ? this.scanPage(page.LastEvaluatedKey, segment) : undefined;
       // A consumer that stops early never awaits the prefetch: its failure is not news.
       next?.catch(() => {});
       for (const item of page.Items ?? []) {
@@ -69,13 +80,33 @@ export class ConnectionStore {
     }
   }
 
-  private async scanPage(startKey?: ScanCommandOutput['LastEvaluatedKey']): Promise<ScanCommandOutput> {
+  /**
+   * Counts the stored connections, reading no further than `atMost` items (a keys-only
+   * `Select: COUNT` Scan, paged): the answer is exact below `atMost`, and `atMost` with
+   * `more: true` when the table holds at least that many. Its cost is bounded by `atMost`,
+   * whatever the table's size.
+   */
+  async countUpTo(atMost: number): Promise<{ count: number; more: boolean }> {
+    let count = 0;
+    let startKey: ScanCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: ScanCommandOutput = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, Select: 'COUNT', Limit: atMost - count, ExclusiveStartKey: startKey }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && count < atMost);
+    return { count, more: startKey !== undefined };
+  }
+
+  private async scanPage(startKey?: ScanCommandOutput['LastEvaluatedKey'], segment?: ScanSegment): Promise<ScanCommandOutput> {
     return this.client.send(
       new ScanCommand({
         TableName: this.tableName,
         ProjectionExpression: TABLE_ATTRIBUTES.key,
         Limit: DEFAULTS.scanPageSize,
         ExclusiveStartKey: startKey,
+        ...(segment ? { Segment: segment.segment, TotalSegments: segment.totalSegments } : {}),
       }),
     );
   }

@@ -25,6 +25,12 @@ export const NOTICE_CODES = {
   broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
+/** Stable codes of the JSON notices that report success to a client (no `error`). */
+export const STATUS_CODES = {
+  /** A broadcast was handed to fan-out workers. */
+  broadcastDispatched: 'broadcast_dispatched',
+} as const;
+
 /**
  * The API Gateway limits the handlers depend on (see AWS-FACTS.md). The local gateway keeps
  * its own copy of API Gateway's limits (local/api-gateway/constants.ts); a unit test checks
@@ -77,6 +83,14 @@ export const DEFAULTS = {
    * 0.67 with whole 1 MB pages); read units are the same either way.
    */
   scanPageSize: 500,
+  /**
+   * Below this many connections a broadcast posts itself; from it on, it hands the table to
+   * fan-out workers (env `FAN_OUT_THRESHOLD`). One 512 MB broadcast function (~0.3 vCPU) posts
+   * roughly 700/s, so about 10,000 posts take ~15 s: half of API Gateway's 29 s.
+   */
+  fanOutThreshold: 10_000,
+  /** Most fan-out workers one broadcast starts (env `FAN_OUT_WORKERS`). */
+  fanOutWorkers: 10,
 } as const;
 
 /** The message a client sends to broadcast; used in notices as an example. */

@@ -1,4 +1,4 @@
-import { ACTIONS, EXAMPLE_MESSAGE, NOTICE_CODES } from './constants.js';
+import { ACTIONS, EXAMPLE_MESSAGE, NOTICE_CODES, STATUS_CODES } from './constants.js';
 import { parseMessage } from './messages.js';
 
 type NoticeCode = (typeof NOTICE_CODES)[keyof typeof NOTICE_CODES];
@@ -66,3 +66,21 @@ export const broadcastIncompleteNotice = (delivered: number): Notice =>
 /** The notice for a broadcast that could not run to the end. */
 export const broadcastFailedNotice = (): Notice =>
   notice(NOTICE_CODES.broadcastFailed, 'The broadcast could not reach every connection; please try again.');
+
+/** A JSON notice that tells one client how its request went (no `error`: it did not fail). */
+export interface StatusNotice {
+  status: (typeof STATUS_CODES)[keyof typeof STATUS_CODES];
+  message: string;
+  /** The id the workers' summary lines carry. */
+  broadcastId: string;
+  /** How many fan-out workers were started. */
+  workers: number;
+}
+
+/** The notice for a broadcast handed to `workers` fan-out workers. */
+export const broadcastDispatchedNotice = (workers: number, broadcastId: string): StatusNotice => ({
+  status: STATUS_CODES.broadcastDispatched,
+  message: `The broadcast was handed to ${workers} fan-out worker(s), each posting to its part of the connections.`,
+  broadcastId,
+  workers,
+});

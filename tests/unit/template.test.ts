@@ -71,7 +71,7 @@ describe('template.yaml', () => {
     invokerArns[functionId] = `\${WebSocketApi}/authorizers/\${${authorizerId}}`;
   }
 
-  for (const [logicalId] of functions) {
+  for (const [logicalId] of functions.filter(([id]) => id !== 'FanOutWorkerFunction')) {
     it(`lets only this API invoke ${logicalId}, on its own stage and route`, () => {
       const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
         ([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId,
@@ -119,9 +119,9 @@ describe('template.yaml', () => {
 
   it('sets DeletionPolicy and UpdateReplacePolicy on every stateful resource', () => {
     const stateful = Object.entries(resources).filter(([, resource]) =>
-      ['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup'].includes(resource.Type),
+      ['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue'].includes(resource.Type),
     );
-    expect(stateful).to.have.length(1 + functions.length);
+    expect(stateful).to.have.length(2 + functions.length);
     for (const [logicalId, resource] of stateful) {
       const policies = resource as Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string };
       expect({ deletion: policies.DeletionPolicy, replace: policies.UpdateReplacePolicy }, logicalId).to.deep.equal({
@@ -148,12 +148,15 @@ describe('template.yaml', () => {
       ConnectFunction: ['dynamodb:PutItem'],
       DisconnectFunction: ['dynamodb:DeleteItem'],
       DefaultFunction: ['execute-api:ManageConnections'],
-      BroadcastFunction: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'execute-api:ManageConnections'],
+      BroadcastFunction: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'execute-api:ManageConnections', 'lambda:InvokeFunction'],
+      FanOutWorkerFunction: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'execute-api:ManageConnections'],
       AuthorizerFunction: [],
     });
     for (const [, fn] of functions) {
       for (const statement of statementsOf(fn)) {
-        if (statement.Action === 'execute-api:ManageConnections') {
+        if (statement.Action === 'lambda:InvokeFunction') {
+          expect(statement.Resource).to.deep.equal({ 'Fn::GetAtt': ['FanOutWorkerFunction', 'Arn'] });
+        } else if (statement.Action === 'execute-api:ManageConnections') {
           expect(statement.Resource).to.deep.equal({
             'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/POST/@connections/*',
           });
@@ -351,6 +354,49 @@ describe('template.yaml', () => {
     it('passes BroadcastIncludesSender (default false) to the broadcast function', () => {
       expect(template.Parameters?.BroadcastIncludesSender).to.deep.include({ Default: 'false' });
       expect(resources.BroadcastFunction.Properties?.Environment.Variables.BROADCAST_INCLUDE_SENDER).to.deep.equal({ Ref: 'BroadcastIncludesSender' });
+    });
+  });
+
+  describe('the fan-out worker', () => {
+    const worker = resources.FanOutWorkerFunction;
+    const broadcast = resources.BroadcastFunction;
+
+    it('is invoked by the broadcast function only: no resource policy lets anything else in', () => {
+      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+        ([, permission]) => JSON.stringify(permission.Properties?.FunctionName).includes('FanOutWorkerFunction'),
+      );
+      expect(permissions).to.deep.equal([]);
+      const invokers = functions.filter(([, fn]) => statementsOf(fn).some((statement) => statement.Action === 'lambda:InvokeFunction'));
+      expect(invokers.map(([logicalId]) => logicalId)).to.deep.equal(['BroadcastFunction']);
+      expect(statementsOf(broadcast).filter((statement) => String(statement.Action).startsWith('lambda:'))).to.have.length(1);
+    });
+
+    it('gives the broadcast function the worker’s name and the fan-out settings from parameters', () => {
+      expect(broadcast.Properties?.Environment.Variables).to.deep.include({
+        FAN_OUT_WORKER_FUNCTION: { Ref: 'FanOutWorkerFunction' },
+        FAN_OUT_THRESHOLD: { Ref: 'FanOutThreshold' },
+        FAN_OUT_WORKERS: { Ref: 'FanOutWorkers' },
+      });
+      expect(template.Parameters?.FanOutThreshold).to.deep.include({ Type: 'Number', Default: 10000 });
+      expect(template.Parameters?.FanOutWorkers).to.deep.include({ Type: 'Number', Default: 10 });
+    });
+
+    it('is never retried (a retry would post twice) and sends failures to an encrypted queue that keeps them', () => {
+      const config = worker.Properties?.EventInvokeConfig;
+      expect(config.MaximumRetryAttempts).to.equal(0);
+      expect(config.DestinationConfig).to.deep.equal({
+        OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['FanOutFailureQueue', 'Arn'] } },
+      });
+      const queue = resources.FanOutFailureQueue;
+      expect(queue.Type).to.equal('AWS::SQS::Queue');
+      expect(queue.Properties).to.deep.equal({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+      expect(config.DestinationConfig.OnFailure.Type).to.equal('SQS');
+    });
+
+    it('runs on one full vCPU, with its reserved concurrency from a parameter', () => {
+      expect(worker.Properties?.MemorySize).to.equal(1769);
+      expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({ Ref: 'FanOutWorkerConcurrency' });
+      expect(template.Parameters?.FanOutWorkerConcurrency).to.deep.include({ Type: 'Number', MinValue: 1 });
     });
   });
 
