@@ -19,7 +19,19 @@ import { routeInvoker } from './api-gateway/route-invocation.js';
 import { parseRequestTarget } from './api-gateway/request-url.js';
 import { routeSelector } from './api-gateway/route-selection.js';
 import { echoConnectProtocol } from './api-gateway/subprotocol.js';
-import { ACCOUNT_ID, functionEnvironment, localValues, startFunctions, type EnvVars, type LocalFunctions, type ReloadEvent } from './lambda/functions.js';
+import {
+  ACCOUNT_ID,
+  containersFor,
+  eventInvokeConfigOf,
+  functionEnvironment,
+  localValues,
+  startFunctions,
+  type EnvVars,
+  type LocalFunctions,
+  type ReloadEvent,
+} from './lambda/functions.js';
+import { invokeApi, type InvokeApiOutcome, type InvokeTarget } from './lambda/invoke-api/invoke-api.js';
+import { asyncSettingsOf, type AsyncFailure } from './lambda/invoke-api/async-invocations.js';
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
 import { goAway, type SessionContext } from './api-gateway/session.js';
 import type { ApiIdentity } from './api-gateway/events.js';
@@ -80,6 +92,10 @@ export interface GatewayOptions {
   onInvocation?: (outcome: InvocationOutcome) => void;
   /** Called with every line a function writes (and its JSON record). Default none. */
   onFunctionLog?: (entry: FunctionLogEntry) => void;
+  /** Called after every invocation made through the Lambda Invoke API (each async attempt too). Default none. */
+  onInvoke?: (outcome: InvokeApiOutcome) => void;
+  /** Called when an asynchronous invocation failed every attempt, with its destination record. Default none. */
+  onAsyncFailure?: (failure: AsyncFailure) => void;
   /** With `watch`: called after each rebuild of a changed function. Default none. */
   onReload?: (event: ReloadEvent) => void;
   /** Latency and failures injected into `@connections` (see faults.ts). Default none. */
@@ -213,6 +229,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     close: () =>
       (closing ??= (async () => {
         await connections.close();
+        backends.invokeApi.close();
         await backends.functions.close();
         await backends.front?.close();
         await backends.store.close();
@@ -241,7 +258,8 @@ async function startParts(options: GatewayOptions, listening: Listening) {
   const managementEndpoint = `http://${listening.origin}/${served.stage}`;
   const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
   const report = reporter(options);
-  const backends = await startBackends(options, served, managementEndpoint, identity, report);
+  const lambdaEndpoint = `http://${listening.origin}`;
+  const backends = await startBackends(options, served, { managementEndpoint, lambdaEndpoint }, identity, report);
   return { served, pageDir, managementEndpoint, identity, report, backends, issuer };
 }
 
@@ -307,7 +325,7 @@ function reporter(options: GatewayOptions): (outcome: InvocationOutcome) => void
 async function startBackends(
   options: GatewayOptions,
   served: ServedApi,
-  managementEndpoint: string,
+  localEndpoints: { managementEndpoint: string; lambdaEndpoint: string },
   identity: ApiIdentity,
   report: (outcome: InvocationOutcome) => void,
 ) {
@@ -316,11 +334,10 @@ async function startBackends(
   let functions: LocalFunctions | undefined;
   try {
     store = await startStore(served.tables, { port: options.dbPort, host: options.host, path: options.dbPath });
-    const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, managementEndpoint, apiId: LOCAL_API_ID };
+    const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, ...localEndpoints, apiId: LOCAL_API_ID };
     const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
-    const routes = [...served.api.routes.values()];
-    const used = new Set(routes.flatMap((route) => [route.functionId, route.authorizer?.functionId ?? []].flat()));
-    const specs = functionsOf(served.template, served.baseDir).filter((fn) => used.has(fn.logicalId));
+    // Every function runs: the routes' through API Gateway, any function through the Invoke API.
+    const specs = functionsOf(served.template, served.baseDir);
     const { iam, warnings: iamWarnings } = localIam(options, served, specs.map((fn) => fn.logicalId), values);
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
@@ -335,15 +352,36 @@ async function startBackends(
           options.log(`[${name}] ${formatLogLine(line)}`);
           options.onFunctionLog?.(functionLogEntry(name, line));
         },
-        containersPerFunction: options.containersPerFunction,
+        containersOf: (fn) => containersFor(fn, values, options.containersPerFunction),
         onReload: options.onReload,
       },
     );
+    const running = functions;
+    const targets = new Map<string, InvokeTarget>(
+      specs.map((fn) => [
+        fn.logicalId,
+        { fn: running.get(fn.logicalId)!, arn: values.getAtt(fn.logicalId, 'Arn'), async: asyncSettingsOf(eventInvokeConfigOf(fn, values)) },
+      ]),
+    );
+    const lambdaApi = invokeApi({
+      targets,
+      arnPrefix: `arn:${values.refs['AWS::Partition']}:lambda:${options.region}:${ACCOUNT_ID}:function:`,
+      onInvoke: (outcome) => {
+        options.log(invokeLine(outcome));
+        options.onInvoke?.(outcome);
+      },
+      onAsyncFailure: (failure) => {
+        const { errorType, errorMessage } = failure.record.responsePayload;
+        const attempts = failure.record.requestContext.approximateInvokeCount;
+        options.log(`${failure.function}  async invocation failed after ${attempts} attempt(s): ${errorType}: ${errorMessage}; record sent to ${failure.destination ?? 'no destination (dropped)'}`);
+        options.onAsyncFailure?.(failure);
+      },
+    });
     const authorizer = served.api.routes.get(ROUTE_KEYS.connect)?.authorizer;
     const handshakeCheck: HandshakeCheck = authorizer
       ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
       : async () => ({});
-    return { store, front, functions, handshakeCheck, iam, iamWarnings };
+    return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi };
   } catch (error) {
     await functions?.close();
     await front?.close();
@@ -382,7 +420,7 @@ function serveConnections(
   parts: {
     identity: ApiIdentity;
     registry: ConnectionRegistry;
-    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck };
+    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi> };
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
     issuer?: LocalIssuer;
@@ -417,7 +455,7 @@ function serveConnections(
     if (closing) return refuseHandshake(socket, 503); // stopping: no new connections
     context.track(upgrade(request, socket, head, url));
   });
-  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard }));
+  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard, invokeApi: parts.backends.invokeApi.handle }));
   return {
     /** Refuses new handshakes, closes every connection, and waits for `$disconnect` and running invocations (bounded). */
     close: async () => {
@@ -435,4 +473,10 @@ function serveConnections(
       for (const socket of listening.sockets) socket.destroy();
     },
   };
+}
+
+/** The console line of an Invoke API invocation: function, type, result, time. */
+function invokeLine(outcome: InvokeApiOutcome): string {
+  const result = outcome.error ? `${outcome.error.name}: ${outcome.error.message}` : 'ok';
+  return `${outcome.function.padEnd(12)} ${outcome.invocationType}  ${result}  ${outcome.durationMs} ms`;
 }

@@ -16,16 +16,18 @@ export interface HttpRoutes {
   issuer?: LocalIssuer;
   /** IAM's check of every `@connections` call; none with `--iam off`. */
   guard?: ConnectionsGuard;
+  /** Lambda's Invoke API: answers its own paths and returns true, else false. */
+  invokeApi?: (request: IncomingMessage, response: ServerResponse, pathname: string, search: URLSearchParams) => boolean;
 }
 
 /**
- * Plain HTTP on the gateway's port: the `@connections` API under `/{stage}/@connections/{id}`,
- * the local issuer under `/local-issuer` when it runs,
+ * Plain HTTP on the gateway's port: Lambda's Invoke API under `/2015-03-31/functions/`, the
+ * `@connections` API under `/{stage}/@connections/{id}`, the local issuer under `/local-issuer` when it runs,
  * the try-it page at `/`, 426 on the stage itself (it wants a WebSocket), and API
  * Gateway's 403 `Forbidden` anywhere else. A target that is no valid URL, or an id whose
  * percent-encoding is malformed, gets 400 `Bad Request`: nothing a client sends throws.
  */
-export function httpHandler({ stagePath, registry, pageDir, issuer, guard }: HttpRoutes) {
+export function httpHandler({ stagePath, registry, pageDir, issuer, guard, invokeApi }: HttpRoutes) {
   const connectionsPrefix = `${stagePath}/@connections/`;
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = parseRequestTarget(request.url);
@@ -34,6 +36,7 @@ export function httpHandler({ stagePath, registry, pageDir, issuer, guard }: Htt
         ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
         : null;
     if (!url || connectionId === undefined) return answer(request, response, 400, 'Bad Request');
+    if (invokeApi?.(request, response, url.pathname, url.searchParams)) return;
     if (connectionId !== null) {
       const serve = async () => {
         const body = guard ? await guard(request, response, connectionId) : undefined;

@@ -118,7 +118,7 @@ function checkBundles(): void {
   const region = 'eu-north-1';
   const deployed = applyConditions(template, { ...pseudoParameters(region), ...parameters });
   const tables = tablesOf(deployed);
-  const endpoints = { region, dynamoDbEndpoint: '', managementEndpoint: '', apiId: 'check' };
+  const endpoints = { region, dynamoDbEndpoint: '', managementEndpoint: '', apiId: 'check', lambdaEndpoint: '' };
   const values = localValues(deployed, parameters, tables, endpoints);
   const functions = new Map(functionsOf(deployed, baseDir).map((fn) => [fn.logicalId, fn]));
 
@@ -138,6 +138,7 @@ function checkBundles(): void {
     const env = functionEnvironment(fn, values, endpoints, { accessKeyId: `check-sam-${logicalId}`, secretAccessKey: 'unused' });
     delete env.AWS_ENDPOINT_URL_DYNAMODB;
     delete env.MANAGEMENT_API_ENDPOINT;
+    delete env.AWS_ENDPOINT_URL_LAMBDA;
     loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);
     const same = readFileSync(samBundle).equals(readFileSync(npmBundle));
     if (!same) throw new CheckFailed(`${samBundle} differs from ${npmBundle}`);

@@ -14,6 +14,8 @@ export interface LocalEndpoints {
   managementEndpoint: string;
   /** The local API id, for `!Ref` of the API. */
   apiId: string;
+  /** `AWS_ENDPOINT_URL_LAMBDA`: the gateway's Lambda Invoke API. */
+  lambdaEndpoint: string;
 }
 
 /** The account id local ARNs carry. */
@@ -36,6 +38,9 @@ export function localValues(template: Template, parameters: Record<string, strin
       if (table && attribute === 'Arn') return `arn:${partitionName}:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
       if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
         return `arn:${partitionName}:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
+      }
+      if (template.Resources[logicalId]?.Type === 'AWS::SQS::Queue' && attribute === 'Arn') {
+        return `arn:${partitionName}:sqs:${endpoints.region}:${ACCOUNT_ID}:${logicalId}`;
       }
       throw new UnsupportedIntrinsicError(`!GetAtt ${logicalId}.${attribute} has no local value`);
     },
@@ -85,6 +90,30 @@ export function functionEnvironment(
     MANAGEMENT_API_ENDPOINT: endpoints.managementEndpoint,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_LAMBDA: endpoints.lambdaEndpoint,
+  };
+}
+
+/**
+ * How many containers a function may run at once: `containersPerFunction`, and never more
+ * than its `ReservedConcurrentExecutions` (Lambda throttles past it; locally the rest wait).
+ */
+export function containersFor(fn: FunctionSpec, values: LocalValues, containersPerFunction: number): number {
+  if (fn.reservedConcurrency === undefined) return containersPerFunction;
+  const reserved = Number(resolveIntrinsic(fn.reservedConcurrency, values));
+  if (!Number.isInteger(reserved) || reserved < 0) throw new TemplateError(`${fn.logicalId}: ReservedConcurrentExecutions must be a whole number, got ${reserved}`);
+  // 0 stops every invocation on Lambda; locally one container still serves, in turn.
+  return Math.max(1, Math.min(containersPerFunction, reserved));
+}
+
+/** A function's `EventInvokeConfig` with its on-failure destination's ARN resolved. */
+export function eventInvokeConfigOf(fn: FunctionSpec, values: LocalValues): { MaximumRetryAttempts?: unknown; onFailure?: string } | undefined {
+  const config = fn.eventInvokeConfig;
+  if (!config) return undefined;
+  const destination = config.DestinationConfig?.OnFailure?.Destination;
+  return {
+    MaximumRetryAttempts: config.MaximumRetryAttempts === undefined ? undefined : resolveIntrinsic(config.MaximumRetryAttempts, values),
+    onFailure: destination === undefined ? undefined : resolveIntrinsic(destination, values),
   };
 }
 
@@ -113,7 +142,7 @@ export async function startFunctions(
   functions: FunctionSpec[],
   rootDir: string,
   environmentOf: (fn: FunctionSpec) => Record<string, string>,
-  options: { watch: boolean; log: LogSink; containersPerFunction: number; onReload?: (event: ReloadEvent) => void },
+  options: { watch: boolean; log: LogSink; containersOf: (fn: FunctionSpec) => number; onReload?: (event: ReloadEvent) => void },
 ): Promise<LocalFunctions> {
   const running = new Map<string, LocalFunction>();
   const disposers: (() => Promise<void>)[] = [];
@@ -145,7 +174,7 @@ export async function startFunctions(
   }
   const built = builds.map((build) => (build as PromiseFulfilledResult<BuiltFunction>).value);
   functions.forEach((fn, index) =>
-    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersPerFunction)),
+    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersOf(fn))),
   );
   return {
     get: (logicalId) => running.get(logicalId),

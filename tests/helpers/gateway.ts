@@ -6,6 +6,8 @@ import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gatewa
 import type { ReloadEvent } from '../../local/lambda/functions.js';
 import type { IssuerRequestEvent } from '../../local/identity-provider/issuer.js';
 import type { IamRefusal } from '../../local/iam/refusal.js';
+import type { InvokeApiOutcome } from '../../local/lambda/invoke-api/invoke-api.js';
+import type { AsyncFailure } from '../../local/lambda/invoke-api/async-invocations.js';
 import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
 import type { TestClient } from './clients.js';
 
@@ -28,6 +30,10 @@ export interface LocalGateway {
   issuerRequests: IssuerRequestEvent[];
   /** Every call the local IAM refused, in order. */
   refusals: IamRefusal[];
+  /** Every invocation made through the Lambda Invoke API (each async attempt too). */
+  invokes: InvokeApiOutcome[];
+  /** Every asynchronous invocation that failed all its attempts, with its destination record. */
+  asyncFailures: AsyncFailure[];
   /**
    * Everything the gateway would print. Only for checking what must never be printed (a
    * secret); behaviour is checked through the records above.
@@ -46,6 +52,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
   const [invocations, functionLogs, reloads, printed] = [[] as InvocationOutcome[], [] as FunctionLogEntry[], [] as ReloadEvent[], [] as string[]];
   const issuerRequests: IssuerRequestEvent[] = [];
   const refusals: IamRefusal[] = [];
+  const [invokes, asyncFailures] = [[] as InvokeApiOutcome[], [] as AsyncFailure[]];
   const gateway = await startGateway({
     port: 0,
     dbPort: 0,
@@ -55,6 +62,8 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     onReload: (event) => reloads.push(event),
     onIssuerRequest: (event) => issuerRequests.push(event),
     onRefusal: (refusal) => refusals.push(refusal),
+    onInvoke: (outcome) => invokes.push(outcome),
+    onAsyncFailure: (failure) => asyncFailures.push(failure),
     ...options,
   });
   const clientConfig = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
@@ -71,6 +80,8 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
     reloads,
     issuerRequests,
     refusals,
+    invokes,
+    asyncFailures,
     printed,
     records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
     storedIds: async () => {

@@ -40,6 +40,10 @@ export interface FunctionSpec {
   buildProperties: Record<string, unknown>;
   /** Lambda's `Runtime`, e.g. `nodejs24.x`. */
   runtime?: string;
+  /** `ReservedConcurrentExecutions`, intrinsics unresolved. */
+  reservedConcurrency?: unknown;
+  /** SAM's `EventInvokeConfig` (retries and destinations of async invocations), intrinsics unresolved. */
+  eventInvokeConfig?: Record<string, any>;
 }
 
 /** A DynamoDB table declared in the template. */
@@ -87,6 +91,8 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       buildMethod: resource.Metadata?.BuildMethod,
       buildProperties: resource.Metadata?.BuildProperties ?? {},
       runtime: properties.Runtime,
+      reservedConcurrency: properties.ReservedConcurrentExecutions,
+      eventInvokeConfig: properties.EventInvokeConfig,
     };
   });
 }

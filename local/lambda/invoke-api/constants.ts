@@ -1,0 +1,28 @@
+/**
+ * What the local Lambda Invoke API emulates, in one place (the Lambda API reference, Invoke):
+ * its path, invocation types, payload limits, error names and the async retry default.
+ */
+
+/** `POST /2015-03-31/functions/{FunctionName}/invocations` */
+export const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+export const INVOCATION_TYPES = { requestResponse: 'RequestResponse', event: 'Event', dryRun: 'DryRun' } as const;
+
+export const INVOKE_LIMITS = {
+  /** Largest synchronous request payload (6 MB). */
+  maxSyncPayloadBytes: 6 * 1024 * 1024,
+  /** Largest asynchronous request payload (1 MB since October 2025; 256 KB before). */
+  maxAsyncPayloadBytes: 1024 * 1024,
+} as const;
+
+/** Lambda retries a failed asynchronous invocation twice unless EventInvokeConfig says otherwise. */
+export const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2;
+
+/** The errors the Invoke API answers with (`x-amzn-ErrorType`), with their HTTP status. */
+export const INVOKE_ERRORS = {
+  notFound: { type: 'ResourceNotFoundException', status: 404 },
+  invalidParameter: { type: 'InvalidParameterValueException', status: 400 },
+  invalidContent: { type: 'InvalidRequestContentException', status: 400 },
+  tooLarge: { type: 'RequestTooLargeException', status: 413 },
+  notAllowed: { type: 'AccessDeniedException', status: 403 },
+} as const;
