@@ -43,7 +43,7 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
 
   it('puts the shared code into each bundle, and only the SDK clients that function uses', () => {
     const clientsIn = (fn: BuiltFunction) =>
-      ['client-dynamodb', 'client-apigatewaymanagementapi'].filter((client) =>
+      ['client-dynamodb', 'client-apigatewaymanagementapi', 'client-lambda'].filter((client) =>
         fn.inputs.some((input) => input.includes(`/@aws-sdk/${client}/`)),
       );
     const clients = Object.fromEntries(built.map((fn) => [fn.logicalId, clientsIn(fn)]));
@@ -51,7 +51,9 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
       ConnectFunction: ['client-dynamodb'],
       DisconnectFunction: ['client-dynamodb'],
       DefaultFunction: ['client-apigatewaymanagementapi'],
-      BroadcastFunction: ['client-dynamodb', 'client-apigatewaymanagementapi'],
+      BroadcastFunction: ['client-dynamodb', 'client-apigatewaymanagementapi', 'client-lambda'],
+      // The worker never starts other functions: no Lambda client in its bundle.
+      FanOutWorkerFunction: ['client-dynamodb', 'client-apigatewaymanagementapi'],
       AuthorizerFunction: [],
     });
     for (const fn of built) {
@@ -66,7 +68,7 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
     }
     // @aws-sdk/util-endpoints is only the one re-export file, in the functions that post to @connections.
     const withUtilEndpoints = built.filter((fn) => matching(fn, /\/@aws-sdk\/util-endpoints\//) > 0);
-    expect(withUtilEndpoints.map((fn) => fn.logicalId).sort()).to.deep.equal(['BroadcastFunction', 'DefaultFunction']);
+    expect(withUtilEndpoints.map((fn) => fn.logicalId).sort()).to.deep.equal(['BroadcastFunction', 'DefaultFunction', 'FanOutWorkerFunction']);
     for (const fn of withUtilEndpoints) expect(matching(fn, /\/@aws-sdk\/util-endpoints\//), fn.logicalId).to.equal(1);
   });
 });

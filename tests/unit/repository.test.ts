@@ -41,6 +41,7 @@ describe('repository', () => {
       '@aws-lambda-powertools/metrics',
       '@aws-sdk/client-apigatewaymanagementapi',
       '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-lambda',
       '@aws-sdk/credential-provider-node',
       '@aws-sdk/util-dynamodb',
       '@aws-sdk/util-endpoints',
