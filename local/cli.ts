@@ -204,6 +204,7 @@ function banner(gateway: Awaited<ReturnType<typeof startGateway>>, options: Part
     ...(gateway.issuer ? [`  Local issuer      ${gateway.issuer.url}   (audience ${gateway.issuer.audience}; a new key pair each run)`] : []),
     `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
+    `  Lambda Invoke     http://${host}:${gateway.port}   (AWS_ENDPOINT_URL_LAMBDA; every function of the template)`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     runtimeLine(gateway),
     iamLine(gateway),
