@@ -56,7 +56,15 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
   }
 
   if (config.fanOutWorkerFunction) {
-    const workers = await workersNeeded(store, { threshold: config.fanOutThreshold, maxWorkers: config.fanOutWorkers });
+    let workers: number;
+    try {
+      workers = await workersNeeded(store, { threshold: config.fanOutThreshold, maxWorkers: config.fanOutWorkers });
+    } catch (error) {
+      // The table cannot be read: posting would fail the same way.
+      logger.error('connections not counted', { error });
+      await replyWith(connection, endpointSettings, broadcastFailedNotice());
+      return serverError();
+    }
     if (workers > 0) return dispatch(connection, payload, workers, config.fanOutWorkerFunction);
   }
 

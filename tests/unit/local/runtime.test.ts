@@ -29,7 +29,7 @@ describe('local values of template.yaml', () => {
       // The log groups are neither functions nor tables: the gateway has nothing to run for them.
       expect(tables.map((table) => table.logicalId)).to.deep.equal(['ConnectionsTable']);
       const functions = functionsOf(deployed, baseDir);
-      expect(functions.map((fn) => fn.logicalId)).to.have.length(authToken ? 5 : 4);
+      expect(functions.map((fn) => fn.logicalId)).to.have.length(authToken ? 6 : 5);
       for (const fn of functions) {
         const credentials = { accessKeyId: `LOCALFN-${fn.logicalId}`, secretAccessKey: 'secret' };
         const environment = functionEnvironment(fn, values, endpoints, credentials, { [fn.logicalId]: { AWS_ACCESS_KEY_ID: 'override' } });

@@ -19,7 +19,17 @@ describe('readConfig', () => {
       broadcastConcurrency: 25,
       broadcastClient: 'sdk',
       broadcastIncludesSender: false,
+      fanOutWorkerFunction: undefined,
+      fanOutThreshold: DEFAULTS.fanOutThreshold,
+      fanOutWorkers: DEFAULTS.fanOutWorkers,
     });
+  });
+
+  it('reads the fan-out worker, threshold and most workers, and refuses a threshold that is no whole number', () => {
+    const config = readConfig({ TABLE_NAME: 'c', FAN_OUT_WORKER_FUNCTION: ' stack-FanOutWorker-1 ', FAN_OUT_THRESHOLD: '500', FAN_OUT_WORKERS: '4' });
+    expect(config).to.deep.include({ fanOutWorkerFunction: 'stack-FanOutWorker-1', fanOutThreshold: 500, fanOutWorkers: 4 });
+    expect(() => readConfig({ TABLE_NAME: 'c', FAN_OUT_THRESHOLD: '0' })).to.throw(ConfigError, /FAN_OUT_THRESHOLD/);
+    expect(() => readConfig({ TABLE_NAME: 'c', FAN_OUT_WORKERS: '2.5' })).to.throw(ConfigError, /FAN_OUT_WORKERS/);
   });
 
   it('defaults the concurrency and leaves the endpoint to the event', () => {
