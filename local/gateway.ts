@@ -31,6 +31,7 @@ import {
   type ReloadEvent,
 } from './lambda/functions.js';
 import { invokeApi, type InvokeApiOutcome, type InvokeTarget } from './lambda/invoke-api/invoke-api.js';
+import { invokeGuard } from './iam/invoke-guard.js';
 import { asyncSettingsOf, type AsyncFailure } from './lambda/invoke-api/async-invocations.js';
 import { functionLogEntry, invocationLine, type FunctionLogEntry, type InvocationOutcome } from './api-gateway/invocation-outcome.js';
 import { goAway, type SessionContext } from './api-gateway/session.js';
@@ -365,6 +366,7 @@ async function startBackends(
     );
     const lambdaApi = invokeApi({
       targets,
+      authorize: iam.enforced ? invokeGuard(iam) : undefined,
       arnPrefix: `arn:${values.refs['AWS::Partition']}:lambda:${options.region}:${ACCOUNT_ID}:function:`,
       onInvoke: (outcome) => {
         options.log(invokeLine(outcome));

@@ -15,6 +15,9 @@ export const SIGNATURE_MISMATCH_MESSAGE =
 /** The IAM action of every `@connections` call. */
 export const MANAGE_CONNECTIONS = 'execute-api:ManageConnections';
 
+/** The IAM action of Lambda's `Invoke`. */
+export const INVOKE_FUNCTION = 'lambda:InvokeFunction';
+
 /** The error each refusal answers with, as the SDK names it. */
 export const IAM_ERRORS = {
   missingToken: 'MissingAuthenticationTokenException',

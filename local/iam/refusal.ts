@@ -2,8 +2,8 @@ import type { IamError } from './constants.js';
 
 /** A call the gateway refused for IAM reasons: reported once, to the hook and as a console line. */
 export interface IamRefusal {
-  /** The API refused: `dynamodb` or `execute-api` (`@connections`). */
-  service: 'dynamodb' | 'execute-api';
+  /** The API refused: `dynamodb`, `execute-api` (`@connections`) or `lambda` (`Invoke`). */
+  service: 'dynamodb' | 'execute-api' | 'lambda';
   /** The function whose credentials signed the call; absent when it was unsigned. */
   function?: string;
   /** e.g. `dynamodb:Scan`; absent when the signature was refused before any action was read. */

@@ -55,6 +55,35 @@ describe('fan-out workers', function () {
     });
   });
 
+  it('checks the caller’s lambda:InvokeFunction: a dispatcher without it is refused, and its sender told', async () => {
+    const copy = templateCopy((template) => {
+      const statements = template.Resources.BroadcastFunction.Properties!.Policies[0].Statement as { Action: string }[];
+      template.Resources.BroadcastFunction.Properties!.Policies[0].Statement = statements.filter((statement) => statement.Action !== 'lambda:InvokeFunction');
+    });
+    // A threshold of 1: every broadcast is dispatched.
+    const local = await startLocalGateway({ template: copy.path, parameters: { FanOutThreshold: '1', FanOutWorkers: '2' } });
+    const sender = await connect(local.gateway.url);
+    try {
+      sender.socket.send(JSON.stringify({ action: 'broadcast', data: 'not for workers' }));
+      expect(JSON.parse(await sender.next(30_000))).to.include({ error: 'broadcast_failed' });
+      // One connection, a threshold of 1: one worker.
+      expect(local.refusals.filter((refusal) => refusal.service === 'lambda')).to.have.length(1);
+      expect(local.refusals[0]).to.include({
+        function: 'BroadcastFunction',
+        action: 'lambda:InvokeFunction',
+        resource: 'arn:aws:lambda:us-east-1:000000000000:function:FanOutWorkerFunction',
+        error: 'AccessDeniedException',
+        status: 403,
+      });
+      expect(local.invokes).to.deep.equal([]);
+      expect(sender.pending()).to.deep.equal([]);
+    } finally {
+      await sender.close();
+      await local.close();
+      copy.remove();
+    }
+  });
+
   it('2,000 clients, 4 workers: everyone gets each broadcast once, stale records go, a failed worker lands in the destination', async () => {
     const copy = templateCopy((template) => {
       template.Resources.FanOutWorkerFunction.Properties!.CodeUri = resolve('tests/fixtures/failing-worker');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../../read-body.js';
 import type { LocalFunction, Outcome } from '../invoker.js';
 import { runAsync, type AsyncFailure, type AsyncSettings } from './async-invocations.js';
 import { INVOCATION_TYPES, INVOKE_ERRORS, INVOKE_LIMITS, INVOKE_PATH } from './constants.js';
@@ -30,9 +31,14 @@ export interface InvokeApiOptions {
   onInvoke: (outcome: InvokeApiOutcome) => void;
   /** An asynchronous invocation failed every attempt: its destination record. */
   onAsyncFailure: (failure: AsyncFailure) => void;
+  /**
+   * The caller's IAM check (the local IAM's `lambda:InvokeFunction`), given the read body:
+   * undefined lets the call through. None: every call is served.
+   */
+  authorize?: (request: IncomingMessage, body: Buffer, functionArn: string) => Promise<{ type: string; status: number; message: string } | undefined>;
 }
 
-type InvokeError = (typeof INVOKE_ERRORS)[keyof typeof INVOKE_ERRORS];
+type InvokeError = { type: string; status: number };
 
 /**
  * Lambda's `Invoke` API for the template's functions, on the gateway's port (the SDK's
@@ -67,7 +73,7 @@ export function invokeApi(options: InvokeApiOptions) {
     const match = INVOKE_PATH.exec(pathname);
     if (!match) return false;
     void serve(request, response, match[1], search).catch((error: Error) => {
-      if (!response.headersSent) refuse(response, { type: 'ServiceException', status: 500 } as unknown as InvokeError, error.message);
+      if (!response.headersSent) refuse(response, { type: 'ServiceException', status: 500 }, error.message);
       else response.destroy();
     });
     return true;
@@ -88,9 +94,11 @@ export function invokeApi(options: InvokeApiOptions) {
     }
     const limit = invocationType === INVOCATION_TYPES.event ? INVOKE_LIMITS.maxAsyncPayloadBytes : INVOKE_LIMITS.maxSyncPayloadBytes;
     const body = await readBody(request, limit);
-    if (body === undefined) {
+    if (body === 'too large') {
       return refuse(response, INVOKE_ERRORS.tooLarge, `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type`);
     }
+    const refusal = await options.authorize?.(request, body, target.arn);
+    if (refusal) return refuse(response, refusal, refusal.message);
     let payload: unknown = {};
     if (body.length > 0) {
       try {
@@ -152,17 +160,6 @@ function safeDecode(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The body, or undefined once it passes `limit` bytes (the rest is drained, not kept). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 /** Answers as Lambda's REST-JSON API does: the error's type in `x-amzn-ErrorType` and the body. */
