@@ -47,7 +47,14 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
     stage: served.stage,
     tables: served.tables.map((table) => table.tableName),
   });
-  const endpoints = { region: options.region, dynamoDbEndpoint: gateway.dbEndpoint, managementEndpoint: gateway.managementEndpoint, apiId: LOCAL_API_ID };
+  const endpoints = {
+    region: options.region,
+    dynamoDbEndpoint: gateway.dbEndpoint,
+    managementEndpoint: gateway.managementEndpoint,
+    apiId: LOCAL_API_ID,
+    // The running gateway's Lambda Invoke API, on its port.
+    lambdaEndpoint: new URL(gateway.managementEndpoint).origin,
+  };
   // The gateway's per-function secrets live only in its process, so this function signs as a
   // developer does (the store's credentials): the local IAM lets it do anything (README).
   const values = localValues(served.template, served.parameters, served.tables, endpoints);
