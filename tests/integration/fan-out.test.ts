@@ -148,6 +148,8 @@ describe('fan-out workers', function () {
     } finally {
       await sender.close();
       await swarm.stop();
+      // 2,001 $disconnects: let them finish before the store closes under them.
+      await eventually(async () => (await local.storedIds()).length === 0, 90_000).catch(() => {});
       await local.close();
       copy.remove();
     }
