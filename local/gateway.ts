@@ -16,7 +16,7 @@ import { httpHandler } from './http.js';
 import { buildPage } from '../tooling/page.js';
 import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
 import { routeInvoker } from './api-gateway/route-invocation.js';
-import { parseRequestTarget } from './api-gateway/request-url.js';
+import { parseRequestTarget } from './request-url.js';
 import { routeSelector } from './api-gateway/route-selection.js';
 import { echoConnectProtocol } from './api-gateway/subprotocol.js';
 import {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from './page.js';
 import type { ConnectionRegistry } from './api-gateway/connections.js';
-import { decodeSegment, parseRequestTarget } from './api-gateway/request-url.js';
+import { decodeSegment, parseRequestTarget } from './request-url.js';
 import type { LocalIssuer } from './identity-provider/issuer.js';
 import type { ConnectionsGuard } from './iam/connections-guard.js';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../read-body.js';
+import { decodeSegment } from '../../request-url.js';
 import type { LocalFunction, Outcome } from '../invoker.js';
 import { runAsync, type AsyncFailure, type AsyncSettings } from './async-invocations.js';
 import { INVOCATION_TYPES, INVOKE_ERRORS, INVOKE_LIMITS, INVOKE_PATH } from './constants.js';
@@ -85,7 +86,7 @@ export function invokeApi(options: InvokeApiOptions) {
     const target = name !== undefined && (qualifier === null || qualifier === '$LATEST') ? options.targets.get(name) : undefined;
     if (request.method !== 'POST') return refuse(response, INVOKE_ERRORS.notFound, `Unknown operation ${request.method} ${rawName}`, request);
     if (!target) {
-      const shown = rawName.startsWith('arn:') ? safeDecode(rawName) : `${options.arnPrefix}${safeDecode(rawName)}`;
+      const shown = rawName.startsWith('arn:') ? decodeSegment(rawName) : `${options.arnPrefix}${decodeSegment(rawName)}`;
       return refuse(response, INVOKE_ERRORS.notFound, `Function not found: ${shown}${qualifier ? `:${qualifier}` : ''}`, request);
     }
     const invocationType = String(request.headers['x-amz-invocation-type'] ?? INVOCATION_TYPES.requestResponse);
@@ -145,21 +146,13 @@ export function invokeApi(options: InvokeApiOptions) {
 
 /** The function's name from a name, a full ARN or a partial ARN (`{account}:function:{name}`). */
 export function functionNameOf(raw: string): string | undefined {
-  const decoded = safeDecode(raw);
+  const decoded = decodeSegment(raw);
   if (decoded === undefined) return undefined;
   const at = decoded.lastIndexOf('function:');
   const rest = at >= 0 ? decoded.slice(at + 'function:'.length) : decoded;
   const [name, qualifier] = rest.split(':');
   if (qualifier !== undefined && qualifier !== '$LATEST') return undefined;
   return name || undefined;
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Answers as Lambda's REST-JSON API does: the error's type in `x-amzn-ErrorType` and the body. */
