@@ -3,13 +3,15 @@ import { BadEventError } from './errors.js';
 
 /**
  * The event API Gateway sends a WebSocket route's Lambda. `@types/aws-lambda` lacks the
- * CONNECT fields (headers, query string) and the DISCONNECT ones, so they are added here.
+ * CONNECT fields (headers, query string) and the DISCONNECT ones, so they are added here,
+ * and it makes `messageId` required while AWS sends it on MESSAGE events only.
  */
 export type WebSocketEvent = Omit<APIGatewayProxyWebsocketEventV2, 'requestContext'> & {
   headers?: Record<string, string | undefined>;
   multiValueHeaders?: Record<string, string[] | undefined>;
   queryStringParameters?: Record<string, string | undefined> | null;
-  requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & {
+  requestContext: Omit<APIGatewayProxyWebsocketEventV2['requestContext'], 'messageId'> & {
+    messageId?: string;
     identity?: { sourceIp?: string; userAgent?: string };
     disconnectStatusCode?: number;
     disconnectReason?: string;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { TemplateError } from '../../tooling/errors.js';
-import { connectEvent, type ApiIdentity, type EventConnection } from './events.js';
+import { connectEvent, type ApiIdentity, type EventConnection, type GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
 import type { LocalFunction } from '../lambda/invoker.js';
 import type { AuthorizerSpec } from '../../tooling/sam/template.js';
@@ -20,7 +20,27 @@ function identityReader(source: string): (request: IncomingMessage, url: URL) =>
   throw new TemplateError(`identity source "${source}" is not supported locally (use route.request.querystring.X or route.request.header.X)`);
 }
 
-interface PolicyAnswer {
+/** A REQUEST authorizer's input: the `$connect` event as the authorizer gets it, with `type` and `methodArn`. */
+export type AuthorizerRequestEvent = GatewayEvent & { type: 'REQUEST'; methodArn: string; stageVariables: Record<string, string> };
+
+/**
+ * The REQUEST authorizer's input: the `$connect` event with `Connection` and `Upgrade` kept,
+ * the query string's two shapes even without a query (empty), `type` and `methodArn`.
+ */
+export function authorizerEvent(
+  api: ApiIdentity,
+  connection: EventConnection,
+  request: IncomingMessage,
+  url: URL,
+  methodArn: string,
+): AuthorizerRequestEvent {
+  const { requestContext, ...rest } = connectEvent(api, connection, request, url, { upgradeHeaders: true });
+  const query = { queryStringParameters: {}, multiValueQueryStringParameters: {} };
+  return { ...query, ...rest, type: 'REQUEST', methodArn, stageVariables: {}, requestContext };
+}
+
+/** What the gateway reads of an authorizer's answer. */
+export interface PolicyAnswer {
   principalId?: string;
   policyDocument?: { Statement?: { Effect?: string }[] };
   context?: Record<string, unknown>;
@@ -47,10 +67,7 @@ export function authorizerCheck(
       report({ ...reported, status: 401, invoked: false, durationMs: 0 });
       return { refuse: 401 };
     }
-    const { requestContext, ...rest } = connectEvent(identity, connection, request, url, { upgradeHeaders: true });
-    // The authorizer's input has the query string's two shapes even without a query (empty).
-    const query = { queryStringParameters: {}, multiValueQueryStringParameters: {} };
-    const outcome = await fn.invoke({ ...query, ...rest, type: 'REQUEST', methodArn, stageVariables: {}, requestContext });
+    const outcome = await fn.invoke(authorizerEvent(identity, connection, request, url, methodArn));
     const status = verdictOf(outcome.ok ? (outcome.result as PolicyAnswer) : undefined, outcome.ok ? undefined : outcome.error.message);
     report({ ...reported, requestId: outcome.requestId, status, invoked: true, durationMs: outcome.ms, ...(outcome.ok ? {} : { error: outcome.error }) });
     if (status !== 200) return { refuse: status };

@@ -39,15 +39,18 @@ export type GatewayRequestContext = Omit<APIGatewayEventWebsocketRequestContextV
   disconnectReason?: string;
 };
 
-/** The event a route's Lambda gets; `$connect` and `$disconnect` add their headers. */
+/**
+ * The event a route's Lambda gets; `$connect` and `$disconnect` add their headers. The query
+ * string's two shapes are absent without a query, never `null` (the captured `$connect` events).
+ */
 export type GatewayEvent = Omit<
   APIGatewayProxyWebsocketEventV2WithRequestContext<GatewayRequestContext>,
   'queryStringParameters' | 'multiValueQueryStringParameters'
 > & {
   headers?: Record<string, string>;
   multiValueHeaders?: Record<string, string[]>;
-  queryStringParameters?: Record<string, string> | null;
-  multiValueQueryStringParameters?: Record<string, string[]> | null;
+  queryStringParameters?: Record<string, string>;
+  multiValueQueryStringParameters?: Record<string, string[]>;
 };
 
 export type EventConnection = Pick<Connection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>;
