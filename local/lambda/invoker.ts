@@ -27,7 +27,7 @@ export const SHUTDOWN_ERROR = { name: 'Shutdown', message: 'the local gateway is
 /** Where a function's own log lines go. */
 export type LogSink = (functionName: string, line: string) => void;
 
-/** What a container is told when it starts (see function-worker.mjs). */
+/** What a container is told when it starts (see worker.mjs). */
 export interface WorkerSetup {
   file: string;
   exportName: string;
@@ -44,8 +44,11 @@ export interface InvokeRequest {
   deadline: number;
 }
 
+/** What the handler did with one invocation: its answer, or the error it threw. */
+export type InvokeResult = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+
 /** A container's answer to one invocation, with the most heap it used meanwhile. */
-export type InvokeReply = ({ id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } }) & {
+export type InvokeReply = InvokeResult & {
   peakHeapBytes: number;
   /** The container thread's CPU time during the invocation, ms. */
   cpuMs: number;

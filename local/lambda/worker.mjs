@@ -24,7 +24,12 @@ const loaded = import(pathToFileURL(setup.file).href).then((module) => {
 // An import error is reported by each invocation, as Lambda reports an init error.
 loaded.catch(() => {});
 
-/** @param {import('./invoker.js').InvokeRequest} request */
+/**
+ * Lambda's context object, without the deprecated callback-era `done`/`fail`/`succeed`,
+ * which the local container does not offer.
+ * @param {import('./invoker.js').InvokeRequest} request
+ * @returns {Omit<import('aws-lambda').Context, 'done' | 'fail' | 'succeed'>}
+ */
 function contextFor(request) {
   return {
     awsRequestId: request.requestId,
@@ -70,6 +75,7 @@ port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ re
   let peakHeapBytes = heapUsed();
   const cpuBefore = threadCpuMs();
   const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
+  /** @type {import('./invoker.js').InvokeResult} */
   let reply;
   try {
     const handler = await loaded;
@@ -81,5 +87,7 @@ port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ re
   await flushed();
   clearInterval(sampler);
   const cpuMs = threadCpuMs() - cpuBefore;
-  port.postMessage({ ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs });
+  /** @type {import('./invoker.js').InvokeReply} */
+  const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs };
+  port.postMessage(message);
 });
