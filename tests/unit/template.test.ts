@@ -1,15 +1,33 @@
+/**
+ * template.yaml as written, read with the CloudFormation tags in their long form
+ * (`!Ref X` is `{ Ref: 'X' }`) and checked without the local gateway's evaluator: which
+ * resources carry which `Condition`, the `Fn::If` branches, the literal ARNs. What each choice
+ * of parameters deploys is checked through the evaluator in tests/unit/local/template.test.ts.
+ */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { yamlParse } from 'yaml-cfn';
 import { BROADCAST_METRICS } from '../../functions/shared/broadcast-metrics.js';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
-import { applyConditions, checkParameters, pseudoParameters } from '../../tooling/sam/intrinsics.js';
-import { ParameterError } from '../../tooling/errors.js';
-import { functionsOf, loadTemplate, parameterValues, resourcesOfType, webSocketApiOf, type Resource } from '../../tooling/sam/template.js';
 
-const { template, baseDir } = loadTemplate('template.yaml');
+/** A resource as written: any property, any intrinsic. */
+interface Resource {
+  Type: string;
+  Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Properties?: Record<string, any>;
+  Metadata?: Record<string, any>;
+}
+
+const template = yamlParse(readFileSync('template.yaml', 'utf8')) as Record<string, any> & { Resources: Record<string, Resource> };
 const resources = template.Resources;
+const NO_VALUE = { Ref: 'AWS::NoValue' };
+
+/** The template's resources of one type, as [logicalId, resource] pairs. */
+const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 /** `!Sub "...${Name.Arn}..."` or `!Sub "...${Name}..."`: the logical ids it names. */
 function subReferences(value: unknown): string[] {
@@ -33,11 +51,11 @@ function valuesOfKey(node: unknown, key: string): unknown[] {
 }
 
 describe('template.yaml', () => {
-  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
-  const functions = resourcesOfType(template, 'AWS::Serverless::Function');
+  const routes = ofType('AWS::ApiGatewayV2::Route');
+  const functions = ofType('AWS::Serverless::Function');
 
   it('declares a WebSocket API routed on $request.body.action', () => {
-    const [[, api]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api');
     expect(api.Properties).to.include({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
   });
 
@@ -66,14 +84,14 @@ describe('template.yaml', () => {
     const [functionId] = subReferences(resources[integrationId]?.Properties?.IntegrationUri);
     invokerArns[functionId] = `\${WebSocketApi}/\${StageName}/${route.Properties?.RouteKey}`;
   }
-  for (const [authorizerId, authorizer] of resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer')) {
+  for (const [authorizerId, authorizer] of ofType('AWS::ApiGatewayV2::Authorizer')) {
     const [functionId] = subReferences(authorizer.Properties?.AuthorizerUri);
     invokerArns[functionId] = `\${WebSocketApi}/authorizers/\${${authorizerId}}`;
   }
 
   for (const [logicalId] of functions.filter(([id]) => id !== 'FanOutWorkerFunction')) {
     it(`lets only this API invoke ${logicalId}, on its own stage and route`, () => {
-      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      const permissions = ofType('AWS::Lambda::Permission').filter(
         ([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId,
       );
       expect(permissions, `permissions for ${logicalId}`).to.have.length(1);
@@ -102,7 +120,7 @@ describe('template.yaml', () => {
 
   it('gives every function its own log group, kept for LogRetentionDays (30 by default)', () => {
     expect(template.Parameters?.LogRetentionDays).to.deep.include({ Type: 'Number', Default: 30 });
-    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    const logGroups = ofType('AWS::Logs::LogGroup');
     expect(logGroups).to.have.length(functions.length);
     const used = new Set<string>();
     for (const [logicalId, fn] of functions) {
@@ -123,8 +141,7 @@ describe('template.yaml', () => {
     );
     expect(stateful).to.have.length(2 + functions.length);
     for (const [logicalId, resource] of stateful) {
-      const policies = resource as Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string };
-      expect({ deletion: policies.DeletionPolicy, replace: policies.UpdateReplacePolicy }, logicalId).to.deep.equal({
+      expect({ deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }, logicalId).to.deep.equal({
         deletion: 'Delete',
         replace: 'Delete',
       });
@@ -184,7 +201,7 @@ describe('template.yaml', () => {
   });
 
   it('auto-deploys the stage, named and throttled by parameters', () => {
-    const [[, stage]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
     expect(stage.Properties).to.deep.include({ AutoDeploy: true, StageName: { Ref: 'StageName' } });
     expect(stage.Properties?.DefaultRouteSettings).to.deep.equal({
       ThrottlingBurstLimit: { Ref: 'ThrottlingBurstLimit' },
@@ -194,48 +211,68 @@ describe('template.yaml', () => {
   });
 
   it('bundles every function with esbuild to minified ESM for node24, from entry points that exist', () => {
-    for (const fn of functionsOf(template, baseDir)) {
-      expect(fn.buildMethod, fn.logicalId).to.equal('esbuild');
-      expect(fn.buildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'] });
-      expect(fn.handler).to.equal('app.handler');
-      expect(existsSync(fn.codeDir), fn.codeDir).to.equal(true);
+    for (const [logicalId, fn] of functions) {
+      expect(fn.Metadata?.BuildMethod, logicalId).to.equal('esbuild');
+      expect(fn.Metadata?.BuildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'] });
+      expect(fn.Properties?.Handler).to.equal('app.handler');
+      // CodeUri is relative to the template, which sits at the root the tests run from.
+      const codeDir = resolve(fn.Properties?.CodeUri);
+      expect(existsSync(codeDir), codeDir).to.equal(true);
       // A package.json in CodeUri would make `sam build` bundle a copy that cannot see ../shared.
-      expect(existsSync(resolve(fn.codeDir, 'package.json'))).to.equal(false);
-      for (const entry of fn.buildProperties.EntryPoints as string[]) {
-        expect(existsSync(resolve(fn.codeDir, entry)), `${fn.logicalId}: ${entry}`).to.equal(true);
+      expect(existsSync(resolve(codeDir, 'package.json'))).to.equal(false);
+      for (const entry of fn.Metadata?.BuildProperties.EntryPoints as string[]) {
+        expect(existsSync(resolve(codeDir, entry)), `${logicalId}: ${entry}`).to.equal(true);
       }
     }
   });
 
+  it('creates these resources only under these conditions', () => {
+    const conditional = Object.entries(resources).filter(([, resource]) => resource.Condition !== undefined);
+    expect(Object.fromEntries(conditional.map(([logicalId, resource]) => [logicalId, resource.Condition]))).to.deep.equal({
+      AuthorizerFunction: 'AuthEnabled',
+      AuthorizerLogGroup: 'AuthEnabled',
+      ConnectAuthorizer: 'AuthEnabled',
+      AuthorizerPermission: 'AuthEnabled',
+      AlarmTopic: 'AlarmEmailSet',
+      AlarmEmailSubscription: 'AlarmEmailSet',
+    });
+  });
+
   describe('the $connect authorizer', () => {
-    const withToken = applyConditions(template, parameterValues(template, { AuthToken: 'a-token' }));
-    const open = applyConditions(template, parameterValues(template));
+    const connectRoute = resources.ConnectRoute.Properties!;
+    const authorizer = resources.ConnectAuthorizer.Properties!;
 
     it('is a NoEcho parameter, empty by default (an open API)', () => {
       expect(template.Parameters?.AuthToken).to.deep.include({ Type: 'String', NoEcho: true, Default: '' });
     });
 
-    it('guards $connect only when a token is configured', () => {
-      expect(webSocketApiOf(open).routes.get('$connect')?.authorizer).to.equal(undefined);
-      expect(resources.ConnectRoute && open.Resources.ConnectRoute.Properties).to.not.have.property('AuthorizerId');
-      expect(open.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('NONE');
-      expect(open.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
-
-      const guarded = webSocketApiOf(withToken).routes.get('$connect');
-      expect(withToken.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('CUSTOM');
-      expect(guarded?.authorizer).to.deep.equal({
-        logicalId: 'ConnectAuthorizer',
-        functionId: 'AuthorizerFunction',
-        identitySources: ['route.request.querystring.Auth'],
+    it('guards $connect only when a token is configured (AuthEnabled), and no other route', () => {
+      // AuthEnabled: AuthMode token, or auto with an AuthToken (TokenAuth), or jwt (JwtAuth).
+      expect(template.Conditions).to.deep.include({
+        TokenAuth: {
+          'Fn::Or': [
+            { 'Fn::Equals': [{ Ref: 'AuthMode' }, 'token'] },
+            { 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AuthMode' }, 'auto'] }, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AuthToken' }, ''] }] }] },
+          ],
+        },
+        JwtAuth: { 'Fn::Equals': [{ Ref: 'AuthMode' }, 'jwt'] },
+        AuthEnabled: { 'Fn::Or': [{ Condition: 'TokenAuth' }, { Condition: 'JwtAuth' }] },
       });
-      for (const [routeKey, route] of webSocketApiOf(withToken).routes) {
-        if (routeKey !== '$connect') expect(route.authorizer, routeKey).to.equal(undefined);
+      expect(connectRoute.AuthorizationType).to.deep.equal({ 'Fn::If': ['AuthEnabled', 'CUSTOM', 'NONE'] });
+      expect(connectRoute.AuthorizerId).to.deep.equal({ 'Fn::If': ['AuthEnabled', { Ref: 'ConnectAuthorizer' }, NO_VALUE] });
+      expect(authorizer.IdentitySource).to.deep.equal(['route.request.querystring.Auth']);
+      expect(authorizer.AuthorizerUri).to.deep.equal({
+        'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AuthorizerFunction.Arn}/invocations',
+      });
+      for (const [logicalId, route] of routes) {
+        if (route.Properties?.RouteKey !== '$connect') expect(route.Properties, logicalId).to.not.have.any.keys('AuthorizationType', 'AuthorizerId');
       }
     });
 
     it('is a REQUEST authorizer whose invoke permission is scoped to this API’s authorizers', () => {
-      expect(withToken.Resources.ConnectAuthorizer.Properties).to.include({ AuthorizerType: 'REQUEST' });
-      const permission = withToken.Resources.AuthorizerPermission.Properties!;
+      expect(authorizer).to.include({ AuthorizerType: 'REQUEST' });
+      expect(authorizer.Name).to.deep.equal({ 'Fn::If': ['JwtAuth', 'connect-jwt', 'connect-token'] });
+      const permission = resources.AuthorizerPermission.Properties!;
       expect(permission.FunctionName).to.deep.equal({ Ref: 'AuthorizerFunction' });
       expect(permission.SourceArn['Fn::Sub']).to.equal(
         'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/authorizers/${ConnectAuthorizer}',
@@ -243,14 +280,14 @@ describe('template.yaml', () => {
     });
 
     it('gets the token from the parameter, never from a value in the template', () => {
-      expect(withToken.Resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({ Ref: 'AuthToken' });
+      expect(resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({
+        'Fn::If': ['TokenAuth', { Ref: 'AuthToken' }, NO_VALUE],
+      });
     });
   });
 
   describe('Powertools settings and the broadcast alarm', () => {
     const variables = template.Globals?.Function?.Environment.Variables;
-    const withEmail = applyConditions(template, parameterValues(template, { AlarmEmail: 'ops@example.com' }));
-    const withoutEmail = applyConditions(template, parameterValues(template));
     const alarm = resources.BroadcastFailureAlarm;
     const stats = (alarm.Properties?.Metrics ?? []).filter((query: { MetricStat?: unknown }) => query.MetricStat);
 
@@ -284,72 +321,60 @@ describe('template.yaml', () => {
     it('notifies an email address through SNS only when AlarmEmail is set', () => {
       expect(template.Parameters?.AlarmEmail).to.deep.include({ Type: 'String', Default: '' });
       expect(template.Conditions?.AlarmEmailSet).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }] });
-      expect(withoutEmail.Resources).to.not.have.any.keys('AlarmTopic', 'AlarmEmailSubscription');
-      expect(withoutEmail.Resources.BroadcastFailureAlarm.Properties).to.not.have.any.keys('AlarmActions', 'OKActions');
-      expect(withEmail.Resources.AlarmTopic.Type).to.equal('AWS::SNS::Topic');
-      expect(withEmail.Resources.AlarmEmailSubscription.Properties).to.deep.equal({
+      expect(resources.AlarmTopic).to.deep.include({ Type: 'AWS::SNS::Topic', Condition: 'AlarmEmailSet' });
+      expect(resources.AlarmEmailSubscription).to.deep.include({ Type: 'AWS::SNS::Subscription', Condition: 'AlarmEmailSet' });
+      expect(resources.AlarmEmailSubscription.Properties).to.deep.equal({
         TopicArn: { Ref: 'AlarmTopic' },
         Protocol: 'email',
         Endpoint: { Ref: 'AlarmEmail' },
       });
-      expect(withEmail.Resources.BroadcastFailureAlarm.Properties?.AlarmActions).to.deep.equal([{ Ref: 'AlarmTopic' }]);
+      for (const actions of ['AlarmActions', 'OKActions']) {
+        expect(alarm.Properties?.[actions], actions).to.deep.equal({ 'Fn::If': ['AlarmEmailSet', [{ Ref: 'AlarmTopic' }], NO_VALUE] });
+      }
     });
   });
 
   describe('AuthMode', () => {
-    const ISSUER = 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Abc123';
-    const served = (overrides: Record<string, string>) => {
-      const values = parameterValues(template, overrides);
-      checkParameters(template, values);
-      return applyConditions(template, { ...pseudoParameters('eu-north-1'), ...values });
-    };
-    const modes: [string, Record<string, string>, { authorized: boolean; environment?: Record<string, unknown> }][] = [
-      ['auto, no token (the default): open', {}, { authorized: false }],
-      ['auto with a token: token mode, as before AuthMode existed', { AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
-      ['none: open', { AuthMode: 'none' }, { authorized: false }],
-      // sam deploy --guided cannot leave AuthToken empty: an explicit mode ignores it.
-      ['none ignores an AuthToken', { AuthMode: 'none', AuthToken: 't' }, { authorized: false }],
-      ['token', { AuthMode: 'token', AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
-      [
-        'jwt',
-        { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'app-1,app-2', AuthToken: 'ignored' },
-        {
-          authorized: true,
-          environment: {
-            AUTH_MODE: 'jwt',
-            JWT_ISSUER: { Ref: 'JwtIssuer' },
-            JWT_AUDIENCE: { 'Fn::Join': [',', { Ref: 'JwtAudience' }] },
-            JWT_REQUIRED_SCOPE: { Ref: 'JwtRequiredScope' },
-            JWT_TOKEN_USE: { Ref: 'JwtTokenUse' },
-          },
-        },
-      ],
-    ];
-    for (const [what, overrides, expected] of modes) {
-      it(`${what}`, () => {
-        const deployed = served(overrides);
-        expect(deployed.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal(expected.authorized ? 'CUSTOM' : 'NONE');
-        expect(Boolean(webSocketApiOf(deployed).routes.get('$connect')?.authorizer)).to.equal(expected.authorized);
-        if (!expected.authorized) return expect(deployed.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
-        expect(deployed.Resources.AuthorizerFunction.Properties?.Environment.Variables).to.deep.equal(expected.environment);
-        // The identity source is the token itself: nothing cached under it could admit another user.
-        expect(deployed.Resources.ConnectAuthorizer.Properties?.IdentitySource).to.deep.equal(['route.request.querystring.Auth']);
-        expect(deployed.Resources.ConnectAuthorizer.Properties).to.not.have.property('AuthorizerResultTtlInSeconds');
-      });
-    }
+    it('is auto, none, token or jwt (auto by default), JwtTokenUse access or any', () => {
+      expect(template.Parameters?.AuthMode).to.deep.include({ Type: 'String', Default: 'auto', AllowedValues: ['auto', 'none', 'token', 'jwt'] });
+      expect(template.Parameters?.JwtTokenUse).to.deep.include({ Type: 'String', Default: 'access', AllowedValues: ['access', 'any'] });
+      expect(template.Parameters?.JwtAudience).to.deep.include({ Type: 'CommaDelimitedList', Default: '' });
+    });
 
-    const refused: [string, Record<string, string>][] = [
-      ['token without AuthToken', { AuthMode: 'token' }],
-      ['jwt without JwtIssuer', { AuthMode: 'jwt', JwtAudience: 'a' }],
-      ['jwt without JwtAudience', { AuthMode: 'jwt', JwtIssuer: ISSUER }],
-      ['an unknown AuthMode', { AuthMode: 'open' }],
-      ['an unknown JwtTokenUse', { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'a', JwtTokenUse: 'refresh' }],
-    ];
-    for (const [what, overrides] of refused) {
-      it(`refuses ${what}, as CloudFormation's Rules and AllowedValues would`, () => {
-        expect(() => served(overrides)).to.throw(ParameterError);
+    it('refuses token without AuthToken, and jwt without JwtIssuer or JwtAudience, by Rules', () => {
+      const isEmpty = (value: unknown) => ({ 'Fn::Equals': [value, ''] });
+      expect(template.Rules).to.deep.equal({
+        TokenModeNeedsToken: {
+          RuleCondition: { 'Fn::Equals': [{ Ref: 'AuthMode' }, 'token'] },
+          Assertions: [{ Assert: { 'Fn::Not': [isEmpty({ Ref: 'AuthToken' })] }, AssertDescription: 'AuthMode token needs AuthToken.' }],
+        },
+        JwtModeNeedsIssuerAndAudience: {
+          RuleCondition: { 'Fn::Equals': [{ Ref: 'AuthMode' }, 'jwt'] },
+          Assertions: [
+            { Assert: { 'Fn::Not': [isEmpty({ Ref: 'JwtIssuer' })] }, AssertDescription: 'AuthMode jwt needs JwtIssuer.' },
+            { Assert: { 'Fn::Not': [isEmpty({ 'Fn::Join': [',', { Ref: 'JwtAudience' }] })] }, AssertDescription: 'AuthMode jwt needs JwtAudience.' },
+          ],
+        },
       });
-    }
+    });
+
+    it('gives the authorizer its mode, and the settings of that mode only', () => {
+      const jwtOnly = (value: unknown) => ({ 'Fn::If': ['JwtAuth', value, NO_VALUE] });
+      expect(resources.AuthorizerFunction.Properties?.Environment.Variables).to.deep.equal({
+        AUTH_MODE: { 'Fn::If': ['JwtAuth', 'jwt', 'token'] },
+        AUTH_TOKEN: { 'Fn::If': ['TokenAuth', { Ref: 'AuthToken' }, NO_VALUE] },
+        JWT_ISSUER: jwtOnly({ Ref: 'JwtIssuer' }),
+        JWT_AUDIENCE: jwtOnly({ 'Fn::Join': [',', { Ref: 'JwtAudience' }] }),
+        JWT_REQUIRED_SCOPE: jwtOnly({ Ref: 'JwtRequiredScope' }),
+        JWT_TOKEN_USE: jwtOnly({ Ref: 'JwtTokenUse' }),
+      });
+    });
+
+    it('reads the token from ?Auth= and caches no result under it', () => {
+      // The identity source is the token itself: nothing cached under it could admit another user.
+      expect(resources.ConnectAuthorizer.Properties?.IdentitySource).to.deep.equal(['route.request.querystring.Auth']);
+      expect(resources.ConnectAuthorizer.Properties).to.not.have.property('AuthorizerResultTtlInSeconds');
+    });
 
     it('passes BroadcastIncludesSender (default false) to the broadcast function', () => {
       expect(template.Parameters?.BroadcastIncludesSender).to.deep.include({ Default: 'false' });
@@ -362,7 +387,7 @@ describe('template.yaml', () => {
     const broadcast = resources.BroadcastFunction;
 
     it('is invoked by the broadcast function only: no resource policy lets anything else in', () => {
-      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      const permissions = ofType('AWS::Lambda::Permission').filter(
         ([, permission]) => JSON.stringify(permission.Properties?.FunctionName).includes('FanOutWorkerFunction'),
       );
       expect(permissions).to.deep.equal([]);

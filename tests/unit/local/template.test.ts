@@ -1,6 +1,14 @@
 import { expect } from 'chai';
-import { applyConditions, ConditionError, pseudoParameters, resolveIntrinsic, UnsupportedIntrinsicError } from '../../../tooling/sam/intrinsics.js';
-import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../tooling/sam/template.js';
+import { ParameterError } from '../../../tooling/errors.js';
+import {
+  applyConditions,
+  checkParameters,
+  ConditionError,
+  pseudoParameters,
+  resolveIntrinsic,
+  UnsupportedIntrinsicError,
+} from '../../../tooling/sam/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf, type Template } from '../../../tooling/sam/template.js';
 
 describe('reading template.yaml for the local gateway', () => {
   const { template, baseDir } = loadTemplate('template.yaml');
@@ -107,5 +115,119 @@ describe('the one intrinsic and condition evaluator', () => {
     expect(Object.keys(applied.Resources)).to.deep.equal(['Kept']);
     expect(applied.Resources.Kept.Properties).to.deep.equal({ Name: 'eu' });
     expect(() => applyConditions(template, {})).to.throw(ConditionError, /AWS::Region/);
+  });
+});
+
+/**
+ * The evaluator on template.yaml itself: what each choice of parameters deploys, written out.
+ * (tests/unit/template.test.ts checks the template's own text, without this evaluator.)
+ */
+describe('template.yaml as the evaluator deploys it', () => {
+  const { template } = loadTemplate('template.yaml');
+
+  describe('the $connect authorizer', () => {
+    const withToken = applyConditions(template, parameterValues(template, { AuthToken: 'a-token' }));
+    const open = applyConditions(template, parameterValues(template));
+
+    it('guards $connect only when a token is configured', () => {
+      expect(webSocketApiOf(open).routes.get('$connect')?.authorizer).to.equal(undefined);
+      expect(open.Resources.ConnectRoute.Properties).to.not.have.property('AuthorizerId');
+      expect(open.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('NONE');
+      expect(open.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
+
+      const guarded = webSocketApiOf(withToken).routes.get('$connect');
+      expect(withToken.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal('CUSTOM');
+      expect(guarded?.authorizer).to.deep.equal({
+        logicalId: 'ConnectAuthorizer',
+        functionId: 'AuthorizerFunction',
+        identitySources: ['route.request.querystring.Auth'],
+      });
+      for (const [routeKey, route] of webSocketApiOf(withToken).routes) {
+        if (routeKey !== '$connect') expect(route.authorizer, routeKey).to.equal(undefined);
+      }
+    });
+
+    it('is a REQUEST authorizer whose invoke permission is scoped to this API’s authorizers', () => {
+      expect(withToken.Resources.ConnectAuthorizer.Properties).to.include({ AuthorizerType: 'REQUEST' });
+      const permission = withToken.Resources.AuthorizerPermission.Properties!;
+      expect(permission.FunctionName).to.deep.equal({ Ref: 'AuthorizerFunction' });
+      expect(permission.SourceArn['Fn::Sub']).to.equal(
+        'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/authorizers/${ConnectAuthorizer}',
+      );
+    });
+
+    it('gets the token from the parameter, never from a value in the template', () => {
+      expect(withToken.Resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({ Ref: 'AuthToken' });
+    });
+  });
+
+  it('notifies an email address through SNS only when AlarmEmail is set', () => {
+    const withEmail = applyConditions(template, parameterValues(template, { AlarmEmail: 'ops@example.com' }));
+    const withoutEmail = applyConditions(template, parameterValues(template));
+    expect(withoutEmail.Resources).to.not.have.any.keys('AlarmTopic', 'AlarmEmailSubscription');
+    expect(withoutEmail.Resources.BroadcastFailureAlarm.Properties).to.not.have.any.keys('AlarmActions', 'OKActions');
+    expect(withEmail.Resources.AlarmTopic.Type).to.equal('AWS::SNS::Topic');
+    expect(withEmail.Resources.AlarmEmailSubscription.Properties).to.deep.equal({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: { Ref: 'AlarmEmail' },
+    });
+    expect(withEmail.Resources.BroadcastFailureAlarm.Properties?.AlarmActions).to.deep.equal([{ Ref: 'AlarmTopic' }]);
+  });
+
+  describe('AuthMode', () => {
+    const ISSUER = 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Abc123';
+    const served = (overrides: Record<string, string>) => {
+      const values = parameterValues(template, overrides);
+      checkParameters(template, values);
+      return applyConditions(template, { ...pseudoParameters('eu-north-1'), ...values });
+    };
+    const modes: [string, Record<string, string>, { authorized: boolean; environment?: Record<string, unknown> }][] = [
+      ['auto, no token (the default): open', {}, { authorized: false }],
+      ['auto with a token: token mode, as before AuthMode existed', { AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
+      ['none: open', { AuthMode: 'none' }, { authorized: false }],
+      // sam deploy --guided cannot leave AuthToken empty: an explicit mode ignores it.
+      ['none ignores an AuthToken', { AuthMode: 'none', AuthToken: 't' }, { authorized: false }],
+      ['token', { AuthMode: 'token', AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
+      [
+        'jwt',
+        { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'app-1,app-2', AuthToken: 'ignored' },
+        {
+          authorized: true,
+          environment: {
+            AUTH_MODE: 'jwt',
+            JWT_ISSUER: { Ref: 'JwtIssuer' },
+            JWT_AUDIENCE: { 'Fn::Join': [',', { Ref: 'JwtAudience' }] },
+            JWT_REQUIRED_SCOPE: { Ref: 'JwtRequiredScope' },
+            JWT_TOKEN_USE: { Ref: 'JwtTokenUse' },
+          },
+        },
+      ],
+    ];
+    for (const [what, overrides, expected] of modes) {
+      it(`${what}`, () => {
+        const deployed = served(overrides);
+        expect(deployed.Resources.ConnectRoute.Properties?.AuthorizationType).to.equal(expected.authorized ? 'CUSTOM' : 'NONE');
+        expect(Boolean(webSocketApiOf(deployed).routes.get('$connect')?.authorizer)).to.equal(expected.authorized);
+        if (!expected.authorized) return expect(deployed.Resources).to.not.have.any.keys('AuthorizerFunction', 'ConnectAuthorizer', 'AuthorizerPermission');
+        expect(deployed.Resources.AuthorizerFunction.Properties?.Environment.Variables).to.deep.equal(expected.environment);
+        // The identity source is the token itself: nothing cached under it could admit another user.
+        expect(deployed.Resources.ConnectAuthorizer.Properties?.IdentitySource).to.deep.equal(['route.request.querystring.Auth']);
+        expect(deployed.Resources.ConnectAuthorizer.Properties).to.not.have.property('AuthorizerResultTtlInSeconds');
+      });
+    }
+
+    const refused: [string, Record<string, string>, RegExp][] = [
+      ['token without AuthToken', { AuthMode: 'token' }, /AuthMode token needs AuthToken/],
+      ['jwt without JwtIssuer', { AuthMode: 'jwt', JwtAudience: 'a' }, /AuthMode jwt needs JwtIssuer/],
+      ['jwt without JwtAudience', { AuthMode: 'jwt', JwtIssuer: ISSUER }, /AuthMode jwt needs JwtAudience/],
+      ['an unknown AuthMode', { AuthMode: 'open' }, /parameter AuthMode must be one of/],
+      ['an unknown JwtTokenUse', { AuthMode: 'jwt', JwtIssuer: ISSUER, JwtAudience: 'a', JwtTokenUse: 'refresh' }, /parameter JwtTokenUse must be one of/],
+    ];
+    for (const [what, overrides, reason] of refused) {
+      it(`refuses ${what}, as CloudFormation's Rules and AllowedValues would`, () => {
+        expect(() => served(overrides)).to.throw(ParameterError, reason);
+      });
+    }
   });
 });
