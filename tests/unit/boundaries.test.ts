@@ -55,6 +55,13 @@ describe('layout boundaries', () => {
     expect(found).to.deep.equal([]);
   });
 
+  it('keeps the template test independent of the evaluator it checks: tests/unit/template.test.ts ↛ tooling/, local/', () => {
+    const file = 'tests/unit/template.test.ts';
+    const found = importsOf(file).filter((target) => /^(tooling|local)\//.test(target));
+    expect(importsOf(file)).to.not.be.empty;
+    expect(found, 'an evaluator bug could then pass the template test').to.deep.equal([]);
+  });
+
   it('keeps the limits the handlers share with the gateway equal to the gateway’s', async () => {
     const handlers = await import('../../functions/shared/constants.js');
     const gateway = await import('../../local/api-gateway/constants.js');
