@@ -13,9 +13,9 @@ export interface Config {
   region?: string;
   /**
    * Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). `unbounded`
-   * posts to everyone at once through a pool of the SDK's default size (50); with
-   * `BROADCAST_CLIENT=sdk` that is what the usual sample code does: kept as a setting so the
-   * benchmark can compare it, not for production.
+   * posts to everyone at once; with `BROADCAST_CLIENT=sdk` through a client with the SDK's
+   * defaults only (a pool of 50, no request timeout), which is what the usual sample code does:
+   * kept as a setting so the benchmark can compare it, not for production.
    */
   broadcastConcurrency: number;
   /**

@@ -31,26 +31,33 @@ const clients = new Map<string, ApiGatewayManagementApiClient>();
 
 /**
  * The management client for an endpoint, created once. `maxSockets` sizes its keep-alive
- * connection pool to the posts in flight; without it the SDK's default pool (50) is used.
+ * connection pool to the posts in flight, with this project's per-attempt timeout and retry
+ * rule. Without it (`BROADCAST_CONCURRENCY=unbounded`) the client has the SDK's defaults and
+ * nothing else, as the usual sample code builds it: a pool of 50, no request timeout, standard
+ * retries. (With a timeout, posts queued behind that pool would time out while still waiting
+ * for a socket, since the SDK's request timeout starts before a socket is assigned.)
  */
 export function managementClient(endpoint: string, maxSockets?: number): ApiGatewayManagementApiClient {
   const key = `${endpoint} ${maxSockets ?? 'default'}`;
   let client = clients.get(key);
   if (!client) {
-    const pool = maxSockets === undefined ? undefined : { keepAlive: true, maxSockets };
-    client = new ApiGatewayManagementApiClient({
-      endpoint,
-      // The standard mode, except that an attempt which may have been delivered is not retried.
-      retryStrategy: new PostRetryStrategy(DEFAULTS.postMaxAttempts),
-      // Every post is the same command: build its middleware stack once, not per call.
-      cacheMiddleware: true,
-      requestHandler: {
-        requestTimeout: DEFAULTS.postAttemptTimeoutMs,
-        // Without this the SDK's handler only logs a warning when an attempt outlasts requestTimeout.
-        throwOnRequestTimeout: true,
-        ...(pool ? { httpAgent: pool, httpsAgent: pool } : {}),
-      },
-    });
+    client =
+      maxSockets === undefined
+        ? new ApiGatewayManagementApiClient({ endpoint })
+        : new ApiGatewayManagementApiClient({
+            endpoint,
+            // The standard mode, except that an attempt which may have been delivered is not retried.
+            retryStrategy: new PostRetryStrategy(DEFAULTS.postMaxAttempts),
+            // Every post is the same command: build its middleware stack once, not per call.
+            cacheMiddleware: true,
+            requestHandler: {
+              requestTimeout: DEFAULTS.postAttemptTimeoutMs,
+              // Without this the SDK's handler only logs a warning when an attempt outlasts requestTimeout.
+              throwOnRequestTimeout: true,
+              httpAgent: { keepAlive: true, maxSockets },
+              httpsAgent: { keepAlive: true, maxSockets },
+            },
+          });
     clients.set(key, client);
   }
   return client;

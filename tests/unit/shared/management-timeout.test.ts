@@ -8,9 +8,13 @@ import { postToConnection } from '../../../functions/shared/management.js';
 describe('management client request timeout', () => {
   let server: Server;
   let requests = 0;
+  // Answers nothing until a test says so: a bounded client must give every attempt up after DEFAULTS.postAttemptTimeoutMs.
+  let answer: (() => void)[] = [];
   before(async () => {
-    // Never answers: every attempt must be given up after DEFAULTS.postAttemptTimeoutMs.
-    server = createServer(() => requests++);
+    server = createServer((_request, response) => {
+      requests++;
+      answer.push(() => response.end());
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
   after(async () => {
@@ -23,7 +27,7 @@ describe('management client request timeout', () => {
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
       let settled = false;
-      const post = postToConnection(endpoint, 'a=', 'x').then(
+      const post = postToConnection(endpoint, 'a=', 'x', 10).then(
         () => ((settled = true), undefined),
         (error: unknown) => ((settled = true), error),
       );
@@ -36,6 +40,33 @@ describe('management client request timeout', () => {
       expect(error).to.include({ name: 'TimeoutError' });
       expect(requests).to.equal(DEFAULTS.postMaxAttempts);
       expect(Date.now() - started).to.be.at.least(DEFAULTS.postMaxAttempts * DEFAULTS.postAttemptTimeoutMs);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('has no request timeout with BROADCAST_CONCURRENCY=unbounded (no pool size): the SDK’s defaults, as sample code has them', async () => {
+    const clock = sinon.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], shouldClearNativeTimers: true });
+    try {
+      requests = 0;
+      answer = [];
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
+      let outcome: unknown = 'pending';
+      const post = postToConnection(endpoint, 'b=', 'x').then(
+        () => (outcome = 'delivered'),
+        (error: unknown) => (outcome = error),
+      );
+      while (requests === 0) await new Promise((resolve) => setImmediate(resolve));
+      // Ten times the bounded client's attempt timeout passes with the request still unanswered.
+      for (let waited = 0; waited < 10 * DEFAULTS.postAttemptTimeoutMs; waited += 100) {
+        await clock.tickAsync(100);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(outcome).to.equal('pending');
+      answer.forEach((respond) => respond());
+      await post;
+      expect(outcome).to.equal('delivered');
+      expect(requests).to.equal(1);
     } finally {
       clock.restore();
     }
