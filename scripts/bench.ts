@@ -107,6 +107,7 @@ for (const latencyMs of latencies) {
           process.stderr.write(`    p50 ${run.p50Ms} ms, lost ${run.lost}\n`);
         } catch (error) {
           result.failures.push({ latencyMs, setting, repetition, error: (error as Error).message });
+          process.stderr.write(`    failed: ${(error as Error).message}\n`);
         }
       }
     }

@@ -23,6 +23,8 @@ const payload = Buffer.from(input.payload);
 const post = posterFor(input.client, input.endpoint, input.maxSockets);
 
 let failed = 0;
+/** How many posts failed with each error name (e.g. TimeoutError): the reason a baseline failed. */
+const failures: Record<string, number> = {};
 
 /** One pass over every connection; resolves with posts per second. */
 async function pass(): Promise<number> {
@@ -34,8 +36,10 @@ async function pass(): Promise<number> {
         const connectionId = input.connectionIds[next++];
         try {
           await post(connectionId, payload);
-        } catch {
+        } catch (error) {
           failed++;
+          const name = (error as Error | undefined)?.name ?? 'Error';
+          failures[name] = (failures[name] ?? 0) + 1;
         }
       }
     }),
@@ -46,4 +50,4 @@ async function pass(): Promise<number> {
 // As many passes as the handler ran broadcasts, so both are measured equally warm.
 const rates: number[] = [];
 for (let i = 0; i < input.passes; i++) rates.push(await pass());
-parentPort!.postMessage({ rates, failed });
+parentPort!.postMessage({ rates, failed, failures });

@@ -90,13 +90,13 @@ async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSettin
     workerData: input,
     env: { ...process.env, AWS_REGION: gateway.iam.region, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
   });
-  const result = await new Promise<{ rates: number[]; failed: number }>((resolve, reject) => {
+  const result = await new Promise<{ rates: number[]; failed: number; failures: Record<string, number> }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   await worker.terminate();
   // A baseline with failed posts would measure the failures: the run fails instead.
-  if (result.failed > 0) throw new Error(`the bare loop's posts failed ${result.failed} times`);
+  if (result.failed > 0) throw new Error(`the bare loop's posts failed ${result.failed} times (${JSON.stringify(result.failures)})`);
   return median(result.rates);
 }
 
