@@ -14,7 +14,8 @@ import { faultHooks, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from './lambda/invoker.js';
 import { httpHandler } from './http.js';
 import { buildPage } from '../tooling/page.js';
-import { ConnectionRegistry, type ManagementHooks } from './api-gateway/connections.js';
+import { ConnectionRegistry } from './api-gateway/connection-registry.js';
+import { connectionsApi, type ConnectionsApi, type ManagementHooks } from './api-gateway/connections-api.js';
 import { routeInvoker } from './api-gateway/route-invocation.js';
 import { parseRequestTarget } from './request-url.js';
 import { routeSelector } from './api-gateway/route-selection.js';
@@ -203,9 +204,10 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     throw error;
   });
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
-  const registry = new ConnectionRegistry(options.managementHooks ?? faultHooks(options.faults));
+  const registry = new ConnectionRegistry();
   const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
-  const connections = serveConnections(options, served, listening, { identity, registry, backends, report, pageDir, issuer, guard });
+  const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults));
+  const connections = serveConnections(options, served, listening, { identity, registry, connectionsApi: api, backends, report, pageDir, issuer, guard });
   let closing: Promise<void> | undefined;
   return {
     url: `ws://${listening.origin}/${served.stage}`,
@@ -422,6 +424,7 @@ function serveConnections(
   parts: {
     identity: ApiIdentity;
     registry: ConnectionRegistry;
+    connectionsApi: ConnectionsApi;
     backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi> };
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
@@ -457,7 +460,7 @@ function serveConnections(
     if (closing) return refuseHandshake(socket, 503); // stopping: no new connections
     context.track(upgrade(request, socket, head, url));
   });
-  listening.server.on('request', httpHandler({ stagePath, registry, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard, invokeApi: parts.backends.invokeApi.handle }));
+  listening.server.on('request', httpHandler({ stagePath, connectionsApi: parts.connectionsApi, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard, invokeApi: parts.backends.invokeApi.handle }));
   return {
     /** Refuses new handshakes, closes every connection, and waits for `$disconnect` and running invocations (bounded). */
     close: async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from './page.js';
-import type { ConnectionRegistry } from './api-gateway/connections.js';
+import type { ConnectionsApi } from './api-gateway/connections-api.js';
 import { decodeSegment, parseRequestTarget } from './request-url.js';
 import type { LocalIssuer } from './identity-provider/issuer.js';
 import type { ConnectionsGuard } from './iam/connections-guard.js';
@@ -9,7 +9,8 @@ import type { ConnectionsGuard } from './iam/connections-guard.js';
 export interface HttpRoutes {
   /** `/{stage}` */
   stagePath: string;
-  registry: ConnectionRegistry;
+  /** The `@connections` API's answer to a call on one connection. */
+  connectionsApi: ConnectionsApi;
   /** The built try-it page, when it is served. */
   pageDir?: string;
   /** The local OIDC issuer, when one runs. */
@@ -27,7 +28,7 @@ export interface HttpRoutes {
  * Gateway's 403 `Forbidden` anywhere else. A target that is no valid URL, or an id whose
  * percent-encoding is malformed, gets 400 `Bad Request`: nothing a client sends throws.
  */
-export function httpHandler({ stagePath, registry, pageDir, issuer, guard, invokeApi }: HttpRoutes) {
+export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard, invokeApi }: HttpRoutes) {
   const connectionsPrefix = `${stagePath}/@connections/`;
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = parseRequestTarget(request.url);
@@ -41,7 +42,7 @@ export function httpHandler({ stagePath, registry, pageDir, issuer, guard, invok
       const serve = async () => {
         const body = guard ? await guard(request, response, connectionId) : undefined;
         if (guard && body === undefined) return; // refused: already answered
-        await registry.handle(request, response, connectionId, body);
+        await connectionsApi(request, response, connectionId, body);
       };
       serve().catch((error) => {
         if (response.headersSent) response.destroy();

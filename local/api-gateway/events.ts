@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayEventWebsocketRequestContextV2, APIGatewayProxyWebsocketEventV2WithRequestContext } from 'aws-lambda';
-import type { Connection } from './connections.js';
+import type { Connection } from './connection-registry.js';
 import { CLOSE_CODES } from './constants.js';
 
 /**

@@ -1,6 +1,6 @@
 import { OptionError } from '../../tooling/errors.js';
 import { sleep } from '../../tooling/time.js';
-import { sendError, type ManagementHooks } from './connections.js';
+import { sendError, type ManagementHooks } from './connections-api.js';
 
 /** Faults to inject into the local `@connections` API, to see how handlers cope. */
 export interface ConnectionsFaults {

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, GATEWAY_TIMINGS, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
-import type { Connection, ConnectionRegistry } from './connections.js';
+import type { Connection, ConnectionRegistry } from './connection-registry.js';
 import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
 import type { WebSocketApiSpec } from '../../tooling/sam/template.js';
 

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_GATEWAY_LIMITS } from '../api-gateway/constants.js';
-import { CONNECTIONS_ERRORS, sendError } from '../api-gateway/connections.js';
+import { CONNECTIONS_ERRORS, sendError } from '../api-gateway/connections-api.js';
 import { readBody } from '../read-body.js';
 import type { LocalIam } from './authority.js';
 import { IAM_ERRORS, MANAGE_CONNECTIONS, SIGNATURE_MISMATCH_MESSAGE } from './constants.js';

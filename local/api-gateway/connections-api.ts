@@ -1,19 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import { API_GATEWAY_LIMITS, CLOSE_CODES } from './constants.js';
+import type { ConnectionRegistry } from './connection-registry.js';
 import { readBody } from '../read-body.js';
-
-/** One open connection, as the gateway knows it. */
-export interface Connection {
-  connectionId: string;
-  socket: WebSocket;
-  connectedAt: number;
-  lastActiveAt: number;
-  sourceIp: string;
-  userAgent?: string;
-  /** What a `$connect` authorizer allowed: principal and context, passed to every route. */
-  authorizer?: Record<string, unknown>;
-}
 
 /** The `@connections` errors, with the type header SDK v3 maps to its exception classes. */
 export const CONNECTIONS_ERRORS = {
@@ -34,41 +22,19 @@ export interface ManagementHooks {
   beforeCall?: (method: string, connectionId: string, request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
 }
 
+/** Answers one `@connections/{id}` request; `body` when it was read already (to check its signature). */
+export type ConnectionsApi = (request: IncomingMessage, response: ServerResponse, connectionId: string, body?: Buffer) => Promise<void>;
+
 /**
- * The open connections, and the `@connections` management API over them:
- * POST sends (200), GET describes (200), DELETE closes (204); a gone id answers 410.
+ * The `@connections` management API over the open connections: POST sends (200), GET
+ * describes (200), DELETE closes (204); a gone id answers 410, a body over 128 KB 413, any
+ * other method 403.
  */
-export class ConnectionRegistry {
-  private readonly connections = new Map<string, Connection>();
-
-  constructor(private readonly hooks: ManagementHooks = {}) {}
-
-  add(connection: Connection): void {
-    this.connections.set(connection.connectionId, connection);
-  }
-
-  /** Forgets a connection; from now on `@connections` answers 410 for it. */
-  remove(connectionId: string): void {
-    this.connections.delete(connectionId);
-  }
-
-  get(connectionId: string): Connection | undefined {
-    return this.connections.get(connectionId);
-  }
-
-  get size(): number {
-    return this.connections.size;
-  }
-
-  all(): IterableIterator<Connection> {
-    return this.connections.values();
-  }
-
-  /** Answers one `@connections/{id}` request; `body` when it was read already (to check its signature). */
-  async handle(request: IncomingMessage, response: ServerResponse, connectionId: string, body?: Buffer): Promise<void> {
+export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHooks = {}): ConnectionsApi {
+  return async (request, response, connectionId, body) => {
     const method = request.method ?? 'GET';
-    if (this.hooks.beforeCall && (await this.hooks.beforeCall(method, connectionId, request, response))) return;
-    const connection = this.connections.get(connectionId);
+    if (hooks.beforeCall && (await hooks.beforeCall(method, connectionId, request, response))) return;
+    const connection = registry.get(connectionId);
     if (method === 'POST') {
       const payload = body ?? (await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes));
       if (payload === 'too large') return sendError(response, CONNECTIONS_ERRORS.tooLarge);
@@ -99,5 +65,5 @@ export class ConnectionRegistry {
       return;
     }
     sendError(response, CONNECTIONS_ERRORS.forbidden);
-  }
+  };
 }
