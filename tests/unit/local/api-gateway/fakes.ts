@@ -4,7 +4,9 @@ import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import sinon from 'sinon';
 import type { WebSocket } from 'ws';
-import type { Connection } from '../../../../local/api-gateway/connection-registry.js';
+import { ConnectionRegistry, type Connection } from '../../../../local/api-gateway/connection-registry.js';
+import type { GatewayEvent } from '../../../../local/api-gateway/events.js';
+import type { SessionContext } from '../../../../local/api-gateway/session.js';
 import type { Outcome } from '../../../../local/lambda/invoker.js';
 import type { RouteSpec } from '../../../../tooling/sam/template.js';
 
@@ -65,8 +67,11 @@ export function outcome(answer: { result: unknown } | { error: { name: string; m
 /** A handshake request as node:http hands it over (headers, raw headers, the TCP peer). */
 export function handshakeRequest(
   headers: Record<string, string>,
-  { method = 'GET', url = '/dev', remoteAddress = '::ffff:198.51.100.4' as string | undefined } = {},
+  options: { method?: string; url?: string; remoteAddress?: string | undefined } = {},
 ): IncomingMessage {
+  const { method = 'GET', url = '/dev' } = options;
+  // An explicit `remoteAddress: undefined` stands for a peer node:http no longer knows.
+  const remoteAddress = 'remoteAddress' in options ? options.remoteAddress : '::ffff:198.51.100.4';
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   return {
     method,
@@ -106,4 +111,40 @@ export class RecordingSocket extends Duplex {
   destroyedSoon(): Promise<void> {
     return new Promise((resolve) => (this.destroyed ? resolve() : this.once('close', () => resolve())));
   }
+}
+
+/**
+ * A session's context with a stub invoker (answering 200 with the body `reply`) and a real
+ * registry; routes $connect, $disconnect, broadcast and $default (both return their body),
+ * echo; the route is the body's `action`.
+ */
+export function sessionContext(overrides: Partial<SessionContext> = {}) {
+  const invoke = sinon.stub<[RouteSpec, GatewayEvent], Promise<Outcome>>().resolves(outcome({ result: { statusCode: 200, body: 'reply' } }));
+  const tracked: Promise<unknown>[] = [];
+  const context: SessionContext = {
+    api: {
+      logicalId: 'Api',
+      routeSelectionExpression: '$request.body.action',
+      routes: new Map([
+        ['$connect', route('$connect')],
+        ['$disconnect', route('$disconnect')],
+        ['broadcast', route('broadcast', { returnsBody: true })],
+        ['echo', route('echo')],
+        ['$default', route('$default', { returnsBody: true })],
+      ]),
+    },
+    identity: { apiId: 'local', stage: 'dev', domainName: 'localhost:3001' },
+    registry: new ConnectionRegistry(),
+    invoke,
+    selectRoute: sinon.stub<[string], string | undefined>().callsFake((body) => (JSON.parse(body) as { action?: string }).action),
+    idleTimeoutMs: 10 * 60_000,
+    maxDurationMs: 2 * 60 * 60_000,
+    track: (work) => void tracked.push(work),
+    closing: () => false,
+    log: sinon.spy(),
+    ...overrides,
+  };
+  /** Waits for the work the session handed to `track`. */
+  const settled = () => Promise.all(tracked);
+  return { context, invoke, tracked, settled };
 }

@@ -1,46 +1,11 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { ConnectionRegistry } from '../../../../local/api-gateway/connection-registry.js';
-import type { GatewayEvent } from '../../../../local/api-gateway/events.js';
 import { goAway, runSession, socketErrorLine, type SessionContext } from '../../../../local/api-gateway/session.js';
-import type { Outcome } from '../../../../local/lambda/invoker.js';
-import type { RouteSpec } from '../../../../tooling/sam/template.js';
-import { FakeWebSocket, fakeConnection, outcome, route, socketOf } from './fakes.js';
+import { FakeWebSocket, fakeConnection, outcome, sessionContext, socketOf } from './fakes.js';
 
 const IDLE_MS = 10_000;
 const MAX_MS = 60_000;
 const T0 = Date.UTC(2026, 10, 30, 1, 0, 0);
-
-/** A session's context with a stub invoker: routes $disconnect, broadcast (replies with its body), echo. */
-function sessionContext(overrides: Partial<SessionContext> = {}) {
-  const invoke = sinon.stub<[RouteSpec, GatewayEvent], Promise<Outcome>>().resolves(outcome({ result: { statusCode: 200, body: 'reply' } }));
-  const tracked: Promise<unknown>[] = [];
-  const context: SessionContext = {
-    api: {
-      logicalId: 'Api',
-      routeSelectionExpression: '$request.body.action',
-      routes: new Map([
-        ['$disconnect', route('$disconnect')],
-        ['broadcast', route('broadcast', { returnsBody: true })],
-        ['echo', route('echo')],
-        ['$default', route('$default', { returnsBody: true })],
-      ]),
-    },
-    identity: { apiId: 'local', stage: 'dev', domainName: 'localhost:3001' },
-    registry: new ConnectionRegistry(),
-    invoke,
-    selectRoute: sinon.stub<[string], string | undefined>().callsFake((body) => (JSON.parse(body) as { action?: string }).action),
-    idleTimeoutMs: IDLE_MS,
-    maxDurationMs: MAX_MS,
-    track: (work) => void tracked.push(work),
-    closing: () => false,
-    log: sinon.spy(),
-    ...overrides,
-  };
-  /** Waits for the work the session handed to `track`. */
-  const settled = () => Promise.all(tracked);
-  return { context, invoke, tracked, settled };
-}
 
 describe('runSession', () => {
   let clock: sinon.SinonFakeTimers;
@@ -49,7 +14,7 @@ describe('runSession', () => {
 
   /** A session on a fresh fake connection, last active now. */
   function open(overrides: Partial<SessionContext> = {}) {
-    const session = sessionContext(overrides);
+    const session = sessionContext({ idleTimeoutMs: IDLE_MS, maxDurationMs: MAX_MS, ...overrides });
     const connection = fakeConnection({ connectedAt: Date.now(), lastActiveAt: Date.now() });
     runSession(session.context, connection);
     return { ...session, connection, socket: socketOf(connection) };
