@@ -1,20 +1,11 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sinon from 'sinon';
 import { escapeAttribute, servePage } from '../../../local/page.js';
+import { fakeResponse } from '../../helpers/fake-http.js';
 
 const INDEX = '<html><head><meta name="websocket-url" content="" /></head></html>';
-
-/** A response that records what it was told. */
-function fakeResponse() {
-  const response = { writeHead: sinon.stub(), end: sinon.stub() };
-  response.writeHead.returns(response);
-  return response;
-}
-const asResponse = (response: ReturnType<typeof fakeResponse>) => response as unknown as ServerResponse;
 
 describe('local/page', () => {
   let pageDir: string;
@@ -34,35 +25,35 @@ describe('local/page', () => {
   it('serves the page at / and /index.html with the gateway’s WebSocket URL filled in, never cached', () => {
     for (const path of ['/', '/index.html']) {
       const response = fakeResponse();
-      expect(servePage(pageDir, path, 'ws://localhost:3001/dev', asResponse(response))).to.equal(true);
+      expect(servePage(pageDir, path, 'ws://localhost:3001/dev', response.response)).to.equal(true);
       expect(response.writeHead.calledOnceWithExactly(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })).to.equal(true);
-      expect(String(response.end.firstCall.args[0])).to.equal(INDEX.replace('content=""', 'content="ws://localhost:3001/dev"'));
+      expect(response.body()).to.equal(INDEX.replace('content=""', 'content="ws://localhost:3001/dev"'));
     }
   });
 
   it('escapes a hostile Host in the URL, and expands no `$` pattern in it', () => {
     const response = fakeResponse();
-    servePage(pageDir, '/', 'ws://"><script>x</script>$$$`/dev', asResponse(response));
-    const html = String(response.end.firstCall.args[0]);
+    servePage(pageDir, '/', 'ws://"><script>x</script>$$$`/dev', response.response);
+    const html = response.body();
     expect(html).to.include('content="ws://&#34;&#62;&#60;script&#62;x&#60;/script&#62;$$$`/dev"');
     expect(html).to.not.include('<script>');
   });
 
   it('serves the script and the style sheet as they are, with their types', () => {
     const script = fakeResponse();
-    servePage(pageDir, '/app.js', 'ws://x/dev', asResponse(script));
+    servePage(pageDir, '/app.js', 'ws://x/dev', script.response);
     expect(script.writeHead.firstCall.args).to.deep.equal([200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }]);
-    expect(String(script.end.firstCall.args[0])).to.equal('console.log("$&");');
+    expect(script.body()).to.equal('console.log("$&");');
     const style = fakeResponse();
-    servePage(pageDir, '/style.css', 'ws://x/dev', asResponse(style));
+    servePage(pageDir, '/style.css', 'ws://x/dev', style.response);
     expect(style.writeHead.firstCall.args).to.deep.equal([200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' }]);
-    expect(String(style.end.firstCall.args[0])).to.equal('body { color: red }');
+    expect(style.body()).to.equal('body { color: red }');
   });
 
   it('answers false and leaves the response alone for any other path, a file beside the page’s or outside it', () => {
     for (const path of ['/favicon.ico', '/app.ts', '/../index.html', '/index.html/', '/APP.JS', '/constructor', '/__proto__', '']) {
       const response = fakeResponse();
-      expect(servePage(pageDir, path, 'ws://x/dev', asResponse(response)), path).to.equal(false);
+      expect(servePage(pageDir, path, 'ws://x/dev', response.response), path).to.equal(false);
       expect(response.writeHead.called || response.end.called, path).to.equal(false);
     }
   });
