@@ -4,6 +4,7 @@ import { invokeFunction, type InvokeOptions } from '../../../local/invoke-functi
 import { GatewayNotRunningError, UnknownFunctionError } from '../../../tooling/errors.js';
 import { fakeGatewayHandler, type FakeGateway } from '../../helpers/fake-gateway.js';
 import { freedPort, serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
+import { rejection } from '../../helpers/rejection.js';
 
 const TEMPLATE_FUNCTIONS = ['ConnectFunction', 'DisconnectFunction', 'DefaultFunction', 'BroadcastFunction', 'FanOutWorkerFunction'];
 
@@ -34,10 +35,7 @@ describe('local/invoke-function', () => {
     ...overrides,
   });
   const failure = (overrides: Partial<InvokeOptions>) =>
-    invokeFunction(options(overrides)).then(
-      () => expect.fail('the invoke should have failed'),
-      (error: unknown) => error as Error,
-    );
+    rejection(invokeFunction(options(overrides)));
 
   it('refuses a function the template does not declare, listing the template’s, before probing any gateway', async () => {
     const error = await failure({ functionName: 'NoSuchFunction' });

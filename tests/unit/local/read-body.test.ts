@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { readBody } from '../../../local/read-body.js';
+import { rejection } from '../../helpers/rejection.js';
 
 /** A request body stream the test writes into. */
 const requestStream = () => new PassThrough();
@@ -54,6 +55,6 @@ describe('local/read-body', () => {
     const body = readBody(asRequest(stream), 100);
     const failure = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     stream.destroy(failure);
-    expect(await body.catch((error: unknown) => error)).to.equal(failure);
+    expect(await rejection(body)).to.equal(failure);
   });
 });

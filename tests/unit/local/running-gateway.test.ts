@@ -3,6 +3,7 @@ import { findRunningGateway } from '../../../local/running-gateway.js';
 import { GatewayNotRunningError } from '../../../tooling/errors.js';
 import { fakeGatewayHandler, type FakeGateway } from '../../helpers/fake-gateway.js';
 import { freedPort, serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
+import { rejection } from '../../helpers/rejection.js';
 
 describe('local/running-gateway', () => {
   let server: TestServer;
@@ -24,10 +25,7 @@ describe('local/running-gateway', () => {
 
   /** The error a probe failed with. */
   const failure = (overrides: Partial<Parameters<typeof findRunningGateway>[0]> = {}) =>
-    findRunningGateway(address(overrides)).then(
-      () => expect.fail('the probe should have failed'),
-      (error: unknown) => error as GatewayNotRunningError,
-    );
+    rejection(findRunningGateway(address(overrides)));
 
   it('finds a gateway whose stage asks for an upgrade and whose store holds the tables, and names its endpoints', async () => {
     expect(await findRunningGateway(address())).to.deep.equal({

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { buildPage } from '../../../tooling/page.js';
+import { rejection } from '../../helpers/rejection.js';
 
 /**
  * The page's build on a page of a few lines of its own (the real page is the browser tests'):
@@ -54,8 +55,7 @@ describe('tooling/page', () => {
 
   it('fails on a script that does not compile, and builds once it is fixed', async () => {
     writeFileSync(web('app.ts'), 'const = ;\n');
-    const error = await buildPage(root).catch((caught: Error) => caught);
-    expect(error).to.be.an('error');
+    const error = await rejection(buildPage(root));
     expect(error.message).to.include('app.ts');
     writeFileSync(web('app.ts'), "(globalThis as { shown?: string }).shown = 'fixed';\n");
     expect(run(readFileSync(join(await buildPage(root), 'app.js'), 'utf8'))).to.equal('fixed');

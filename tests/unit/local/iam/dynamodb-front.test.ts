@@ -8,6 +8,7 @@ import type { IamRefusal } from '../../../../local/iam/refusal.js';
 import type { ReceivedRequest } from '../../../../local/iam/signature.js';
 import { serveOnFreePort, type TestServer } from '../../../helpers/http-server.js';
 import { signedRequest } from '../../../helpers/sigv4.js';
+import { rejection } from '../../../helpers/rejection.js';
 
 const scope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/T';
@@ -90,10 +91,10 @@ describe('local/iam/dynamodb-front', () => {
   });
 
   it('refuses what the policy does not allow with DynamoDB’s own AccessDeniedException (400), never reaching the store', async () => {
-    const error = await client.send(new PutItemCommand({ TableName: 'T', Item: { id: { S: '1' } } })).catch((caught: unknown) => caught);
+    const error = await rejection(client.send(new PutItemCommand({ TableName: 'T', Item: { id: { S: '1' } } })));
     expect(error).to.include({ name: 'AccessDeniedException' });
-    expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).to.equal(400);
-    expect((error as Error).message).to.equal(
+    expect(error.$metadata?.httpStatusCode).to.equal(400);
+    expect(error.message).to.equal(
       `User: arn:aws:sts::000000000000:assumed-role/ConnectFunctionRole/ConnectFunction is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
     );
     expect(refusals).to.deep.equal([
@@ -103,13 +104,13 @@ describe('local/iam/dynamodb-front', () => {
   });
 
   it('words an explicit deny as AWS does', async () => {
-    const error = await client.send(new DeleteItemCommand({ TableName: 'T', Key: { id: { S: '1' } } })).catch((caught: Error) => caught);
+    const error = await rejection(client.send(new DeleteItemCommand({ TableName: 'T', Key: { id: { S: '1' } } })));
     expect(error.message).to.match(/is not authorized to perform: dynamodb:DeleteItem on resource: .+ with an explicit deny in an identity-based policy$/);
   });
 
   it('refuses a signature made with another secret with InvalidSignatureException', async () => {
     const forger = functionClient({ accessKeyId: 'LOCALFN-ConnectFunction', secretAccessKey: 'guessed' });
-    const error = await forger.send(getItem).catch((caught: Error) => caught);
+    const error = await rejection(forger.send(getItem));
     forger.destroy();
     expect(error).to.include({ name: 'InvalidSignatureException' });
     expect(error.message).to.match(/^The request signature we calculated does not match/);
@@ -144,7 +145,7 @@ describe('local/iam/dynamodb-front', () => {
 
   it('drops the caller’s connection when the store is unreachable, as the store’s own would', async () => {
     await store.close();
-    const error = await client.send(getItem).catch((caught: Error & { code?: string }) => caught);
+    const error = await rejection(client.send(getItem));
     expect(error).to.be.an('error');
     expect(error.name).to.not.be.oneOf(['AccessDeniedException', 'InternalServerError']);
     expect(error.code ?? error.name).to.match(/ECONNRESET|socket hang up|TimeoutError/);
@@ -152,7 +153,7 @@ describe('local/iam/dynamodb-front', () => {
 
   it('answers 500 InternalServerError when its own check fails, never throwing out of the server', async () => {
     sinon.stub(iam, 'refused').throws(new Error('the hook broke'));
-    const error = await client.send(new PutItemCommand({ TableName: 'T', Item: { id: { S: '1' } } })).catch((caught: Error) => caught);
+    const error = await rejection(client.send(new PutItemCommand({ TableName: 'T', Item: { id: { S: '1' } } })));
     expect(error).to.include({ name: 'InternalServerError', message: 'the hook broke' });
   });
 
