@@ -1,23 +1,15 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_FAULTS } from '../../../local/api-gateway/faults.js';
 import { CLI_HELP, readCliOptions } from '../../../local/cli-options.js';
 import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../local/gateway.js';
 import { OptionError } from '../../../tooling/errors.js';
+import { tempFiles } from '../../helpers/temp-files.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */
 const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readCliOptions(argv, env);
 
 describe('local/cli-options', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cli-options-'));
-    writeFileSync(join(dir, 'env.json'), '{"Parameters":{"LOG_LEVEL":"DEBUG"}}');
-    writeFileSync(join(dir, 'broken.json'), '{"Parameters":');
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = tempFiles({ 'env.json': '{"Parameters":{"LOG_LEVEL":"DEBUG"}}', 'broken.json': '{"Parameters":' });
 
   it('answers help for -h or --help, whatever else is given', () => {
     expect(read(['-h'])).to.equal('help');
@@ -57,7 +49,7 @@ describe('local/cli-options', () => {
   it('reads every flag into the gateway’s options, seconds as ms', () => {
     const options = read([
       ...['--port', '4000', '--host', '0.0.0.0', '--stage', 'prod', '--db-port', '0', '--db-path', '/tmp/db', '--template', 't.yaml'],
-      ...['--parameter', 'A=1', '--parameter', 'B=x=y', '--env-vars', join(dir, 'env.json'), '--auth-token', 'tok'],
+      ...['--parameter', 'A=1', '--parameter', 'B=x=y', '--env-vars', file('env.json'), '--auth-token', 'tok'],
       ...['--idle-timeout', '5', '--max-duration', '60', '--no-watch', '--containers', '3', '--iam', 'off', '--shutdown-timeout', '2'],
       ...['--connections-latency', '25.5', '--connections-failure-rate', '0.5', '--connections-failure-status', '429'],
     ]);
@@ -93,41 +85,38 @@ describe('local/cli-options', () => {
     expect(read(['--auth', 'none'])).to.not.have.property('localIssuer');
   });
 
-  const refusals: [string[], string][] = [
-    [['--port', 'abc'], '--port must be a whole number, got "abc"'],
-    [['--port=-1'], '--port must be a whole number'],
-    [['--db-port', '1.5'], '--db-port must be a whole number'],
-    [['--port', ' '], '--port must be a whole number'],
-    [['--idle-timeout', '0.5'], '--idle-timeout must be a whole number'],
-    [['--max-duration', 'NaN'], '--max-duration must be a whole number'],
-    [['--shutdown-timeout=-5'], '--shutdown-timeout must be a whole number'],
-    [['--containers', '0'], '--containers must be at least 1'],
-    [['--containers', 'many'], '--containers must be a whole number'],
-    [['--auth', 'open'], '--auth must be none, token or jwt, got "open"'],
-    [['--auth', ''], '--auth must be none, token or jwt, got ""'],
-    [['--iam', 'audit'], '--iam takes enforce or off, got "audit"'],
-    [['--parameter', 'NoEquals'], '--parameter takes Name=Value, got "NoEquals"'],
-    [['--parameter', '=value'], '--parameter takes Name=Value'],
-    [['--connections-latency=-1'], '--connections-latency must be a number of ms, got "-1"'],
-    [['--connections-latency', 'Infinity'], '--connections-latency must be a number of ms'],
-    [['--connections-latency', 'soon'], '--connections-latency must be a number of ms'],
-    [['--connections-latency', ''], '--connections-latency must be a number of ms, got ""'],
-    [['--connections-failure-rate', '1.01'], '--connections-failure-rate must be between 0 and 1, got "1.01"'],
-    [['--connections-failure-rate=-0.1'], '--connections-failure-rate must be between 0 and 1'],
-    [['--connections-failure-rate', 'half'], '--connections-failure-rate must be between 0 and 1'],
-    [['--connections-failure-rate', ' '], '--connections-failure-rate must be between 0 and 1, got " "'],
-  ];
-  for (const [argv, message] of refusals) {
-    it(`refuses ${argv.map((arg) => JSON.stringify(arg)).join(' ')} with an OptionError`, () => {
-      expect(() => read(argv)).to.throw(OptionError, message).with.property('code', 'option_invalid');
+  // Each flag with the values it refuses and what it says (followed by `got "VALUE"`).
+  const BAD_VALUES: Record<string, { values: string[]; says: string }> = {
+    '--port': { values: ['abc', '-1', ' ', '', '1.5', '65536.5'], says: 'must be a whole number' },
+    '--db-port': { values: ['1.5', 'NaN'], says: 'must be a whole number' },
+    '--idle-timeout': { values: ['0.5'], says: 'must be a whole number' },
+    '--max-duration': { values: ['Infinity', '-60'], says: 'must be a whole number' },
+    '--shutdown-timeout': { values: ['-5'], says: 'must be a whole number' },
+    '--containers': { values: ['many', '2.5'], says: 'must be a whole number' },
+    '--auth': { values: ['open', '', 'JWT'], says: 'must be none, token or jwt' },
+    '--iam': { values: ['audit', 'Enforce'], says: 'takes enforce or off' },
+    '--parameter': { values: ['NoEquals', '=value'], says: 'takes Name=Value' },
+    '--connections-latency': { values: ['-1', 'Infinity', 'soon', '', ' '], says: 'must be a number of ms' },
+    '--connections-failure-rate': { values: ['1.01', '-0.1', 'half', ' ', ''], says: 'must be between 0 and 1' },
+  };
+  for (const [flag, { values, says }] of Object.entries(BAD_VALUES)) {
+    it(`refuses ${flag} ${values.map((value) => JSON.stringify(value)).join(', ')} with an OptionError naming the value`, () => {
+      for (const value of values) {
+        const message = `${flag} ${says}, got "${value}"`;
+        expect(() => read([`${flag}=${value}`]), message).to.throw(OptionError, message).with.property('code', 'option_invalid');
+      }
     });
   }
 
+  it('refuses --containers 0: a function needs at least one', () => {
+    expect(() => read(['--containers', '0'])).to.throw(OptionError, '--containers must be at least 1').with.property('code', 'option_invalid');
+  });
+
   it('refuses an --env-vars file it cannot read or parse, keeping the cause', () => {
-    const missing = join(dir, 'missing.json');
+    const missing = file('missing.json');
     const unreadable = () => read(['--env-vars', missing]);
     expect(unreadable).to.throw(OptionError, `--env-vars: cannot read ${missing} (ENOENT)`).with.nested.property('cause.code', 'ENOENT');
-    const broken = () => read(['--env-vars', join(dir, 'broken.json')]);
+    const broken = () => read(['--env-vars', file('broken.json')]);
     expect(broken).to.throw(OptionError, 'is not valid JSON').with.property('cause').that.is.instanceOf(SyntaxError);
   });
 

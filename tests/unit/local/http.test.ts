@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sinon from 'sinon';
 import { httpHandler, type HttpRoutes } from '../../../local/http.js';
 import { serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
 import { rawExchange } from '../../helpers/raw.js';
+import { tempFiles } from '../../helpers/temp-files.js';
 
 /** A collaborator that answers 200 with its own name, so a test sees who answered. */
 const answersAs = (who: string) => (_request: IncomingMessage, response: ServerResponse) => {
@@ -15,12 +13,7 @@ const answersAs = (who: string) => (_request: IncomingMessage, response: ServerR
 
 describe('local/http', () => {
   let server: TestServer | undefined;
-  let pageDir: string;
-  before(() => {
-    pageDir = mkdtempSync(join(tmpdir(), 'http-page-'));
-    writeFileSync(join(pageDir, 'index.html'), '<meta name="websocket-url" content="" />');
-  });
-  after(() => rmSync(pageDir, { recursive: true, force: true }));
+  const inPage = tempFiles({ 'index.html': '<meta name="websocket-url" content="" />' });
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -41,7 +34,7 @@ describe('local/http', () => {
       invokeApi: fakes.invokeApi,
       guard: optional.guard ? fakes.guard : undefined,
       issuer: optional.issuer ? ({ owns: fakes.owns, handle: fakes.issuerHandle } as unknown as HttpRoutes['issuer']) : undefined,
-      pageDir: optional.page ? pageDir : undefined,
+      pageDir: optional.page ? inPage('') : undefined,
     };
     server = await serveOnFreePort(httpHandler(routes));
     const origin = server.origin;

@@ -1,26 +1,21 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../local/gateway.js';
 import { exitCodeOf, INVOKE_HELP, readInvokeOptions } from '../../../local/invoke-options.js';
 import { EXIT } from '../../../local/invoke-output.js';
+import { tempFiles } from '../../helpers/temp-files.js';
 import { BuildError, GatewayNotRunningError, OptionError, TemplateError, UnknownFunctionError } from '../../../tooling/errors.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */
 const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readInvokeOptions(argv, env);
 
 describe('local/invoke-options', () => {
-  let dir: string;
-  let event: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'invoke-options-'));
-    event = join(dir, 'event.json');
-    writeFileSync(event, '{"requestContext":{"routeKey":"$default"}}');
-    writeFileSync(join(dir, 'env.json'), '{"BroadcastFunction":{"LOG_LEVEL":"DEBUG"}}');
-    writeFileSync(join(dir, 'broken.json'), '{');
+  const file = tempFiles({
+    'event.json': '{"requestContext":{"routeKey":"$default"}}',
+    'env.json': '{"BroadcastFunction":{"LOG_LEVEL":"DEBUG"}}',
+    'broken.json': '{',
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  let event: string;
+  before(() => (event = file('event.json')));
 
   it('answers help for -h or --help, before checking anything else', () => {
     expect(read(['-h'])).to.equal('help');
@@ -51,7 +46,7 @@ describe('local/invoke-options', () => {
   });
 
   it('reads every flag', () => {
-    const argv = ['--event', event, '--env-vars', join(dir, 'env.json'), '--template', 't.yaml', '--parameter', 'StageName=prod', '--port', '4000'];
+    const argv = ['--event', event, '--env-vars', file('env.json'), '--template', 't.yaml', '--parameter', 'StageName=prod', '--port', '4000'];
     const options = read([...argv, '--db-port', '4001', '--host', '::1', '--stage', 'prod', '--region', 'eu-north-1', 'ConnectFunction']);
     expect(options).to.deep.include({
       functionName: 'ConnectFunction',
@@ -89,9 +84,9 @@ describe('local/invoke-options', () => {
   }
 
   it('refuses an event or --env-vars file it cannot read or parse, keeping the cause', () => {
-    expect(() => read(['A', '-e', join(dir, 'none.json')])).to.throw(OptionError, '--event: cannot read').with.nested.property('cause.code', 'ENOENT');
-    expect(() => read(['A', '-e', join(dir, 'broken.json')])).to.throw(OptionError, '--event: ').with.property('cause').that.is.instanceOf(SyntaxError);
-    expect(() => read(['A', '-e', event, '--env-vars', dir])).to.throw(OptionError, '--env-vars: cannot read').with.nested.property('cause.code', 'EISDIR');
+    expect(() => read(['A', '-e', file('none.json')])).to.throw(OptionError, '--event: cannot read').with.nested.property('cause.code', 'ENOENT');
+    expect(() => read(['A', '-e', file('broken.json')])).to.throw(OptionError, '--event: ').with.property('cause').that.is.instanceOf(SyntaxError);
+    expect(() => read(['A', '-e', event, '--env-vars', file('')])).to.throw(OptionError, '--env-vars: cannot read').with.nested.property('cause.code', 'EISDIR');
   });
 
   it('refuses a flag it does not know with parseArgs’ own code', () => {

@@ -1,21 +1,14 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { escapeAttribute, servePage } from '../../../local/page.js';
 import { fakeResponse } from '../../helpers/fake-http.js';
+import { tempFiles } from '../../helpers/temp-files.js';
 
 const INDEX = '<html><head><meta name="websocket-url" content="" /></head></html>';
 
 describe('local/page', () => {
+  const inPage = tempFiles({ 'index.html': INDEX, 'app.js': 'console.log("$&");', 'style.css': 'body { color: red }' });
   let pageDir: string;
-  before(() => {
-    pageDir = mkdtempSync(join(tmpdir(), 'page-test-'));
-    writeFileSync(join(pageDir, 'index.html'), INDEX);
-    writeFileSync(join(pageDir, 'app.js'), 'console.log("$&");');
-    writeFileSync(join(pageDir, 'style.css'), 'body { color: red }');
-  });
-  after(() => rmSync(pageDir, { recursive: true, force: true }));
+  before(() => (pageDir = inPage('')));
 
   it('escapes the five characters that can leave an HTML attribute', () => {
     expect(escapeAttribute(`a&b<c>d"e'f`)).to.equal('a&#38;b&#60;c&#62;d&#34;e&#39;f');

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { LocalIam } from '../../../../local/iam/authority.js';
+import type { LocalIam } from '../../../../local/iam/authority.js';
 import { connectionsGuard } from '../../../../local/iam/connections-guard.js';
 import type { IamRefusal } from '../../../../local/iam/refusal.js';
 import { fakeResponse, incomingRequest } from '../../../helpers/fake-http.js';
+import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';
 
-const scope = { partition: 'aws', region: 'eu-north-1', accountId: '000000000000' };
 const CONNECTIONS = 'arn:aws:execute-api:eu-north-1:000000000000:api1/dev';
 const policies = new Map([
   ['BroadcastFunction', [{ effect: 'Allow' as const, actions: ['execute-api:ManageConnections'], resources: [`${CONNECTIONS}/POST/@connections/*`] }]],
@@ -16,10 +16,7 @@ const MISMATCH =
 describe('local/iam/connections-guard', () => {
   let refusals: IamRefusal[];
   let iam: LocalIam;
-  beforeEach(() => {
-    refusals = [];
-    iam = new LocalIam('enforce', scope, policies, (refusal) => refusals.push(refusal));
-  });
+  beforeEach(() => ({ iam, refusals } = recordingIam(policies, { partition: 'aws', region: 'eu-north-1', accountId: '000000000000' })));
 
   /** Runs the guard on a request signed with `options` (the function's credentials unless given). */
   async function guarded(options: Partial<SigningOptions> = {}, connectionId = 'abc=') {

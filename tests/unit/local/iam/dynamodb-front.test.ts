@@ -2,15 +2,15 @@ import { expect } from 'chai';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import sinon from 'sinon';
-import { LocalIam } from '../../../../local/iam/authority.js';
+import type { LocalIam } from '../../../../local/iam/authority.js';
 import { dynamoDbRefusalMessage, startDynamoDbFront, type DynamoDbFront } from '../../../../local/iam/dynamodb-front.js';
 import type { IamRefusal } from '../../../../local/iam/refusal.js';
 import type { ReceivedRequest } from '../../../../local/iam/signature.js';
 import { serveOnFreePort, type TestServer } from '../../../helpers/http-server.js';
+import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest } from '../../../helpers/sigv4.js';
 import { rejection } from '../../../helpers/rejection.js';
 
-const scope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/T';
 const policies = new Map([
   [
@@ -45,7 +45,6 @@ describe('local/iam/dynamodb-front', () => {
   let client: DynamoDBClient;
   beforeEach(async () => {
     stored = [];
-    refusals = [];
     store = await serveOnFreePort((request, response) => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
@@ -54,7 +53,7 @@ describe('local/iam/dynamodb-front', () => {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'store-request' }).end(JSON.stringify(STORE_ANSWER));
       });
     });
-    iam = new LocalIam('enforce', scope, policies, (refusal) => refusals.push(refusal));
+    ({ iam, refusals } = recordingIam(policies));
     front = await startDynamoDbFront(iam, store.origin, '127.0.0.1');
     client = functionClient(iam.credentialsOf('ConnectFunction'));
   });

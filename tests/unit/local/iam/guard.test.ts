@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { LocalIam } from '../../../../local/iam/authority.js';
+import type { LocalIam } from '../../../../local/iam/authority.js';
 import { guard, type Access } from '../../../../local/iam/guard.js';
 import type { ReceivedRequest } from '../../../../local/iam/signature.js';
+import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest } from '../../../helpers/sigv4.js';
 
-const scope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const ALLOWED = 'arn:aws:execute-api:us-east-1:000000000000:api/dev/POST/@connections/a';
 const DENIED = 'arn:aws:execute-api:us-east-1:000000000000:api/dev/DELETE/@connections/a';
 const policies = new Map([
@@ -25,7 +25,7 @@ describe('local/iam/guard', () => {
   let iam: LocalIam;
   let function_: { accessKeyId: string; secretAccessKey: string };
   beforeEach(() => {
-    iam = new LocalIam('enforce', scope, policies, () => {});
+    ({ iam } = recordingIam(policies));
     function_ = iam.credentialsOf('BroadcastFunction');
   });
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { LocalIam } from '../../../../local/iam/authority.js';
+import type { LocalIam } from '../../../../local/iam/authority.js';
 import { invokeGuard } from '../../../../local/iam/invoke-guard.js';
 import type { IamRefusal } from '../../../../local/iam/refusal.js';
 import { incomingRequest } from '../../../helpers/fake-http.js';
+import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';
 
-const scope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const WORKER = 'arn:aws:lambda:us-east-1:000000000000:function:Worker';
 const SECRET_WORKER = 'arn:aws:lambda:us-east-1:000000000000:function:WorkerSecret';
 const policies = new Map([
@@ -22,10 +22,7 @@ const PRINCIPAL = 'arn:aws:sts::000000000000:assumed-role/BroadcastFunctionRole/
 describe('local/iam/invoke-guard', () => {
   let refusals: IamRefusal[];
   let iam: LocalIam;
-  beforeEach(() => {
-    refusals = [];
-    iam = new LocalIam('enforce', scope, policies, (refusal) => refusals.push(refusal));
-  });
+  beforeEach(() => ({ iam, refusals } = recordingIam(policies)));
 
   /** Runs the guard on an Invoke of `functionArn` signed for lambda with `options` (the function's credentials unless given). */
   async function invoke(functionArn: string, options: Partial<SigningOptions> = {}) {
