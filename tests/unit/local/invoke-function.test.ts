@@ -51,10 +51,12 @@ describe('local/invoke-function', () => {
     expect(error.message).to.include('AuthorizerFunction is left out by its Condition AuthEnabled with these parameters');
   });
 
-  it('does not take a resource that is no function for one', async () => {
-    const error = await failure({ functionName: 'WebSocketApi' });
-    expect(error).to.be.instanceOf(UnknownFunctionError);
-    expect(error.message).to.match(/^No function WebSocketApi in template\.yaml\./);
+  it('does not take a resource that is no function for one, with a Condition or without', async () => {
+    for (const name of ['WebSocketApi', 'AuthorizerLogGroup']) {
+      const error = await failure({ functionName: name });
+      expect(error).to.be.instanceOf(UnknownFunctionError);
+      expect(error.message).to.match(new RegExp(`^No function ${name} in template\\.yaml\\.`));
+    }
   });
 
   it('takes a function its parameters switch on, and goes on to look for the gateway', async () => {

@@ -23,10 +23,11 @@ describe('tooling/page', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  /** Runs the built script as a browser would a classic script, and says what it set. */
+  /** Runs the built script as a browser would a classic script, and says what it set; it may leave no other global behind. */
   const run = (script: string) => {
     const context: { shown?: string } = {};
     runInNewContext(script, context);
+    expect(Object.keys(context)).to.deep.equal(['shown']);
     return context.shown;
   };
 
