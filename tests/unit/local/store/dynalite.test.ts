@@ -61,7 +61,7 @@ describe('local/store/dynalite', () => {
     store = undefined;
   });
 
-  it('listens where told (DynamoDB Local’s port by default) and takes the credentials it hands out', () => {
+  it('defaults to DynamoDB Local’s port, and names the credentials it takes (it checks none)', () => {
     expect(DEFAULT_STORE_PORT).to.equal(8000);
     expect(LOCAL_CREDENTIALS).to.include({ accessKeyId: 'local', secretAccessKey: 'local' }); // the SDK marks the object it was given
   });
