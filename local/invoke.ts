@@ -7,95 +7,21 @@
  * result goes to stdout as one line, `RESULT ` followed by JSON: the handler's return value,
  * or `{"errorType","errorMessage"}` when it threw or timed out. Exit codes: {@link EXIT}.
  */
-import { parseArgs } from 'node:util';
-import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../tooling/errors.js';
-import { DEFAULT_GATEWAY_OPTIONS } from './gateway.js';
-import { invokeFunction, type InvokeOptions } from './invoke-function.js';
+import { invokeFunction } from './invoke-function.js';
+import { exitCodeOf, INVOKE_HELP, readInvokeOptions, type ParsedInvoke } from './invoke-options.js';
 import { EXIT, resultLine } from './invoke-output.js';
 import { readableLogLine } from './lambda/log-line.js';
-import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './options.js';
-
-const D = DEFAULT_GATEWAY_OPTIONS;
-
-const HELP = `Usage: npm run invoke -- FUNCTION -e events/FILE.json [options]
-
-Invokes one function of the template with an event, as sam local invoke does, without
-Docker: its bundle (built as npm start builds it) runs in a container like the gateway's,
-with its template environment, against the running local gateway (npm start) and its
-DynamoDB. Logs go to stderr; the result to stdout as one line: RESULT {json}.
-
-Options:
-  -e, --event FILE      the event (JSON), e.g. events/broadcast.json (required)
-  --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
-                        {"Parameters": {...all functions}, "BroadcastFunction": {...}}
-  --template FILE       SAM template (default ${D.template})
-  --parameter K=V       template parameter value (repeatable; env AUTH_TOKEN sets AuthToken)
-  --port N              the running gateway's port (default ${D.port}; env PORT)
-  --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
-  --host ADDR           the address the gateway listens on (default ${D.host})
-  --stage NAME          its stage (default: the template's StageName)
-  --region REGION       the region the function is told it runs in (default ${D.region})
-  -h, --help            show this help
-
-Exit codes: ${EXIT.ok} returned, ${EXIT.functionError} the handler threw or timed out, ${EXIT.usage} bad input or unknown
-function (the template's functions are listed), ${EXIT.gatewayNotRunning} no running gateway found.
-`;
-
-type Parsed = Omit<InvokeOptions, 'log'> | 'help';
-
-function readOptions(argv: string[]): Parsed {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      event: { type: 'string', short: 'e' },
-      'env-vars': { type: 'string' },
-      template: { type: 'string' },
-      parameter: { type: 'string', multiple: true },
-      port: { type: 'string' },
-      'db-port': { type: 'string' },
-      host: { type: 'string' },
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return 'help';
-  if (positionals.length !== 1) throw new OptionError(`name one function to invoke, e.g. npm run invoke -- BroadcastFunction -e events/broadcast.json`);
-  if (!values.event) throw new OptionError('-e/--event FILE is required (a JSON event, e.g. events/broadcast.json)');
-  return {
-    functionName: positionals[0],
-    event: readJsonFile('event', values.event),
-    template: values.template ?? D.template,
-    parameters: templateParameters(values.parameter, process.env.AUTH_TOKEN),
-    envVars: envVarsFile(values['env-vars']) ?? {},
-    region: values.region ?? D.region,
-    host: values.host ?? D.host,
-    port: wholeNumber('port', values.port ?? process.env.PORT) ?? D.port,
-    dbPort: wholeNumber('db-port', values['db-port'] ?? process.env.DB_PORT) ?? D.dbPort,
-    stage: values.stage,
-  };
-}
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof GatewayNotRunningError) return EXIT.gatewayNotRunning;
-  // A bundle that does not build fails as a function that cannot start would.
-  if (error instanceof BuildError) return EXIT.functionError;
-  if (error instanceof LocalError) return EXIT.usage; // options, template, unknown function
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return EXIT.usage;
-  return EXIT.functionError;
-}
 
 async function main(): Promise<number> {
-  let options: Parsed;
+  let options: ParsedInvoke;
   try {
-    options = readOptions(process.argv.slice(2));
+    options = readInvokeOptions(process.argv.slice(2));
   } catch (error) {
     console.error(`npm run invoke: ${(error as Error).message} (see --help)`);
     return EXIT.usage;
   }
   if (options === 'help') {
-    console.log(HELP);
+    console.log(INVOKE_HELP);
     return EXIT.ok;
   }
   try {

@@ -125,7 +125,8 @@ const CLOSED_ANSWER = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810
 
 /**
  * Puts itself between the HTTP server and dynalite's handler: counts the requests under way
- * (until dynalite answers them, even if their client has gone) and, once told to refuse,
+ * (until dynalite answers them, even if their client has gone, or until their client goes
+ * before the body ended) and, once told to refuse,
  * answers new ones itself so that nothing reaches a database that is closing or closed.
  */
 function requestGate(server: Server) {
@@ -143,14 +144,24 @@ function requestGate(server: Server) {
     underWay++;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     let ended = false;
+    const done = () => {
+      if (ended) return;
+      ended = true;
+      if (--underWay === 0) onIdle?.();
+    };
     response.end = ((...args: unknown[]) => {
-      if (!ended) {
-        ended = true;
-        if (--underWay === 0) onIdle?.();
-      }
+      done();
       return end(...args);
     }) as ServerResponse['end'];
+    const ownErrorListeners = request.listeners('error');
     for (const handler of handlers) handler(request, response);
+    // dynalite throws a request's stream error out of the process: one client gone before its
+    // body ended ('aborted') would stop the whole gateway. Such a request never reaches the
+    // database (dynalite runs it on 'end'), so it counts as done instead.
+    for (const listener of request.listeners('error')) {
+      if (!ownErrorListeners.includes(listener)) request.off('error', listener as (error: Error) => void);
+    }
+    request.on('error', done);
   });
   return {
     refuse: () => {

@@ -1,31 +1,12 @@
 import { expect } from 'chai';
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { checkSignature, signatureParts, type ReceivedRequest } from '../../../../local/iam/signature.js';
+import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';
 
 const KEY = { accessKeyId: 'LOCALFN-BroadcastFunction', secretAccessKey: 'the-secret' };
 const secretOf = (accessKeyId: string) => (accessKeyId === KEY.accessKeyId ? KEY.secretAccessKey : undefined);
 
-/** Signs as the SDK does and returns the request as the gateway would receive it. */
-async function signed(
-  options: { path?: string; query?: Record<string, string>; body?: string; credentials?: typeof KEY; applyChecksum?: boolean } = {},
-): Promise<ReceivedRequest> {
-  const { path = '/dev/@connections/abc%3D', query = {}, body = 'hello', credentials = KEY, applyChecksum = false } = options;
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'execute-api', sha256: Sha256, applyChecksum });
-  const request = new HttpRequest({
-    method: 'POST',
-    hostname: '127.0.0.1',
-    port: 3001,
-    path,
-    query,
-    headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream', 'user-agent': 'test' },
-    body,
-  });
-  const result = await signer.sign(request);
-  const search = new URLSearchParams(query).toString();
-  return { method: 'POST', url: `${path}${search ? `?${search}` : ''}`, headers: result.headers, body: Buffer.from(body) };
-}
+/** Signs as the SDK does, with the issued key unless told otherwise. */
+const signed = (options: Partial<SigningOptions> = {}) => signedRequest({ credentials: KEY, ...options });
 
 describe('local/iam/signature', () => {
   it('reads the parts of a SigV4 Authorization header, and nothing else', () => {
