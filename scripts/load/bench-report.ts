@@ -172,7 +172,7 @@ export function workersMarkdown(runs: WorkersRun[], repeat: number): string[] {
       `Per worker: over every worker of every repetition; the other figures over the ${repeat} repetitions. ` +
       `Lost and duplicated count every broadcast, the warm-up too.`,
     '',
-    '| clients | latency | K | worker client, concurrency | threshold | p50 ms | p99 ms | dispatch ms | deliveries/s | deliveries per worker | posts/s per worker | workers’ CPU µs/delivery | dispatcher CPU ms | failed workers | lost | duplicated |',
+    "| clients | latency | K | worker client, concurrency | threshold | p50 ms | p99 ms | dispatch ms | deliveries/s | deliveries per worker | posts/s per worker | workers' CPU µs/delivery | dispatcher CPU ms | failed workers | lost | duplicated |",
     '| ---: | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const group of workerGroups(runs)) {
