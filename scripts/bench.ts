@@ -1,9 +1,10 @@
 /**
  * npm run bench: the broadcast fan-out through the local gateway, each setting (lean poster or
  * SDK client, bounded or everything at once; with `--workers`, also the dispatcher of K fan-out
- * workers) run `--repeat` times in one process, alternating the settings; a bare loop of posts as the baseline; and each function bundle's size and
- * cold start. Prints Markdown tables (median with min–max) and writes the JSON that
- * `npm run bench:readme` turns into the README's tables. Flags: see --help.
+ * workers) run `--repeat` times in one process, alternating the settings; a bare loop of posts
+ * as the baseline; and each function bundle's size and cold start. Prints Markdown tables
+ * (median with min–max) and writes the JSON that `npm run bench:readme` turns into the
+ * README's tables. Flags: see --help.
  * Exits 1 only when a run loses or duplicates a message, or fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
