@@ -133,6 +133,7 @@ for (const latencyMs of latencies) {
           process.stderr.write(`    p50 ${run.p50Ms} ms, dispatch ${run.dispatchMs} ms, lost ${run.lost}, duplicated ${run.duplicated}\n`);
         } catch (error) {
           result.failures.push({ latencyMs, workers, repetition, error: (error as Error).message });
+          process.stderr.write(`    failed: ${(error as Error).message}\n`);
         }
       }
     }
