@@ -1,10 +1,11 @@
 /**
  * npm run bench: the broadcast fan-out through the local gateway, each setting (lean poster or
- * SDK client, bounded or everything at once) run `--repeat` times in one process, alternating
- * the settings; a bare loop of posts as the baseline; and each function bundle's size and
- * cold start. Prints Markdown tables (median with min–max) and writes the JSON that
- * `npm run bench:readme` turns into the README's tables. Flags: see --help.
- * Exits 1 only when a run loses a message or fails.
+ * SDK client, bounded or everything at once; with `--workers`, also the dispatcher of K fan-out
+ * workers) run `--repeat` times in one process, alternating the settings; a bare loop of posts
+ * as the baseline; and each function bundle's size and cold start. Prints Markdown tables
+ * (median with min–max) and writes the JSON that `npm run bench:readme` turns into the
+ * README's tables. Flags: see --help.
+ * Exits 1 only when a run loses or duplicates a message, or fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -26,6 +27,12 @@ const HELP = `Usage: npm run bench -- [options]
   --client LIST        BROADCAST_CLIENT settings, each run at every bounded concurrency
                        (default lean,sdk); unbounded (everything at once, as sample code does)
                        runs with the SDK client only
+  --workers LIST       also run the broadcast function as the dispatcher of exactly K fan-out
+                       workers, for each K (e.g. 1,2,4; K = 1 goes through one worker too), in
+                       addition to the settings above, alternating with them; the workers keep
+                       the template's client and concurrency. Reports per K: p50/p99, dispatch
+                       time, each worker's deliveries and posts/s, the workers' CPU per delivery,
+                       lost and duplicated deliveries, ratios against the smallest K (default none)
   --repeat N           repetitions of every setting, alternating the settings (default 3)
   --cold-runs N        fresh processes per cold-start measurement (default 10; 0 skips)
   --no-bare-loop       skip the bare loop baseline
@@ -39,6 +46,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0,20' },
     concurrency: { type: 'string', default: '200,unbounded' },
     client: { type: 'string', default: BROADCAST_CLIENTS.join(',') },
+    workers: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '10' },
     'bare-loop': { type: 'boolean', default: true },
@@ -71,6 +79,12 @@ for (const kind of clientKinds) {
     process.exit(2);
   }
 }
+const workerCounts = values.workers === undefined ? [] : [...new Set(values.workers.split(',').map((raw) => positive('workers', raw)))];
+const tooMany = workerCounts.find((workers) => workers > clients);
+if (tooMany !== undefined) {
+  console.error(`--workers ${tooMany}: each worker needs a segment of at least one client, and there are ${clients} (--clients)`);
+  process.exit(2);
+}
 const settings = concurrencies.flatMap<FanOutSetting>((concurrency) =>
   concurrency === 'unbounded' ? [{ client: 'sdk', concurrency }] : clientKinds.map((client) => ({ client, concurrency })),
 );
@@ -88,6 +102,7 @@ const result: BenchResult = {
   },
   repeat,
   runs: [],
+  ...(workerCounts.length > 0 ? { workerRuns: [] } : {}),
   failures: [],
   bundles: [],
 };
@@ -96,7 +111,7 @@ for (const latencyMs of latencies) {
   let bench: FanOutBench | undefined;
   try {
     process.stderr.write(`fan-out at ${latencyMs} ms: connecting ${clients} clients …\n`);
-    bench = await FanOutBench.start({ clients, latencyMs, rootDir });
+    bench = await FanOutBench.start({ clients, latencyMs, rootDir, maxWorkers: Math.max(0, ...workerCounts) || undefined });
     // A B A B …: drift over the run hits every setting alike.
     for (let repetition = 1; repetition <= repeat; repetition++) {
       for (const setting of settings) {
@@ -107,6 +122,17 @@ for (const latencyMs of latencies) {
           process.stderr.write(`    p50 ${run.p50Ms} ms, lost ${run.lost}\n`);
         } catch (error) {
           result.failures.push({ latencyMs, setting, repetition, error: (error as Error).message });
+          process.stderr.write(`    failed: ${(error as Error).message}\n`);
+        }
+      }
+      for (const workers of workerCounts) {
+        process.stderr.write(`  repetition ${repetition}/${repeat}: ${workers} fan-out worker(s) …\n`);
+        try {
+          const run = await bench.runWorkers(workers, broadcasts, repetition);
+          result.workerRuns!.push(run);
+          process.stderr.write(`    p50 ${run.p50Ms} ms, dispatch ${run.dispatchMs} ms, lost ${run.lost}, duplicated ${run.duplicated}\n`);
+        } catch (error) {
+          result.failures.push({ latencyMs, workers, repetition, error: (error as Error).message });
           process.stderr.write(`    failed: ${(error as Error).message}\n`);
         }
       }
@@ -133,8 +159,11 @@ result.machine.loadAverageAtEnd = loadavg();
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, JSON.stringify(result, null, 2));
 console.log(`\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run bench:readme puts these tables into the README)`);
-const lost = result.runs.reduce((sum, run) => sum + run.lost, 0);
-if (lost > 0 || result.failures.length > 0) {
-  console.error(`\n${lost} deliveries lost, ${result.failures.length} runs failed`);
+const workerRuns = result.workerRuns ?? [];
+const lost = [...result.runs, ...workerRuns].reduce((sum, run) => sum + run.lost, 0);
+// Exactly once: a second copy fails the run like a missing one.
+const duplicated = workerRuns.reduce((sum, run) => sum + run.duplicated, 0);
+if (lost > 0 || duplicated > 0 || result.failures.length > 0) {
+  console.error(`\n${lost} deliveries lost, ${duplicated} duplicated, ${result.failures.length} runs failed`);
   process.exitCode = 1;
 }

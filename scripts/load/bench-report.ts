@@ -3,6 +3,8 @@
  * repetitions, and ratios between settings computed within each repetition first.
  */
 import type { FanOutRun, FanOutSetting } from './fan-out-bench.js';
+import type { WorkersRun } from './worker-runs.js';
+import { median } from '../../tooling/time.js';
 
 /** Median and range of one figure over the repetitions. */
 export interface Spread {
@@ -27,8 +29,10 @@ export interface BenchResult {
   machine: { cores: number; cpu: string; node: string; memoryGb: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   repeat: number;
   runs: FanOutRun[];
-  /** Runs that failed, with why. */
-  failures: { latencyMs: number; setting?: FanOutSetting; repetition?: number; error: string }[];
+  /** With `--workers`: the broadcast function as the dispatcher of K fan-out workers, per K and repetition. */
+  workerRuns?: WorkersRun[];
+  /** Runs that failed, with why (`workers`: a run with K workers). */
+  failures: { latencyMs: number; setting?: FanOutSetting; workers?: number; repetition?: number; error: string }[];
   bundles: BundleResult[];
   unbundledSdkColdStartMs?: Spread;
 }
@@ -112,6 +116,83 @@ export function ratios(runs: FanOutRun[]): Ratio[] {
   return result;
 }
 
+/** Runs with workers grouped by latency and K, in the order they first ran. */
+function workerGroups(runs: WorkersRun[]): { latencyMs: number; clients: number; workers: number; workerSetting: string; runs: WorkersRun[] }[] {
+  const found: ReturnType<typeof workerGroups> = [];
+  for (const run of runs) {
+    let group = found.find((candidate) => candidate.latencyMs === run.latencyMs && candidate.workers === run.workers);
+    if (!group) found.push((group = { latencyMs: run.latencyMs, clients: run.clients, workers: run.workers, workerSetting: run.workerSetting, runs: [] }));
+    group.runs.push(run);
+  }
+  return found;
+}
+
+/** Each worker's rate in a run: the median over its segments. */
+const perWorkerRate = (run: WorkersRun) => median(run.perWorker.map((worker) => worker.postsPerSecond));
+
+/**
+ * Ratios of each K against the smallest K run (K = 1 when the list has it), within each
+ * repetition: speed (p50 of the smallest K / p50), each worker's rate, the workers' CPU per
+ * delivery and the dispatch time (K / smallest K).
+ */
+export function workerRatios(runs: WorkersRun[]): Ratio[] {
+  const result: Ratio[] = [];
+  for (const latencyMs of new Set(runs.map((run) => run.latencyMs))) {
+    const atLatency = runs.filter((run) => run.latencyMs === latencyMs);
+    const base = Math.min(...atLatency.map((run) => run.workers));
+    for (const workers of [...new Set(atLatency.map((run) => run.workers))].filter((k) => k !== base)) {
+      const pairs = atLatency.flatMap((run) => {
+        if (run.workers !== workers) return [];
+        const first = atLatency.find((candidate) => candidate.workers === base && candidate.repetition === run.repetition);
+        return first ? [[first, run] as const] : [];
+      });
+      const add = (label: string, value: (a: WorkersRun, b: WorkersRun) => number) => {
+        const values = pairs.map(([a, b]) => value(a, b)).filter(Number.isFinite);
+        if (values.length > 0) result.push({ latencyMs, clients: atLatency[0].clients, label, spread: spread(values.map((v) => Math.round(v * 100) / 100)) });
+      };
+      const k = (n: number) => `K=${n}`;
+      add(`${k(workers)} vs ${k(base)}: speed (p50 ${k(base)} / p50 ${k(workers)})`, (a, b) => a.p50Ms / b.p50Ms);
+      add(`${k(workers)} vs ${k(base)}: posts/s per worker (${k(workers)} / ${k(base)})`, (a, b) => perWorkerRate(b) / perWorkerRate(a));
+      add(`${k(workers)} vs ${k(base)}: workers' CPU per delivery (${k(workers)} / ${k(base)})`, (a, b) => b.workerCpuUsPerDelivery / a.workerCpuUsPerDelivery);
+      add(`${k(workers)} vs ${k(base)}: dispatch ms (${k(workers)} / ${k(base)})`, (a, b) => b.dispatchMs / a.dispatchMs);
+    }
+  }
+  return result;
+}
+
+/** The workers' Markdown: one row per latency and K, then the ratios against the smallest K. */
+export function workersMarkdown(runs: WorkersRun[], repeat: number): string[] {
+  if (runs.length === 0) return [];
+  const cell = (values: number[]) => (values.length === 0 ? '' : formatSpread(spread(values)));
+  const lines = [
+    '',
+    `Fan-out workers: the broadcast function as the dispatcher of exactly K workers (K = 1 too, so every row pays the same dispatch), ` +
+      `each worker with the template's client and concurrency; one warm-up broadcast per setting, then the timed ones. ` +
+      `Dispatch: the dispatcher's invocation start to the last worker's start (its Invoke API 202). ` +
+      `Per worker: over every worker of every repetition; the other figures over the ${repeat} repetitions. ` +
+      `Lost and duplicated count every broadcast, the warm-up too.`,
+    '',
+    "| clients | latency | K | worker client, concurrency | threshold | p50 ms | p99 ms | dispatch ms | deliveries/s | deliveries per worker | posts/s per worker | workers' CPU µs/delivery | dispatcher CPU ms | failed workers | lost | duplicated |",
+    '| ---: | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const group of workerGroups(runs)) {
+    const each = (key: 'p50Ms' | 'p99Ms' | 'dispatchMs' | 'deliveriesPerSecond' | 'workerCpuUsPerDelivery' | 'dispatcherCpuMs') => cell(group.runs.map((run) => run[key]));
+    const total = (key: 'failedWorkers' | 'lost' | 'duplicated') => number(group.runs.reduce((sum, run) => sum + run[key], 0));
+    const workers = group.runs.flatMap((run) => run.perWorker);
+    lines.push(
+      `| ${number(group.clients)} | ${group.latencyMs} ms | ${group.workers} | ${group.workerSetting} | ${cell(group.runs.map((run) => run.threshold))} | ${each('p50Ms')} | ${each('p99Ms')} | ${each('dispatchMs')} | ` +
+        `${each('deliveriesPerSecond')} | ${cell(workers.map((worker) => worker.deliveries))} | ${cell(workers.map((worker) => worker.postsPerSecond))} | ` +
+        `${each('workerCpuUsPerDelivery')} | ${each('dispatcherCpuMs')} | ${total('failedWorkers')} | ${total('lost')} | ${total('duplicated')} |`,
+    );
+  }
+  const computed = workerRatios(runs);
+  if (computed.length > 0) {
+    lines.push('', 'Workers: ratios against the smallest K, computed within each repetition, then median (min–max):', '', '| clients | latency | comparison | ratio |', '| ---: | ---: | :--- | ---: |');
+    for (const ratio of computed) lines.push(`| ${number(ratio.clients)} | ${ratio.latencyMs} ms | ${ratio.label} | ${formatSpread(ratio.spread)}× |`);
+  }
+  return lines;
+}
+
 const number = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : value).toLocaleString('en-US', { maximumFractionDigits: 2 });
 /** `median (min–max)`, or the single value. */
 export const formatSpread = (s: Spread): string => (s.min === s.max ? number(s.median) : `${number(s.median)} (${number(s.min)}–${number(s.max)})`);
@@ -142,8 +223,9 @@ export function benchMarkdown(result: BenchResult): string {
     lines.push('', 'Ratios between settings, computed within each repetition, then median (min–max):', '', '| clients | latency | comparison | ratio |', '| ---: | ---: | :--- | ---: |');
     for (const ratio of computed) lines.push(`| ${number(ratio.clients)} | ${ratio.latencyMs} ms | ${ratio.label} | ${formatSpread(ratio.spread)}× |`);
   }
+  lines.push(...workersMarkdown(result.workerRuns ?? [], result.repeat));
   if (result.failures.length > 0) {
-    lines.push('', 'Failed runs:', '', ...result.failures.map((failure) => `- ${failure.latencyMs} ms${failure.setting ? `, ${settingName(failure.setting)}` : ''}${failure.repetition ? `, repetition ${failure.repetition}` : ''}: ${failure.error}`));
+    lines.push('', 'Failed runs:', '', ...result.failures.map((failure) => `- ${failure.latencyMs} ms${failure.setting ? `, ${settingName(failure.setting)}` : ''}${failure.workers ? `, K=${failure.workers} workers` : ''}${failure.repetition ? `, repetition ${failure.repetition}` : ''}: ${failure.error}`));
   }
   if (result.bundles.length > 0) {
     const runs = result.bundles[0].coldStartMs.n;

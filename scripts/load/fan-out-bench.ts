@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { esbuildOptions } from '../../tooling/sam/bundle.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
+import type { InvokeApiOutcome } from '../../local/lambda/invoke-api/invoke-api.js';
+import { DEFAULT_CONTAINERS_PER_FUNCTION, type LocalFunction } from '../../local/lambda/invoker.js';
 import type { BroadcastClient } from '../../functions/shared/config.js';
+import { DEFAULTS } from '../../functions/shared/constants.js';
 import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
 import type { BareLoopInput } from './bare-loop.js';
 import type { InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
-import { Swarm } from './swarm.js';
+import { Swarm, type MessageStats } from './swarm.js';
 import { median, sleep } from '../../tooling/time.js';
 import { threadCpuMs } from './thread-cpu.js';
+import { dispatcherSettings, percentile, round, workersRun, type WorkerPart, type WorkersBroadcast, type WorkersRun } from './worker-runs.js';
 
 /** One setting of the broadcast function compared by the benchmark. */
 export interface FanOutSetting {
@@ -47,12 +51,7 @@ export interface FanOutRun extends FanOutSetting {
   handlerPeakHeapMb: number;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-};
 const now = () => performance.timeOrigin + performance.now();
-const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * Bundles the bare loop exactly as the template bundles BroadcastFunction (its Metadata's
@@ -105,6 +104,48 @@ export interface FanOutBenchOptions {
   clients: number;
   latencyMs: number;
   rootDir: string;
+  /** The most fan-out workers any setting starts (none: no worker settings). */
+  maxWorkers?: number;
+}
+
+const DISPATCHER = 'BroadcastFunction';
+const WORKER = 'FanOutWorkerFunction';
+
+/** A worker's `segment summary` record (functions/shared/fan-out-job.ts), the fields the bench reads. */
+interface SegmentSummary {
+  function_request_id: string;
+  segment: number;
+  totalSegments: number;
+  delivered: number;
+  ms: number;
+}
+
+/** What the gateway's hooks reported, as it arrives (cleared before each broadcast). */
+interface Heard {
+  /** The broadcast function's invocation outcomes, with the epoch ms the hook heard of its end. */
+  broadcasts: (InvocationOutcome & { endedAt: number })[];
+  /** Its `broadcast complete` summaries (posting itself). */
+  summaries: { delivered: number; ms: number }[];
+  /** The fan-out worker's Invoke API outcomes, with the epoch ms the hook heard of its end. */
+  invokes: (InvokeApiOutcome & { endedAt: number })[];
+  /** The workers' `segment summary` records. */
+  segments: SegmentSummary[];
+  /** The workers' container CPU per request id, ms. */
+  workerCpuMs: Map<string, number>;
+}
+
+/**
+ * The Invoke API's `onInvoke` does not pass on the container's CPU time that the function's
+ * outcome carries: the bench reads it from that outcome, as the Invoke API receives it, by
+ * wrapping this one function's `invoke` (nothing else changes).
+ */
+function recordCpu(fn: LocalFunction, into: Map<string, number>): void {
+  const invoke = fn.invoke.bind(fn);
+  fn.invoke = async (event, options) => {
+    const outcome = await invoke(event, options);
+    if (outcome.cpuMs !== undefined) into.set(outcome.requestId, outcome.cpuMs);
+    return outcome;
+  };
 }
 
 /**
@@ -121,31 +162,43 @@ export class FanOutBench {
     private readonly options: FanOutBenchOptions,
     private readonly gateway: Gateway,
     private readonly swarm: Swarm,
-    /** The broadcast handler's summaries and invocation outcomes, as they arrive. */
-    private readonly summaries: { delivered: number; ms: number }[],
-    private readonly outcomes: InvocationOutcome[],
+    private readonly heard: Heard,
+    /** The template's environments, which every setting starts from. */
+    private readonly dispatcherEnv: Readonly<Record<string, string>>,
+    private readonly workerEnv: Readonly<Record<string, string>>,
   ) {}
 
   static async start(options: FanOutBenchOptions): Promise<FanOutBench> {
-    const summaries: { delivered: number; ms: number }[] = [];
-    const outcomes: InvocationOutcome[] = [];
+    const heard: Heard = { broadcasts: [], summaries: [], invokes: [], segments: [], workerCpuMs: new Map() };
+    // With workers: every worker of a broadcast runs at once (a container each, reserved concurrency as high).
+    const containers = Math.max(DEFAULT_CONTAINERS_PER_FUNCTION, options.maxWorkers ?? 0);
     const gateway = await startGateway({
       port: 0,
       dbPort: 0,
       faults: { latencyMs: options.latencyMs },
       log: () => {},
-      onInvocation: (outcome) => outcome.route === 'broadcast' && outcomes.push(outcome),
-      onFunctionLog: ({ record }) => {
-        if (record?.message === 'broadcast complete') summaries.push(record as unknown as { delivered: number; ms: number });
+      ...(options.maxWorkers ? { containersPerFunction: containers, parameters: { FanOutWorkerConcurrency: String(containers) } } : {}),
+      onInvocation: (outcome) => outcome.route === 'broadcast' && heard.broadcasts.push({ ...outcome, endedAt: Date.now() }),
+      onInvoke: (outcome) => outcome.function === WORKER && heard.invokes.push({ ...outcome, endedAt: Date.now() }),
+      onFunctionLog: ({ function: name, record }) => {
+        if (record?.message === 'broadcast complete') heard.summaries.push(record as unknown as { delivered: number; ms: number });
+        if (name === WORKER && record?.message === 'segment summary') heard.segments.push(record as unknown as SegmentSummary);
       },
       // Every $disconnect of N clients runs before the store closes, however long that takes here.
       shutdownTimeoutMs: 600_000,
     });
+    const dispatcher = gateway.functions.get(DISPATCHER);
+    const worker = gateway.functions.get(WORKER);
+    if (!dispatcher || !worker) {
+      await gateway.close();
+      throw new Error(`template.yaml has no ${dispatcher ? WORKER : DISPATCHER}`);
+    }
+    recordCpu(worker, heard.workerCpuMs);
     const swarm = await Swarm.start().catch(async (error) => {
       await gateway.close();
       throw error;
     });
-    const bench = new FanOutBench(options, gateway, swarm, summaries, outcomes);
+    const bench = new FanOutBench(options, gateway, swarm, heard, { ...dispatcher.environment }, { ...worker.environment });
     try {
       const opened = await swarm.open(gateway.url, options.clients, 200);
       if (opened.failed > 0) throw new Error(`${opened.failed} clients could not connect`);
@@ -156,41 +209,56 @@ export class FanOutBench {
     return bench;
   }
 
+  private fn(logicalId: string): LocalFunction {
+    return this.gateway.functions.get(logicalId)!;
+  }
+
+  private clear(): void {
+    const { heard } = this;
+    for (const list of [heard.broadcasts, heard.summaries, heard.invokes, heard.segments]) list.length = 0;
+    heard.workerCpuMs.clear();
+  }
+
+  /** Sends broadcast `m:<seq>` from one client; resolves with its delivery counts once everyone has it, or after 60 s. */
+  private async broadcast(): Promise<{ seq: number; sentAt: number; message?: MessageStats }> {
+    const { clients } = this.options;
+    const seq = this.seq++;
+    const sentAt = now();
+    this.swarm.send(seq % clients, JSON.stringify({ action: 'broadcast', data: `m:${seq}` }));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await sleep(20);
+      const [message] = (await this.swarm.report([seq])).messages;
+      if ((message && message.delivered >= clients) || Date.now() > deadline) return { seq, sentAt, message };
+    }
+  }
+
   /** Runs `broadcasts` broadcasts with `setting` (then the bare loop, unless `bareLoop` is false or unbounded). */
   async run(setting: FanOutSetting, broadcasts: number, repetition: number, bareLoop: boolean): Promise<FanOutRun> {
     const { clients, latencyMs } = this.options;
-    const broadcast = this.gateway.functions.get('BroadcastFunction');
-    if (!broadcast) throw new Error('template.yaml has no BroadcastFunction');
-    broadcast.configure({ ...broadcast.environment, BROADCAST_CONCURRENCY: String(setting.concurrency), BROADCAST_CLIENT: setting.client });
-    this.summaries.length = 0;
-    this.outcomes.length = 0;
+    const broadcast = this.fn(DISPATCHER);
+    // Posting itself whatever the table's size: without a worker function it never dispatches.
+    const alone = Object.fromEntries(Object.entries(this.dispatcherEnv).filter(([name]) => name !== 'FAN_OUT_WORKER_FUNCTION'));
+    broadcast.configure({ ...alone, BROADCAST_CONCURRENCY: String(setting.concurrency), BROADCAST_CLIENT: setting.client });
+    this.clear();
+    const { broadcasts: outcomes, summaries } = this.heard;
     const fanOutMs: number[] = [];
     let lost = 0;
     let gatewayCpuMs = 0;
     for (let i = 0; i < broadcasts; i++) {
-      const seq = this.seq++;
       const cpuBefore = threadCpuMs();
-      const sentAt = now();
-      this.swarm.send(seq % clients, JSON.stringify({ action: 'broadcast', data: `m:${seq}` }));
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        await sleep(20);
-        const [message] = (await this.swarm.report([seq])).messages;
-        if ((message && message.delivered >= clients) || Date.now() > deadline) {
-          lost += clients - (message?.delivered ?? 0);
-          if (message) fanOutMs.push(message.lastAt - sentAt);
-          break;
-        }
-      }
+      const { sentAt, message } = await this.broadcast();
+      lost += clients - (message?.delivered ?? 0);
+      if (message) fanOutMs.push(message.lastAt - sentAt);
       gatewayCpuMs += threadCpuMs() - cpuBefore;
       // The handler's answer (its CPU) and summary arrive a moment after the last delivery.
       const answered = Date.now() + 10_000;
-      while ((this.outcomes.length <= i || this.summaries.length <= i) && Date.now() < answered) await sleep(20);
+      while ((outcomes.length <= i || summaries.length <= i) && Date.now() < answered) await sleep(20);
       await sleep(200); // let the machine settle
     }
-    const delivered = this.summaries.reduce((sum, summary) => sum + summary.delivered, 0);
-    const handlerCpuMs = this.outcomes.reduce((sum, outcome) => sum + (outcome.cpuMs ?? 0), 0);
-    const handlerPostsPerSecond = median(this.summaries.map((summary) => (summary.delivered / summary.ms) * 1000));
+    const delivered = summaries.reduce((sum, summary) => sum + summary.delivered, 0);
+    const handlerCpuMs = outcomes.reduce((sum, outcome) => sum + (outcome.cpuMs ?? 0), 0);
+    const handlerPostsPerSecond = median(summaries.map((summary) => (summary.delivered / summary.ms) * 1000));
     const handlerPeakHeapMb = round(broadcast.peakHeapBytes / 1024 / 1024);
     const bare =
       bareLoop && setting.concurrency !== 'unbounded'
@@ -212,6 +280,68 @@ export class FanOutBench {
       gatewayCpuUsPerPost: round((gatewayCpuMs * 1000) / Math.max(1, delivered)),
       lost,
       handlerPeakHeapMb,
+    };
+  }
+
+  /**
+   * Runs `broadcasts` broadcasts (after one warm-up broadcast that starts the fresh containers,
+   * checked for delivery but not timed) with the broadcast function as the dispatcher of
+   * exactly `workers` workers, K = 1 included; the workers keep the template's environment.
+   */
+  async runWorkers(workers: number, broadcasts: number, repetition: number): Promise<WorkersRun> {
+    const { clients, latencyMs } = this.options;
+    if (!this.dispatcherEnv.FAN_OUT_WORKER_FUNCTION) throw new Error(`${DISPATCHER} has no FAN_OUT_WORKER_FUNCTION in template.yaml`);
+    if (workers > (this.options.maxWorkers ?? 0)) throw new Error(`the bench was started for at most ${this.options.maxWorkers ?? 0} workers`);
+    const settings = dispatcherSettings(clients, workers);
+    this.fn(DISPATCHER).configure({ ...this.dispatcherEnv, ...settings });
+    this.fn(WORKER).configure({ ...this.workerEnv });
+    const measured: WorkersBroadcast[] = [];
+    for (let i = 0; i <= broadcasts; i++) {
+      measured.push(await this.workersBroadcast(workers, i === 0));
+      await sleep(200); // let the machine settle
+    }
+    const workerSetting = `${this.workerEnv.BROADCAST_CLIENT ?? DEFAULTS.broadcastClient} ${this.workerEnv.BROADCAST_CONCURRENCY ?? DEFAULTS.broadcastConcurrency}`;
+    return workersRun({ workers, repetition, clients, latencyMs, threshold: Number(settings.FAN_OUT_THRESHOLD), workerSetting }, measured);
+  }
+
+  /** One broadcast through `workers` workers: its deliveries, and its dispatcher and workers as the hooks reported them. */
+  private async workersBroadcast(workers: number, warmUp: boolean): Promise<WorkersBroadcast> {
+    this.clear();
+    const { broadcasts: outcomes, invokes, segments, workerCpuMs } = this.heard;
+    const { seq, sentAt, message } = await this.broadcast();
+    // The dispatcher's outcome, every worker's outcome and summary: a moment after the last delivery.
+    const answered = Date.now() + 60_000;
+    while ((outcomes.length < 1 || invokes.length < workers || segments.length < workers) && Date.now() < answered) await sleep(20);
+    await sleep(200); // a second copy would still be on its way
+    const [final] = (await this.swarm.report([seq])).messages;
+    const [dispatcher] = outcomes;
+    if (!dispatcher) throw new Error(`broadcast m:${seq}: the dispatcher did not answer within 60 s`);
+    if (dispatcher.status !== 200) throw new Error(`broadcast m:${seq}: the dispatcher answered ${dispatcher.status}${dispatcher.error ? ` (${dispatcher.error.name})` : ''}`);
+    const totals = [...new Set(segments.map((summary) => summary.totalSegments))];
+    if (invokes.length !== workers || totals.some((total) => total !== workers)) {
+      throw new Error(`broadcast m:${seq}: ${workers} workers expected, ${invokes.length} ran (segments of ${totals.join(', ') || 'none'})`);
+    }
+    const parts = invokes.map((invoke): WorkerPart => {
+      const summary = segments.find((candidate) => candidate.function_request_id === invoke.requestId);
+      return {
+        // -1: the worker left no summary (it failed before its fan-out).
+        segment: summary?.segment ?? -1,
+        startedAt: invoke.endedAt - invoke.durationMs,
+        ok: invoke.ok,
+        cpuMs: workerCpuMs.get(invoke.requestId),
+        delivered: summary?.delivered ?? 0,
+        fanOutMs: summary?.ms ?? 0,
+      };
+    });
+    return {
+      warmUp,
+      sentAt,
+      // When the last client first had it (a later second copy would move the final report's time).
+      lastAt: message?.lastAt ?? final?.lastAt,
+      delivered: final?.delivered ?? 0,
+      duplicates: final?.duplicates ?? 0,
+      dispatcher: { startedAt: dispatcher.endedAt - dispatcher.durationMs, cpuMs: dispatcher.cpuMs },
+      workers: parts,
     };
   }
 

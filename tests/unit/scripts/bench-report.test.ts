@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { benchMarkdown, formatSpread, ratios, spread, type BenchResult } from '../../../scripts/load/bench-report.js';
+import { benchMarkdown, formatSpread, ratios, spread, workerRatios, workersMarkdown, type BenchResult } from '../../../scripts/load/bench-report.js';
 import type { FanOutRun } from '../../../scripts/load/fan-out-bench.js';
+import type { WorkersRun } from '../../../scripts/load/worker-runs.js';
 
 const run = (client: 'lean' | 'sdk', concurrency: number | 'unbounded', repetition: number, p50Ms: number, handlerCpuUsPerDelivery = 100): FanOutRun => ({
   client,
@@ -59,5 +60,66 @@ describe('bench report', () => {
     expect(markdown).to.include('2026-11-29 23:59 UTC; 2 cores (Test CPU), 24 GB, Node.js v24.21.0');
     expect(markdown).to.include('| 1,000 | 20 ms | lean | 200 | 1,200 (1,000–1,200) | 2,400 (2,000–2,400) |');
     expect(markdown).to.include('| BroadcastFunction | 383.7 | 42 (40–45) |');
+    // A JSON without worker runs (every one before --workers) renders as before.
+    expect(markdown).to.not.include('Fan-out workers');
+  });
+
+  const workersRun = (workers: number, repetition: number, p50Ms: number, postsPerSecond: number, overrides: Partial<WorkersRun> = {}): WorkersRun => ({
+    workers,
+    repetition,
+    clients: 300,
+    broadcasts: 2,
+    latencyMs: 20,
+    threshold: 300 / workers,
+    workerSetting: 'lean 100',
+    p50Ms,
+    p99Ms: p50Ms + 10,
+    deliveriesPerSecond: Math.round((300 / p50Ms) * 1000),
+    dispatchMs: 10 * workers,
+    dispatcherCpuMs: 9,
+    perWorker: Array.from({ length: workers }, (_, segment) => ({ segment, deliveries: 300 / workers, postsPerSecond })),
+    workerCpuUsPerDelivery: 300 + 50 * workers,
+    failedWorkers: 0,
+    lost: 0,
+    duplicated: 0,
+    ...overrides,
+  });
+
+  it('worker ratios: each K against the smallest, within each repetition', () => {
+    // Repetition 2 is twice as slow for every K: the ratios do not move.
+    const runs = [workersRun(1, 1, 400, 1000), workersRun(4, 1, 800, 250), workersRun(1, 2, 800, 500), workersRun(4, 2, 1600, 125)];
+    const byLabel = Object.fromEntries(workerRatios(runs).map((ratio) => [ratio.label, ratio.spread]));
+    expect(byLabel).to.deep.equal({
+      'K=4 vs K=1: speed (p50 K=1 / p50 K=4)': { median: 0.5, min: 0.5, max: 0.5, n: 2 },
+      'K=4 vs K=1: posts/s per worker (K=4 / K=1)': { median: 0.25, min: 0.25, max: 0.25, n: 2 },
+      "K=4 vs K=1: workers' CPU per delivery (K=4 / K=1)": { median: 1.43, min: 1.43, max: 1.43, n: 2 },
+      'K=4 vs K=1: dispatch ms (K=4 / K=1)': { median: 4, min: 4, max: 4, n: 2 },
+    });
+    // Without K = 1 the smallest K is the base.
+    expect(workerRatios([workersRun(2, 1, 400, 1000), workersRun(4, 1, 400, 500)]).map((ratio) => ratio.label)[0]).to.equal('K=4 vs K=2: speed (p50 K=2 / p50 K=4)');
+  });
+
+  it('the workers table: a row per K with per-worker figures over every worker, and lost and duplicated summed', () => {
+    const runs = [
+      workersRun(1, 1, 400, 1000),
+      workersRun(2, 1, 500, 600, { perWorker: [{ segment: 0, deliveries: 139, postsPerSecond: 600 }, { segment: 1, deliveries: 161, postsPerSecond: 700 }] }),
+      workersRun(1, 2, 420, 900),
+      workersRun(2, 2, 520, 650, { duplicated: 1, perWorker: [{ segment: 0, deliveries: 139, postsPerSecond: 650 }, { segment: 1, deliveries: 161, postsPerSecond: 550 }] }),
+    ];
+    const markdown = workersMarkdown(runs, 2).join('\n');
+    expect(markdown).to.include('| 300 | 20 ms | 1 | lean 100 | 300 | 420 (400–420) | 430 (410–430) | 10 | 750 (714–750) | 300 | 1,000 (900–1,000) | 350 | 9 | 0 | 0 | 0 |');
+    expect(markdown).to.include('| 300 | 20 ms | 2 | lean 100 | 150 | 520 (500–520) | 530 (510–530) | 20 | 600 (577–600) | 161 (139–161) | 650 (550–700) | 400 | 9 | 0 | 0 | 1 |');
+    expect(markdown).to.include('| 300 | 20 ms | K=2 vs K=1: speed (p50 K=1 / p50 K=2) | 0.81 (0.8–0.81)× |');
+    const result: BenchResult = {
+      date: '2026-11-29T23:59:00.000Z',
+      command: 'npm run bench -- --workers 1,2',
+      machine: { cores: 2, cpu: 'Test CPU', node: 'v24.21.0', memoryGb: 24, loadAverageAtStart: [3, 2, 1], loadAverageAtEnd: [4, 3, 2] },
+      repeat: 2,
+      runs: [run('lean', 200, 1, 1000)],
+      workerRuns: runs,
+      failures: [{ latencyMs: 20, workers: 4, repetition: 1, error: 'broadcast m:7: 4 workers expected, 3 ran (segments of 3)' }],
+      bundles: [],
+    };
+    expect(benchMarkdown(result)).to.include(markdown).and.include('- 20 ms, K=4 workers, repetition 1: broadcast m:7: 4 workers expected, 3 ran (segments of 3)');
   });
 });
