@@ -30,7 +30,7 @@ describe('local/http', () => {
     };
     const routes: HttpRoutes = {
       stagePath: '/dev',
-      registry: { handle: fakes.handle } as unknown as HttpRoutes['registry'],
+      connectionsApi: fakes.handle,
       invokeApi: fakes.invokeApi,
       guard: optional.guard ? fakes.guard : undefined,
       issuer: optional.issuer ? ({ owns: fakes.owns, handle: fakes.issuerHandle } as unknown as HttpRoutes['issuer']) : undefined,
