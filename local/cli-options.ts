@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { OptionError } from '../tooling/errors.js';
-import { DEFAULT_FAULTS, type ConnectionsFaults } from './api-gateway/faults.js';
+import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from './api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './gateway.js';
 import { IAM_MODES, type IamMode } from './iam/constants.js';
 import { envVarsFile, templateParameters, wholeNumber } from './options.js';
@@ -143,6 +143,9 @@ function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults>
     faults.failureRate = Number(rate);
     if (rate.trim() === '' || !(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new OptionError(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
   }
-  if (status !== undefined) faults.failureStatus = Number(status);
+  if (status !== undefined) {
+    faults.failureStatus = Number(status);
+    if (status.trim() === '' || !FAILURE_STATUSES.includes(faults.failureStatus)) throw new OptionError(`--connections-failure-status takes ${FAILURE_STATUSES.join(', ')}, got "${status}"`);
+  }
   return faults;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { API_GATEWAY_LIMITS, CLOSE_CODES, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
+import { API_GATEWAY_LIMITS, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
 import { authorizerCheck } from './api-gateway/authorizer.js';
 import { applyConditions, checkParameters, pseudoParameters, type LocalValues } from '../tooling/sam/intrinsics.js';
 import { formatLogLine } from './lambda/emf.js';

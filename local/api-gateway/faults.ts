@@ -22,12 +22,14 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'InternalServerErrorException',
 };
 
+/** The statuses a failed call can be given (`--connections-failure-status`). */
+export const FAILURE_STATUSES = Object.keys(ERROR_TYPES).map(Number);
 
 /** `@connections` hooks that add latency and fail a share of calls. */
 export function faultHooks(overrides: Partial<ConnectionsFaults>, random: () => number = Math.random): ManagementHooks {
   const faults = { ...DEFAULT_FAULTS, ...overrides };
   const type = ERROR_TYPES[faults.failureStatus];
-  if (!type) throw new OptionError(`failure status must be one of ${Object.keys(ERROR_TYPES).join(', ')}`);
+  if (!type) throw new OptionError(`failure status must be one of ${FAILURE_STATUSES.join(', ')}`);
   if (!(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new OptionError('failure rate must be between 0 and 1');
   if (faults.latencyMs === 0 && faults.failureRate === 0) return {};
   return {

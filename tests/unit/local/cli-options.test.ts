@@ -37,7 +37,7 @@ describe('local/cli-options', () => {
   it('takes every flag its help lists (those with a value of their own have tests below)', () => {
     const flags = [...CLI_HELP.matchAll(/^\s+(?:-h, )?(--[\w-]+)(?: (\S+))?/gm)].map(([, flag, value]) => (value && value === value.toUpperCase() ? [flag, '1'] : [flag]));
     expect(flags.length).to.be.greaterThan(15);
-    for (const flag of flags.filter(([name]) => !['--help', '--auth', '--iam', '--parameter', '--env-vars'].includes(name))) {
+    for (const flag of flags.filter(([name]) => !['--help', '--auth', '--iam', '--parameter', '--env-vars', '--connections-failure-status'].includes(name))) {
       expect(() => read(flag), flag.join(' ')).to.not.throw();
     }
   });
@@ -98,6 +98,7 @@ describe('local/cli-options', () => {
     '--parameter': { values: ['NoEquals', '=value'], says: 'takes Name=Value' },
     '--connections-latency': { values: ['-1', 'Infinity', 'soon', '', ' '], says: 'must be a number of ms' },
     '--connections-failure-rate': { values: ['1.01', '-0.1', 'half', ' ', ''], says: 'must be between 0 and 1' },
+    '--connections-failure-status': { values: ['abc', '404', '', ' ', '500.5'], says: 'takes 403, 410, 429, 500' },
   };
   for (const [flag, { values, says }] of Object.entries(BAD_VALUES)) {
     it(`refuses ${flag} ${values.map((value) => JSON.stringify(value)).join(', ')} with an OptionError naming the value`, () => {
