@@ -9,14 +9,13 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
-import { Sha256 } from '@smithy/core/checksum';
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
-import { extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
+import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Provider, RetryErrorType, SdkError } from '@smithy/types';
 import { DEFAULTS } from './constants.js';
 import { PostRetryStrategy } from './post-retry.js';
+import { PostSigner } from './post-signer.js';
 
 /** How a {@link LeanPoster} reaches the `@connections` API; everything but the endpoint has the SDK client's default. */
 export interface LeanPosterOptions {
@@ -32,6 +31,13 @@ export interface LeanPosterOptions {
   maxAttempts?: number;
   /** Longest one attempt may take, in ms. Default `DEFAULTS.postAttemptTimeoutMs`. */
   requestTimeoutMs?: number;
+}
+
+/** One post: its path (connection id escaped as the SDK escapes it), unsigned headers and body. */
+interface PostRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
 }
 
 /** The error classes the SDK throws for `@connections` answers, by `x-amzn-ErrorType`. */
@@ -68,7 +74,7 @@ export class LeanPoster {
   private readonly host: string;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
-  private readonly signer: SignatureV4;
+  private readonly signer: PostSigner;
   private readonly retry: PostRetryStrategy;
   private readonly requestTimeoutMs: number;
   /** Server time minus local time, learnt from each answer's `Date` header, as the SDK's signer keeps it. */
@@ -85,27 +91,19 @@ export class LeanPoster {
     this.send = secure ? httpsRequest : httpRequest;
     // Cached like the SDK client's credentials: refreshed once they are within 5 minutes of expiry.
     const credentials = memoizeIdentityProvider(options.credentials ?? defaultProvider(), isIdentityExpired, doesIdentityRequireRefresh)!;
-    this.signer = new SignatureV4({
-      service: 'execute-api',
-      region: options.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS),
-      credentials: credentials as Provider<AwsCredentialIdentity>,
-      sha256: Sha256,
-    });
+    const region = options.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
+    this.signer = new PostSigner(credentials as Provider<AwsCredentialIdentity>, typeof region === 'string' ? async () => region : region);
     this.retry = new PostRetryStrategy(options.maxAttempts ?? DEFAULTS.postMaxAttempts);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.postAttemptTimeoutMs;
   }
 
   /** Sends `data` to one connection; rejects as the SDK client would (e.g. `GoneException`). */
   async post(connectionId: string, data: Uint8Array): Promise<void> {
-    const request = new HttpRequest({
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      port: this.url.port ? Number(this.url.port) : undefined,
-      method: 'POST',
+    const request: PostRequest = {
       path: `${this.basePath}/@connections/${extendedEncodeURIComponent(connectionId)}`,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.byteLength), host: this.host },
       body: data,
-    });
+    };
     let token = await this.retry.acquireInitialRetryToken('');
     let totalRetryDelay = 0;
     for (;;) {
@@ -146,13 +144,14 @@ export class LeanPoster {
     this.agent.destroy();
   }
 
-  private async attempt(request: HttpRequest): Promise<void> {
+  private async attempt(request: PostRequest): Promise<void> {
     const offsetBefore = this.clockOffset;
     const sentAt = Date.now();
-    const signed = await this.signer.sign(request, { signingDate: new Date(sentAt + offsetBefore) });
+    const headers = await this.signer.signPost(request.path, request.headers, request.body, new Date(sentAt + offsetBefore));
     return new Promise<void>((resolve, reject) => {
       const req = this.send(
-        { agent: this.agent, method: 'POST', hostname: signed.hostname, port: signed.port, path: signed.path, headers: signed.headers },
+        // Headers as a flat list: Node writes them as given, without setHeader's per-header bookkeeping.
+        { agent: this.agent, method: 'POST', hostname: this.url.hostname, port: this.url.port, path: request.path, headers: Object.entries(headers).flat() },
         (res) => {
           this.learnClock(res, sentAt);
           if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
@@ -174,7 +173,7 @@ export class LeanPoster {
       }, this.requestTimeoutMs);
       req.on('close', () => clearTimeout(timer));
       req.on('error', (err: NodeJS.ErrnoException) => reject(NODE_TIMEOUT_CODES.has(err.code ?? '') ? Object.assign(err, { name: 'TimeoutError' }) : err));
-      req.end(signed.body as Uint8Array);
+      req.end(request.body);
     });
   }
 }

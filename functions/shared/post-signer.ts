@@ -1,0 +1,77 @@
+import { Sha256 } from '@smithy/core/checksum';
+import { toHex, toUint8Array } from '@smithy/core/serde';
+import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getPayloadHash, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, HttpRequest, Provider } from '@smithy/types';
+
+const SERVICE = 'execute-api';
+
+/** The signing key of one set of credentials on one day, and their canonical session token. */
+interface DayKey {
+  credentials: AwsCredentialIdentity;
+  shortDate: string;
+  key: Promise<Uint8Array>;
+}
+
+/**
+ * The SDK's `SignatureV4`, with a `signPost` that signs a PostToConnection step for step as
+ * its `signRequest` does (the same canonical headers, canonical request, string to sign and
+ * HMAC, from its own methods and exports) while computing once what does not change from post
+ * to post:
+ * - the signing key, per credentials object and day. (The SDK's own key cache HMACs the secret
+ *   on every call just to build its cache key.) The credential provider is still asked on every
+ *   post, so refreshed credentials get a key of their own at once;
+ * - the payload hash, while the same bytes are posted again (a broadcast posts one payload to
+ *   many connections); compared by content, as a caller may reuse a buffer;
+ * - the region, resolved once, as an SDK client resolves it once.
+ * What `signPost` sends is what `sign()` would produce (`applyChecksum` on, as by default, so
+ * with `x-amz-content-sha256`); the lean poster's differential test holds the two equal.
+ */
+export class PostSigner extends SignatureV4 {
+  private region?: string;
+  private dayKey?: DayKey;
+  private lastPayload?: { bytes: Buffer; hash: string };
+
+  constructor(credentials: Provider<AwsCredentialIdentity>, region: Provider<string>) {
+    super({ service: SERVICE, region, credentials, sha256: Sha256 });
+  }
+
+  /**
+   * Signs `POST {path}` with `headers` (lower-case names, `host` among them) and `body` at
+   * `signingDate`. Returns the headers to send: the given ones, `x-amz-date`,
+   * `x-amz-security-token` (with a session token), `x-amz-content-sha256` and `authorization`.
+   */
+  async signPost(path: string, headers: Record<string, string>, body: Uint8Array, signingDate: Date): Promise<Record<string, string>> {
+    const credentials = await this.credentialProvider();
+    this.validateResolvedCredentials(credentials);
+    const region = this.region ?? (this.region = await this.regionProvider());
+    const { longDate, shortDate } = this.formatDate(signingDate);
+    const scope = createScope(shortDate, region, SERVICE);
+    const signed: Record<string, string> = { ...headers, 'x-amz-date': longDate };
+    if (credentials.sessionToken) signed['x-amz-security-token'] = credentials.sessionToken;
+    const payloadHash = await this.payloadHash(body);
+    signed['x-amz-content-sha256'] = payloadHash;
+    const request = { method: 'POST', path, query: {}, headers: signed } as unknown as HttpRequest;
+    const canonicalHeaders = getCanonicalHeaders(request);
+    const stringToSign = await this.createStringToSign(longDate, scope, this.createCanonicalRequest(request, canonicalHeaders, payloadHash), ALGORITHM_IDENTIFIER);
+    const hash = new Sha256(await this.keyOf(credentials, region, shortDate));
+    hash.update(toUint8Array(stringToSign));
+    const signature = toHex(await hash.digest());
+    signed.authorization = `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`;
+    return signed;
+  }
+
+  private keyOf(credentials: AwsCredentialIdentity, region: string, shortDate: string): Promise<Uint8Array> {
+    if (this.dayKey?.credentials !== credentials || this.dayKey.shortDate !== shortDate) {
+      this.dayKey = { credentials, shortDate, key: getSigningKey(Sha256, credentials, shortDate, region, SERVICE) };
+    }
+    return this.dayKey.key;
+  }
+
+  private async payloadHash(body: Uint8Array): Promise<string> {
+    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    if (this.lastPayload?.bytes.equals(bytes)) return this.lastPayload.hash;
+    const hash = await getPayloadHash({ headers: {}, body: bytes } as unknown as HttpRequest, Sha256);
+    this.lastPayload = { bytes: Buffer.from(bytes), hash };
+    return hash;
+  }
+}
