@@ -1,5 +1,5 @@
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
-import { toHex, toUint8Array } from '@smithy/core/serde';
 import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getPayloadHash, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HttpRequest, Provider } from '@smithy/types';
 
@@ -9,15 +9,15 @@ const SERVICE = 'execute-api';
 interface DayKey {
   credentials: AwsCredentialIdentity;
   shortDate: string;
-  key: Promise<Uint8Array>;
+  key: Promise<KeyObject>;
 }
 
 /**
  * The SDK's `SignatureV4`, with a `signPost` that signs a PostToConnection step for step as
- * its `signRequest` does (the same canonical headers, canonical request, string to sign and
- * HMAC, from its own methods and exports) while computing once what does not change from post
- * to post:
- * - the signing key, per credentials object and day. (The SDK's own key cache HMACs the secret
+ * its `signRequest` does (the canonical headers, canonical request and signing key from its own
+ * methods and exports; the string to sign and the HMAC as it computes them) while computing once
+ * what does not change from post to post:
+ * - the signing key (as a KeyObject for node:crypto's HMAC), per credentials object and day. (The SDK's own key cache HMACs the secret
  *   on every call just to build its cache key.) The credential provider is still asked on every
  *   post, so refreshed credentials get a key of their own at once;
  * - the payload hash, while the same bytes are posted again (a broadcast posts one payload to
@@ -52,17 +52,19 @@ export class PostSigner extends SignatureV4 {
     signed['x-amz-content-sha256'] = payloadHash;
     const request = { method: 'POST', path, query: {}, headers: signed } as unknown as HttpRequest;
     const canonicalHeaders = getCanonicalHeaders(request);
-    const stringToSign = await this.createStringToSign(longDate, scope, this.createCanonicalRequest(request, canonicalHeaders, payloadHash), ALGORITHM_IDENTIFIER);
-    const hash = new Sha256(await this.keyOf(credentials, region, shortDate));
-    hash.update(toUint8Array(stringToSign));
-    const signature = toHex(await hash.digest());
+    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    // createStringToSign and the signature's HMAC, with node:crypto called directly (what the SDK's
+    // Sha256 wraps on Node) instead of through its wrapper's hash copy and byte/hex conversions.
+    const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const signature = createHmac('sha256', await this.keyOf(credentials, region, shortDate)).update(stringToSign).digest('hex');
     signed.authorization = `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`;
     return signed;
   }
 
-  private keyOf(credentials: AwsCredentialIdentity, region: string, shortDate: string): Promise<Uint8Array> {
+  private keyOf(credentials: AwsCredentialIdentity, region: string, shortDate: string): Promise<KeyObject> {
     if (this.dayKey?.credentials !== credentials || this.dayKey.shortDate !== shortDate) {
-      this.dayKey = { credentials, shortDate, key: getSigningKey(Sha256, credentials, shortDate, region, SERVICE) };
+      const key = getSigningKey(Sha256, credentials, shortDate, region, SERVICE).then((bytes) => createSecretKey(bytes));
+      this.dayKey = { credentials, shortDate, key };
     }
     return this.dayKey.key;
   }
