@@ -16,13 +16,30 @@ export interface PolicyStatement {
 /** The decision for one action on one resource. */
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
+/**
+ * Each pattern's regular expression, compiled once: a pure function of the pattern and the flags,
+ * so reusing it cannot change a decision. Patterns come from the template's policies (a bounded set).
+ */
+const compiled = new Map<string, RegExp>();
+
+function patternRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  const flags = ignoreCase ? 'is' : 's';
+  const id = `${flags}:${pattern}`;
+  let regExp = compiled.get(id);
+  if (!regExp) {
+    const source = pattern
+      .split('')
+      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    regExp = new RegExp(`^${source}$`, flags);
+    compiled.set(id, regExp);
+  }
+  return regExp;
+}
+
 /** True when `value` matches `pattern`, where `*` stands for any run of characters and `?` for one. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  return patternRegExp(pattern, ignoreCase).test(value);
 }
 
 function applies(statement: PolicyStatement, action: string, resource: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { LocalIam } from './authority.js';
 import { IAM_ERRORS, type IamError } from './constants.js';
-import { checkSignature, signatureParts, type ReceivedRequest } from './signature.js';
+import { checkSignature, type ReceivedRequest } from './signature.js';
 import type { IamRefusal } from './refusal.js';
 
 /** One action on one resource that a request asks for. */
@@ -35,9 +35,8 @@ export async function guard(
   }
   if (check.kind === 'foreign') return { allowed: true, caller: { kind: 'administrator' } };
   const logicalId = iam.functionOf(check.accessKeyId)!;
-  const scopedService = signatureParts(String(request.headers.authorization))?.service;
-  if (check.kind === 'invalid' || scopedService !== service) {
-    const reason = check.kind === 'invalid' ? check.reason : `the credential is scoped to ${scopedService}, not ${service}`;
+  if (check.kind === 'invalid' || check.service !== service) {
+    const reason = check.kind === 'invalid' ? check.reason : `the credential is scoped to ${check.service}, not ${service}`;
     return refuse({ function: logicalId, error: IAM_ERRORS.invalidSignature, status: signatureStatus, reason });
   }
   for (const { action, resource } of accessesOf()) {

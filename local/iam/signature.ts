@@ -1,13 +1,14 @@
 /**
- * Who signed a request: SigV4 is checked by recomputing the signature with the SDK's own signer
- * (`@smithy/signature-v4`) from the signed parts of the request and comparing, never by hand.
+ * Who signed a request: SigV4 is checked by recomputing the signature from the signed parts of
+ * the request, with the SDK's own signer (`@smithy/signature-v4`) for the canonical request and
+ * the signing key, and comparing. What is the same from request to request is not recomputed:
+ * the derived signing key is cached (see {@link signingKeyFor}).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { toHex } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createScope, GENERATED_HEADERS, getCanonicalHeaders, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
+import type { HttpRequest } from '@smithy/types';
 import { SIGV4_ALGORITHM } from './constants.js';
 
 /** A request as it arrived: method, path and query as sent, headers, and the whole body. */
@@ -37,8 +38,8 @@ export interface SignatureParts {
 export type SignatureCheck =
   | { kind: 'unsigned' }
   | { kind: 'foreign'; accessKeyId: string }
-  | { kind: 'valid'; accessKeyId: string }
-  | { kind: 'invalid'; accessKeyId: string; reason: string };
+  | { kind: 'valid'; accessKeyId: string; service: string }
+  | { kind: 'invalid'; accessKeyId: string; service: string; reason: string };
 
 /** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. */
 export function signatureParts(authorization: string | undefined): SignatureParts | undefined {
@@ -55,87 +56,114 @@ export function signatureParts(authorization: string | undefined): SignaturePart
   return { accessKeyId, date, region, service, signedHeaders: fields.SignedHeaders.split(';'), signature: fields.Signature };
 }
 
-/** `20261129T232400Z` as a Date; undefined when malformed. */
+/** `20261129T232400Z` as a Date; undefined when malformed or no such time. */
 function amzDate(value: string | undefined): Date | undefined {
   const match = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(value ?? '');
-  return match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : undefined;
+  const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
 
-async function sha256Hex(body: Buffer): Promise<string> {
-  const hash = new Sha256();
-  hash.update(body);
-  return toHex(await hash.digest());
+const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The SDK's `SignatureV4` steps the check needs: its date format and canonical request. */
+class Canonicalizer extends SignatureV4 {
+  constructor() {
+    // Neither credentials nor region are used: only the canonical request is built with this signer.
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: Sha256, applyChecksum: false });
+  }
+
+  dates(signingDate: Date): { longDate: string; shortDate: string } {
+    return this.formatDate(signingDate);
+  }
+
+  canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+  }
+}
+const canonicalizer = new Canonicalizer();
+
+/** Signing keys by key id, day, region and service, each with the secret it was derived from. */
+const signingKeys = new Map<string, { secretAccessKey: string; key: KeyObject }>();
+/** Bound of {@link signingKeys}: key ids are only the functions', but days and regions are the caller's choice. */
+export const SIGNING_KEY_CACHE_SIZE = 1000;
+
+/**
+ * The SigV4 signing key of `secretAccessKey` for a day, region and service (the SDK's
+ * `getSigningKey`: four HMACs), derived once and reused. An entry is used only for the very
+ * secret it was derived from: a key id issued again with another secret (a new gateway run)
+ * derives anew. A new day is a new entry. The cache is emptied when it reaches its bound.
+ */
+export async function signingKeyFor(accessKeyId: string, secretAccessKey: string, shortDate: string, region: string, service: string): Promise<KeyObject> {
+  const id = JSON.stringify([accessKeyId, shortDate, region, service]);
+  const cached = signingKeys.get(id);
+  if (cached?.secretAccessKey === secretAccessKey) return cached.key;
+  if (signingKeys.size >= SIGNING_KEY_CACHE_SIZE) signingKeys.clear();
+  const key = createSecretKey(await getSigningKey(Sha256, { accessKeyId, secretAccessKey }, shortDate, region, service));
+  signingKeys.set(id, { secretAccessKey, key });
+  return key;
 }
 
-// One signer per key, region and service: each keeps its derived signing keys cached, as the SDK's own do.
-const signers = new Map<string, SignatureV4>();
+/** How many signing keys are cached (for tests). */
+export const cachedSigningKeys = (): number => signingKeys.size;
 
-function signerFor(parts: SignatureParts, secretAccessKey: string): SignatureV4 {
-  const key = JSON.stringify([parts.accessKeyId, secretAccessKey, parts.region, parts.service]);
-  let signer = signers.get(key);
-  if (!signer) {
-    if (signers.size >= 1000) signers.clear(); // bounded: key ids are only the functions', but regions are the caller's choice
-    signer = new SignatureV4({
-      credentials: { accessKeyId: parts.accessKeyId, secretAccessKey },
-      region: parts.region,
-      service: parts.service,
-      sha256: Sha256,
-      applyChecksum: false,
-    });
-    signers.set(key, signer);
+/** The path of a request target, as the SDK's `HttpRequest` normalizes it: `/` when empty, always a leading `/`. */
+function pathOf(url: string): string {
+  const path = url.split('?', 1)[0];
+  if (!path) return '/';
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** The query of a request target as the signer reads it: each name once, repeated values as a list. */
+function queryOf(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (!url.includes('?')) return query;
+  const params = new URL(url, 'http://localhost').searchParams;
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
   }
-  return signer;
+  return query;
 }
 
 /**
  * Checks a request's SigV4 signature. `secretOf` gives the secret of a key id the gateway
  * issued, or undefined for any other key id: those are not checked (their secret is unknown).
+ * The signature is recomputed as the SDK's `SignatureV4.sign` computes it for the signed headers
+ * (`signableHeaders`), at the request's `X-Amz-Date`, in the scope's region and service.
  */
 export async function checkSignature(request: ReceivedRequest, secretOf: (accessKeyId: string) => string | undefined): Promise<SignatureCheck> {
   const parts = signatureParts(headerValue(request.headers.authorization));
   if (!parts) return { kind: 'unsigned' };
   const secretAccessKey = secretOf(parts.accessKeyId);
   if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId: parts.accessKeyId };
-  const invalid = (reason: string): SignatureCheck => ({ kind: 'invalid', accessKeyId: parts.accessKeyId, reason });
+  const { accessKeyId, region, service } = parts;
+  const invalid = (reason: string): SignatureCheck => ({ kind: 'invalid', accessKeyId, service, reason });
 
   const signingDate = amzDate(headerValue(request.headers['x-amz-date']));
   if (!signingDate || !parts.signedHeaders.includes('x-amz-date')) return invalid('no signed X-Amz-Date');
   if (!parts.signedHeaders.includes('host')) return invalid('the Host header is not signed');
   // The payload hash a signer may send must be the body's: the signature covers only the header.
+  const payloadHash = sha256Hex(request.body);
   const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
-  if (declaredHash !== undefined && declaredHash !== (await sha256Hex(request.body))) return invalid('X-Amz-Content-Sha256 is not the hash of the body');
+  if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid('X-Amz-Content-Sha256 is not the hash of the body');
 
+  const { longDate, shortDate } = canonicalizer.dates(signingDate);
   const headers: Record<string, string> = {};
   for (const name of parts.signedHeaders) {
     const value = headerValue(request.headers[name]);
     if (value === undefined) return invalid(`signed header ${name} is missing`);
-    headers[name] = value;
+    // As the SDK's signer: the headers it generates itself are dropped, and X-Amz-Date written from the date.
+    if (!GENERATED_HEADERS.includes(name)) headers[name] = value;
   }
-  const url = new URL(request.url, 'http://localhost');
-  const query: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
-    query[key] = values.length === 1 ? values[0] : values;
-  }
-  const signer = signerFor(parts, secretAccessKey);
-  const unsigned = new HttpRequest({
-    method: request.method,
-    hostname: headers.host ?? 'localhost',
-    path: request.url.split('?')[0],
-    query,
-    headers,
-    body: request.body,
-  });
-  const signed = await signer.sign(unsigned, {
-    signingDate,
-    signingRegion: parts.region,
-    signingService: parts.service,
-    signableHeaders: new Set(parts.signedHeaders),
-  });
-  const expected = signatureParts(headerValue(signed.headers.authorization))?.signature ?? '';
+  headers['x-amz-date'] = longDate;
+  const unsigned = { method: request.method, path: pathOf(request.url), query: queryOf(request.url), headers } as unknown as HttpRequest;
+  const canonicalHeaders = getCanonicalHeaders(unsigned, undefined, new Set(parts.signedHeaders));
+  const scope = createScope(shortDate, region, service);
+  const stringToSign = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(canonicalizer.canonicalRequest(unsigned, canonicalHeaders, payloadHash))}`;
+  const expected = createHmac('sha256', await signingKeyFor(accessKeyId, secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
   const given = Buffer.from(parts.signature);
   const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
-  return same ? { kind: 'valid', accessKeyId: parts.accessKeyId } : invalid('the signature does not match');
+  return same ? { kind: 'valid', accessKeyId, service } : invalid('the signature does not match');
 }

@@ -26,6 +26,16 @@ describe('local/iam/evaluate', () => {
       expect(wildcardMatch('DynamoDB:scan', 'dynamodb:Scan', true)).to.equal(true);
       expect(wildcardMatch(TABLE.toLowerCase(), TABLE)).to.equal(false);
     });
+
+    it('answers the same pattern the same way each time, with and without case, once compiled', () => {
+      // The compiled pattern is reused: the second call of each must still see its own flags.
+      for (let round = 0; round < 2; round++) {
+        expect(wildcardMatch('DynamoDB:*', 'dynamodb:Scan', true)).to.equal(true);
+        expect(wildcardMatch('DynamoDB:*', 'dynamodb:Scan')).to.equal(false);
+        expect(wildcardMatch('DynamoDB:*', 'DynamoDB:Scan')).to.equal(true);
+        expect(wildcardMatch('DynamoDB:*', 'dynamodb:scan', true)).to.equal(true);
+      }
+    });
   });
 
   describe('evaluate', () => {
