@@ -96,7 +96,8 @@ export const SIGNING_KEY_CACHE_SIZE = 1000;
  * derives anew. A new day is a new entry. The cache is emptied when it reaches its bound.
  */
 export async function signingKeyFor(accessKeyId: string, secretAccessKey: string, shortDate: string, region: string, service: string): Promise<KeyObject> {
-  const id = JSON.stringify([accessKeyId, shortDate, region, service]);
+  // As in the credential scope: none of the parts can hold a `/` (the scope is split at them).
+  const id = `${accessKeyId}/${shortDate}/${region}/${service}`;
   const cached = signingKeys.get(id);
   if (cached?.secretAccessKey === secretAccessKey) return cached.key;
   if (signingKeys.size >= SIGNING_KEY_CACHE_SIZE) signingKeys.clear();

@@ -1,6 +1,6 @@
 /**
  * CPU per PostToConnection, client by client: `npx tsx scripts/load/post-cpu.ts [--posts N]
- * [--concurrency C] [--runs R]`. A local HTTP server that answers 200 runs in its own process
+ * [--concurrency C] [--runs R] [--clients sdk,lean,unsigned]`. A local HTTP server that answers 200 runs in its own process
  * (its CPU is not counted); each client is measured in a fresh process of its own with
  * `process.cpuUsage()` around N posts at C in flight, after a warm-up. Clients: the SDK's
  * ApiGatewayManagementApiClient (the shared management.ts code), the lean poster, and an
@@ -28,12 +28,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2000' },
     client: { type: 'string' },
+    clients: { type: 'string', default: CLIENTS.join(',') },
     port: { type: 'string' },
   },
 });
 const posts = Number(values.posts);
 const concurrency = Number(values.concurrency);
 const warmup = Number(values.warmup);
+const measured = values.clients.split(',').filter((name): name is Client => (CLIENTS as readonly string[]).includes(name));
 
 // The server: 200 with an empty body, keep-alive, in a separate process.
 const SERVER = `
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   try {
     for (let run = 1; run <= Number(values.runs); run++) {
       const results: Measurement[] = [];
-      for (const client of CLIENTS) {
+      for (const client of measured) {
         const result = await child(client, port);
         results.push(result);
         process.stderr.write(`run ${run} ${client}: ${result.cpuUsPerPost} µs CPU/post, ${result.postsPerSecond} posts/s, ${result.failed} failed\n`);
@@ -73,16 +75,16 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const medians = Object.fromEntries(
-    CLIENTS.map((client) => {
+    measured.map((client) => {
       const rows = runs.map((results) => results.find((result) => result.client === client)!);
       return [client, { cpuUsPerPost: median(rows.map((row) => row.cpuUsPerPost)), postsPerSecond: median(rows.map((row) => row.postsPerSecond)) }];
     }),
-  ) as Record<Client, { cpuUsPerPost: number; postsPerSecond: number }>;
+  ) as Partial<Record<Client, { cpuUsPerPost: number; postsPerSecond: number }>>;
   console.log(`\n${posts} posts at ${concurrency} in flight, medians of ${runs.length} runs\n`);
   console.log('| client | CPU µs/post | posts/s |');
   console.log('| :--- | ---: | ---: |');
-  for (const client of CLIENTS) console.log(`| ${client} | ${medians[client].cpuUsPerPost} | ${medians[client].postsPerSecond} |`);
-  console.log(`\nSDK/lean CPU per post: ${(medians.sdk.cpuUsPerPost / medians.lean.cpuUsPerPost).toFixed(2)}x`);
+  for (const client of measured) console.log(`| ${client} | ${medians[client]!.cpuUsPerPost} | ${medians[client]!.postsPerSecond} |`);
+  if (medians.sdk && medians.lean) console.log(`\nSDK/lean CPU per post: ${(medians.sdk.cpuUsPerPost / medians.lean.cpuUsPerPost).toFixed(2)}x`);
 }
 
 /** Measures one client in a fresh process. */
