@@ -79,6 +79,7 @@ export class LeanPoster {
   private readonly requestTimeoutMs: number;
   /** Server time minus local time, learnt from each answer's `Date` header, as the SDK's signer keeps it. */
   private clockOffset = 0;
+  private lastServerDate?: { header: string; time: number };
 
   constructor(options: LeanPosterOptions) {
     this.url = new URL(options.endpoint);
@@ -133,7 +134,9 @@ export class LeanPoster {
   private learnClock(res: IncomingMessage, sentAt: number): void {
     const date = res.headers.date;
     if (!date || res.headers.age !== undefined) return;
-    const serverTime = Date.parse(date);
+    // Parsed once per distinct Date header (it changes once a second).
+    if (this.lastServerDate?.header !== date) this.lastServerDate = { header: date, time: Date.parse(date) };
+    const serverTime = this.lastServerDate.time;
     const receivedAt = Date.now();
     if (Number.isNaN(serverTime) || receivedAt - sentAt > 900_000) return;
     this.clockOffset = serverTime - receivedAt;

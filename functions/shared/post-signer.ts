@@ -22,7 +22,8 @@ interface DayKey {
  *   post, so refreshed credentials get a key of their own at once;
  * - the payload hash, while the same bytes are posted again (a broadcast posts one payload to
  *   many connections); compared by content, as a caller may reuse a buffer;
- * - the region, resolved once, as an SDK client resolves it once.
+ * - the region, resolved once, as an SDK client resolves it once;
+ * - the formatted date, within the same second.
  * What `signPost` sends is what `sign()` would produce (`applyChecksum` on, as by default, so
  * with `x-amz-content-sha256`); the lean poster's differential test holds the two equal.
  */
@@ -30,6 +31,7 @@ export class PostSigner extends SignatureV4 {
   private region?: string;
   private dayKey?: DayKey;
   private lastPayload?: { bytes: Buffer; hash: string };
+  private lastDates?: { second: number; longDate: string; shortDate: string };
 
   constructor(credentials: Provider<AwsCredentialIdentity>, region: Provider<string>) {
     super({ service: SERVICE, region, credentials, sha256: Sha256 });
@@ -44,7 +46,7 @@ export class PostSigner extends SignatureV4 {
     const credentials = await this.credentialProvider();
     this.validateResolvedCredentials(credentials);
     const region = this.region ?? (this.region = await this.regionProvider());
-    const { longDate, shortDate } = this.formatDate(signingDate);
+    const { longDate, shortDate } = this.datesOf(signingDate);
     const scope = createScope(shortDate, region, SERVICE);
     const signed: Record<string, string> = { ...headers, 'x-amz-date': longDate };
     if (credentials.sessionToken) signed['x-amz-security-token'] = credentials.sessionToken;
@@ -59,6 +61,13 @@ export class PostSigner extends SignatureV4 {
     const signature = createHmac('sha256', await this.keyOf(credentials, region, shortDate)).update(stringToSign).digest('hex');
     signed.authorization = `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`;
     return signed;
+  }
+
+  /** The SDK's `formatDate`, whose result changes only from one second to the next. */
+  private datesOf(signingDate: Date): { longDate: string; shortDate: string } {
+    const second = Math.floor(signingDate.getTime() / 1000);
+    if (this.lastDates?.second !== second) this.lastDates = { second, ...this.formatDate(signingDate) };
+    return this.lastDates;
   }
 
   private keyOf(credentials: AwsCredentialIdentity, region: string, shortDate: string): Promise<KeyObject> {
