@@ -44,23 +44,50 @@ export type SignatureCheck =
 /** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. */
 export function signatureParts(authorization: string | undefined): SignatureParts | undefined {
   if (!authorization?.startsWith(`${SIGV4_ALGORITHM} `)) return undefined;
-  const fields = Object.fromEntries(
-    authorization
-      .slice(SIGV4_ALGORITHM.length + 1)
-      .split(',')
-      .map((field) => field.trim().split('=', 2) as [string, string]),
-  );
-  const scope = String(fields.Credential ?? '').split('/');
-  if (scope.length !== 5 || scope[4] !== 'aws4_request' || !fields.SignedHeaders || !fields.Signature) return undefined;
+  // Comma-separated `Name=value` fields, each trimmed; a value ends at its next `=`; the last of a name counts.
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
+  for (const raw of authorization.slice(SIGV4_ALGORITHM.length + 1).split(',')) {
+    const field = raw.trim();
+    const equals = field.indexOf('=');
+    const name = equals === -1 ? field : field.slice(0, equals);
+    const next = equals === -1 ? -1 : field.indexOf('=', equals + 1);
+    const value = equals === -1 ? undefined : field.slice(equals + 1, next === -1 ? undefined : next);
+    if (name === 'Credential') credential = value;
+    else if (name === 'SignedHeaders') signedHeaders = value;
+    else if (name === 'Signature') signature = value;
+  }
+  const scope = String(credential ?? '').split('/');
+  if (scope.length !== 5 || scope[4] !== 'aws4_request' || !signedHeaders || !signature) return undefined;
   const [accessKeyId, date, region, service] = scope;
-  return { accessKeyId, date, region, service, signedHeaders: fields.SignedHeaders.split(';'), signature: fields.Signature };
+  return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }
 
+/** An `X-Amz-Date` value's time in its long and short forms, as the SDK's signer writes them. */
+interface SigningTime {
+  longDate: string;
+  shortDate: string;
+}
+
+/** The last `X-Amz-Date` read: requests signed in the same second carry the same value. */
+let lastSigningTime: { header: string; time: SigningTime | undefined } | undefined;
+
 /** `20261129T232400Z` as a Date; undefined when malformed or no such time. */
-function amzDate(value: string | undefined): Date | undefined {
-  const match = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(value ?? '');
+function amzDate(value: string): Date | undefined {
+  const match = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(value);
   const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+/** `20261129T232400Z` as a signing time; undefined when malformed or no such time. */
+function signingTimeOf(header: string | undefined): SigningTime | undefined {
+  if (header === undefined) return undefined;
+  if (lastSigningTime?.header !== header) {
+    const signingDate = amzDate(header);
+    lastSigningTime = { header, time: signingDate && canonicalizer.dates(signingDate) };
+  }
+  return lastSigningTime.time;
 }
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
@@ -142,15 +169,15 @@ export async function checkSignature(request: ReceivedRequest, secretOf: (access
   const { accessKeyId, region, service } = parts;
   const invalid = (reason: string): SignatureCheck => ({ kind: 'invalid', accessKeyId, service, reason });
 
-  const signingDate = amzDate(headerValue(request.headers['x-amz-date']));
-  if (!signingDate || !parts.signedHeaders.includes('x-amz-date')) return invalid('no signed X-Amz-Date');
+  const signingTime = signingTimeOf(headerValue(request.headers['x-amz-date']));
+  if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid('no signed X-Amz-Date');
   if (!parts.signedHeaders.includes('host')) return invalid('the Host header is not signed');
   // The payload hash a signer may send must be the body's: the signature covers only the header.
   const payloadHash = sha256Hex(request.body);
   const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
   if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid('X-Amz-Content-Sha256 is not the hash of the body');
 
-  const { longDate, shortDate } = canonicalizer.dates(signingDate);
+  const { longDate, shortDate } = signingTime;
   const headers: Record<string, string> = {};
   for (const name of parts.signedHeaders) {
     const value = headerValue(request.headers[name]);
