@@ -18,6 +18,14 @@ describe('local/read-body', () => {
     expect((await body as Buffer).toString()).to.equal('abcde');
   });
 
+  it('resolves a body of one chunk as that chunk, uncopied', async () => {
+    const stream = requestStream();
+    const body = readBody(asRequest(stream), 100);
+    const chunk = Buffer.from('hello');
+    stream.end(chunk);
+    expect(await body).to.equal(chunk);
+  });
+
   it('resolves an empty body as an empty buffer', async () => {
     const stream = requestStream();
     const body = readBody(asRequest(stream), 100);
