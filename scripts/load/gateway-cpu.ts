@@ -1,6 +1,6 @@
 /**
  * The local gateway's CPU per `@connections` post: `npx tsx scripts/load/gateway-cpu.ts
- * [--posts N] [--concurrency C] [--runs R]`. The gateway's HTTP handler runs in this process
+ * [--posts N] [--concurrency C] [--runs R] [--iam off]`. The gateway's HTTP handler runs in this process
  * with the local IAM enforcing (every post's SigV4 signature checked, the broadcast function's
  * template policy evaluated) and a registry of connections whose sockets drop what they are
  * sent; a lean poster in a child process (its CPU is not counted) signs with the function's
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2000' },
     connections: { type: 'string', default: '1000' },
+    /** `off`: no IAM check at all (the posts are still signed), to see what the check costs. */
+    iam: { type: 'string', default: 'enforce' },
     'poster-of': { type: 'string' },
   },
 });
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   const registry = new ConnectionRegistry();
   const socket = { send: () => undefined } as unknown as WebSocket;
   for (const connectionId of ids) registry.add({ connectionId, socket, connectedAt: Date.now(), lastActiveAt: Date.now(), sourceIp: '127.0.0.1' });
-  const server = createServer(httpHandler({ stagePath: '/dev', registry, guard: connectionsGuard(iam, { apiId: 'local', stage: 'dev' }) }));
+  const server = createServer(httpHandler({ stagePath: '/dev', registry, guard: values.iam === 'off' ? undefined : connectionsGuard(iam, { apiId: 'local', stage: 'dev' }) }));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
