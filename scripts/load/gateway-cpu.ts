@@ -15,7 +15,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { WebSocket } from 'ws';
-import { ConnectionRegistry } from '../../local/api-gateway/connections.js';
+import { ConnectionRegistry } from '../../local/api-gateway/connection-registry.js';
+import { connectionsApi } from '../../local/api-gateway/connections-api.js';
 import { httpHandler } from '../../local/http.js';
 import { LocalIam } from '../../local/iam/authority.js';
 import { connectionsGuard } from '../../local/iam/connections-guard.js';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const registry = new ConnectionRegistry();
   const socket = { send: () => undefined } as unknown as WebSocket;
   for (const connectionId of ids) registry.add({ connectionId, socket, connectedAt: Date.now(), lastActiveAt: Date.now(), sourceIp: '127.0.0.1' });
-  const server = createServer(httpHandler({ stagePath: '/dev', registry, guard: values.iam === 'off' ? undefined : connectionsGuard(iam, { apiId: 'local', stage: 'dev' }) }));
+  const server = createServer(httpHandler({ stagePath: '/dev', connectionsApi: connectionsApi(registry), guard: values.iam === 'off' ? undefined : connectionsGuard(iam, { apiId: 'local', stage: 'dev' }) }));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
