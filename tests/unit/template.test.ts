@@ -420,6 +420,8 @@ describe('template.yaml', () => {
 
     it('runs on one full vCPU, with its reserved concurrency from a parameter', () => {
       expect(worker.Properties?.MemorySize).to.equal(1769);
+      // The broadcast function posts below the threshold: one full vCPU too (README "What it costs").
+      expect(resources.BroadcastFunction.Properties?.MemorySize).to.equal(1769);
       expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({ Ref: 'FanOutWorkerConcurrency' });
       expect(template.Parameters?.FanOutWorkerConcurrency).to.deep.include({ Type: 'Number', MinValue: 1 });
     });
