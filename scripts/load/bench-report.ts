@@ -56,6 +56,7 @@ const FIGURES = [
   ['handlerToBare', 'handler / bare'],
   ['handlerCpuUsPerDelivery', 'handler CPU µs/delivery'],
   ['gatewayCpuUsPerPost', 'gateway CPU µs/post'],
+  ['bareLoopGatewayCpuUsPerPost', 'gateway CPU µs/post, @connections only (bare loop)'],
   ['handlerPeakHeapMb', 'handler peak heap MB'],
   ['lost', 'lost'],
 ] as const satisfies readonly (readonly [keyof FanOutRun, string])[];

@@ -45,6 +45,8 @@ export interface FanOutRun extends FanOutSetting {
   handlerCpuUsPerDelivery: number;
   /** The gateway main thread's CPU per `@connections` post, µs (it serves the posts, sends the frames and runs the store). */
   gatewayCpuUsPerPost: number;
+  /** The gateway main thread's CPU per post during the bare loop: the `@connections` path alone, µs. */
+  bareLoopGatewayCpuUsPerPost?: number;
   /** Deliveries missing after 60 s, over all broadcasts. */
   lost: number;
   /** The most heap the broadcast handler's container used, MB. */
@@ -72,7 +74,18 @@ async function buildBareLoop(rootDir: string): Promise<string> {
   return join(outdir, `bare-loop${options.outExtension?.['.js'] ?? '.js'}`);
 }
 
-async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSetting, clients: number, passes: number): Promise<number> {
+/**
+ * Runs the bare loop; resolves with its posts/s (median of its passes) and the gateway main
+ * thread's CPU per post meanwhile: the `@connections` path alone (HTTP, the local IAM's
+ * signature check, the frame to the client), with no Scan for the store to serve.
+ */
+async function runBareLoop(
+  file: string,
+  gateway: Gateway,
+  setting: FanOutSetting,
+  clients: number,
+  passes: number,
+): Promise<{ postsPerSecond: number; gatewayCpuUsPerPost: number }> {
   const unbounded = setting.concurrency === 'unbounded';
   const input: BareLoopInput = {
     endpoint: gateway.managementEndpoint,
@@ -85,6 +98,7 @@ async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSettin
   };
   // Signed as the broadcast function signs: the local IAM holds @connections calls to its policy.
   const credentials = gateway.iam.credentialsOf('BroadcastFunction');
+  const cpuBefore = threadCpuMs();
   const worker = new Worker(file, {
     workerData: input,
     env: { ...process.env, AWS_REGION: gateway.iam.region, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
@@ -93,10 +107,11 @@ async function runBareLoop(file: string, gateway: Gateway, setting: FanOutSettin
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  const gatewayCpuMs = threadCpuMs() - cpuBefore;
   await worker.terminate();
   // A baseline with failed posts would measure the failures: the run fails instead.
   if (result.failed > 0) throw new Error(`the bare loop's posts failed ${result.failed} times (${JSON.stringify(result.failures)})`);
-  return median(result.rates);
+  return { postsPerSecond: median(result.rates), gatewayCpuUsPerPost: (gatewayCpuMs * 1000) / (input.connectionIds.length * passes) };
 }
 
 /** What a benchmark session holds for its life: one gateway at one latency, and its clients. */
@@ -275,7 +290,13 @@ export class FanOutBench {
       p99Ms: round(percentile(fanOutMs, 99)),
       deliveriesPerSecond: round((clients / p50) * 1000),
       handlerPostsPerSecond: round(handlerPostsPerSecond),
-      ...(bare === undefined ? {} : { bareLoopPostsPerSecond: round(bare), handlerToBare: round(handlerPostsPerSecond / bare, 2) }),
+      ...(bare === undefined
+        ? {}
+        : {
+            bareLoopPostsPerSecond: round(bare.postsPerSecond),
+            handlerToBare: round(handlerPostsPerSecond / bare.postsPerSecond, 2),
+            bareLoopGatewayCpuUsPerPost: round(bare.gatewayCpuUsPerPost),
+          }),
       handlerCpuUsPerDelivery: round((handlerCpuMs * 1000) / Math.max(1, delivered)),
       gatewayCpuUsPerPost: round((gatewayCpuMs * 1000) / Math.max(1, delivered)),
       lost,

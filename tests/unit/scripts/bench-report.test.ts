@@ -62,6 +62,23 @@ describe('bench report', () => {
     expect(markdown).to.include('| BroadcastFunction | 383.7 | 42 (40–45) |');
     // A JSON without worker runs (every one before --workers) renders as before.
     expect(markdown).to.not.include('Fan-out workers');
+    // Runs from before the bare loop's gateway column leave its cell empty; the last two cells are heap and lost.
+    expect(markdown).to.include('| gateway CPU µs/post | gateway CPU µs/post, @connections only (bare loop) | handler peak heap MB | lost |');
+    expect(markdown).to.include('| 50 |  | 20 | 0 |');
+  });
+
+  it('gives the gateway’s CPU per post during the bare loop (the @connections path alone) beside the broadcast’s', () => {
+    const withBare = (repetition: number, us: number): FanOutRun => ({ ...run('lean', 200, repetition, 1000), bareLoopGatewayCpuUsPerPost: us });
+    const markdown = benchMarkdown({
+      date: '2026-11-29T23:59:00.000Z',
+      command: 'npm run bench',
+      machine: { cores: 2, cpu: 'Test CPU', node: 'v24.21.0', memoryGb: 24, loadAverageAtStart: [1, 1, 1], loadAverageAtEnd: [1, 1, 1] },
+      repeat: 3,
+      runs: [withBare(1, 80), withBare(2, 95), withBare(3, 70)],
+      failures: [],
+      bundles: [],
+    });
+    expect(markdown).to.include('| 50 | 80 (70–95) | 20 | 0 |');
   });
 
   const workersRun = (workers: number, repetition: number, p50Ms: number, postsPerSecond: number, overrides: Partial<WorkersRun> = {}): WorkersRun => ({
