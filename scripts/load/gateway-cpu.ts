@@ -22,22 +22,19 @@ import { LocalIam } from '../../local/iam/authority.js';
 import { connectionsGuard } from '../../local/iam/connections-guard.js';
 import { IAM_MODES } from '../../local/iam/constants.js';
 import type { PolicyStatement } from '../../local/iam/evaluate.js';
+import { POST_LOOP_OPTIONS, postLoop, postLoopSettings } from './post-loop.js';
 
 const { values } = parseArgs({
   options: {
-    posts: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '100' },
+    ...POST_LOOP_OPTIONS,
     runs: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2000' },
     connections: { type: 'string', default: '1000' },
     /** `off`: no IAM check at all (the posts are still signed), to see what the check costs. */
     iam: { type: 'string', default: 'enforce' },
     'poster-of': { type: 'string' },
   },
 });
-const posts = Number(values.posts);
-const concurrency = Number(values.concurrency);
-const warmup = Number(values.warmup);
+const { posts, concurrency, warmup } = postLoopSettings(values);
 const connections = Number(values.connections);
 const ids = Array.from({ length: connections }, (_, i) => Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15) + '=');
 
@@ -106,19 +103,12 @@ async function postFrom(endpoint: string): Promise<void> {
   const poster = new LeanPoster({ endpoint, maxSockets: concurrency, requestTimeoutMs: 30_000 });
   const payload = Buffer.from('{"message":"Hello, everyone"}');
   let failed = 0;
-  const loop = async (count: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const id = ids[next++ % ids.length];
-          await poster.post(id, payload).catch((error: Error) => {
-            if (failed++ === 0) console.error(error);
-          });
-        }
+  const loop = (count: number) =>
+    postLoop(count, concurrency, (index) =>
+      poster.post(ids[index % ids.length], payload).catch((error: Error) => {
+        if (failed++ === 0) console.error(error);
       }),
     );
-  };
   await loop(warmup);
   console.log('go');
   await loop(posts);

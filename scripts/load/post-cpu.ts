@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { POST_LOOP_OPTIONS, postLoop, postLoopSettings } from './post-loop.js';
 
 const CLIENTS = ['sdk', 'lean', 'unsigned'] as const;
 type Client = (typeof CLIENTS)[number];
@@ -23,18 +24,14 @@ interface Measurement {
 
 const { values } = parseArgs({
   options: {
-    posts: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '100' },
+    ...POST_LOOP_OPTIONS,
     runs: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '2000' },
     client: { type: 'string' },
     clients: { type: 'string', default: CLIENTS.join(',') },
     port: { type: 'string' },
   },
 });
-const posts = Number(values.posts);
-const concurrency = Number(values.concurrency);
-const warmup = Number(values.warmup);
+const { posts, concurrency, warmup } = postLoopSettings(values);
 const measured = values.clients.split(',').filter((name): name is Client => (CLIENTS as readonly string[]).includes(name));
 
 // The server: 200 with an empty body, keep-alive, in a separate process.
@@ -114,21 +111,14 @@ async function measure(client: Client, port: number): Promise<Measurement> {
   const payload = Buffer.from('{"message":"Hello, everyone"}');
   const ids = Array.from({ length: Math.max(posts, warmup) }, (_, i) => Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15) + '=');
   let failed = 0;
-  const loop = async (count: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const id = ids[next++];
-          try {
-            await post(id, payload);
-          } catch {
-            failed++;
-          }
-        }
-      }),
-    );
-  };
+  const loop = (count: number) =>
+    postLoop(count, concurrency, async (index) => {
+      try {
+        await post(ids[index], payload);
+      } catch {
+        failed++;
+      }
+    });
   await loop(warmup);
   failed = 0;
   const cpu = process.cpuUsage();
