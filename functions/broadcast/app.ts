@@ -15,7 +15,7 @@ import {
   missingDataNotice,
   payloadTooLargeNotice,
 } from '../shared/notices.js';
-import { posterFor } from '../shared/posters.js';
+import { broadcastPoster } from '../shared/posters.js';
 import { replyWith } from '../shared/reply.js';
 import { badRequest, ok, serverError } from '../shared/responses.js';
 import { webSocketRoute } from '../shared/route.js';
@@ -24,8 +24,6 @@ import type { ConnectionContext } from '../shared/events.js';
 const config = readConfig();
 const store = new ConnectionStore(config.tableName);
 const endpointSettings = { override: config.managementEndpoint, region: config.region };
-// A connection pool as large as the posts in flight; `unbounded` keeps the SDK's default pool.
-const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
 
 /**
  * `broadcast`: sends `data` to every connection, the sender's included (with
@@ -68,7 +66,7 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     if (workers > 0) return dispatch(connection, payload, workers, config.fanOutWorkerFunction);
   }
 
-  const post = posterFor(config.broadcastClient, managementEndpoint(connection, endpointSettings), maxSockets);
+  const post = broadcastPoster(config, managementEndpoint(connection, endpointSettings));
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(),

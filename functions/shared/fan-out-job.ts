@@ -2,7 +2,7 @@ import { ConnectionStore, type ScanSegment } from './connections.js';
 import type { Config } from './config.js';
 import { fanOut, FanOutError, stopTime, type FanOutSummary } from './fan-out.js';
 import { logger } from './logger.js';
-import { posterFor } from './posters.js';
+import { broadcastPoster } from './posters.js';
 import { publishBroadcastMetrics } from './broadcast-metrics.js';
 
 /**
@@ -69,14 +69,13 @@ export interface JobRuntime {
  */
 export async function runJob(job: FanOutJob, runtime: JobRuntime): Promise<FanOutSummary> {
   const { config, store } = runtime;
-  const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
   const keys = { broadcastId: job.broadcastId, segment: job.segment, totalSegments: job.totalSegments, senderId: job.senderId };
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(job),
       payload: Buffer.from(job.message),
       concurrency: config.broadcastConcurrency,
-      send: posterFor(config.broadcastClient, job.endpoint, maxSockets),
+      send: broadcastPoster(config, job.endpoint),
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: runtime.remainingMs === undefined ? undefined : stopTime(runtime.remainingMs),
     });

@@ -1,4 +1,4 @@
-import type { BroadcastClient } from './config.js';
+import type { BroadcastClient, Config } from './config.js';
 import { LeanPoster } from './lean-poster.js';
 import { postToConnection } from './management.js';
 
@@ -23,4 +23,13 @@ export function posterFor(client: BroadcastClient, endpoint: string, maxSockets?
   }
   const lean = poster;
   return (connectionId, data) => lean.post(connectionId, data);
+}
+
+/**
+ * The poster a broadcast's settings call for (`BROADCAST_CLIENT`, `BROADCAST_CONCURRENCY`): a
+ * keep-alive pool as large as the posts in flight; `unbounded` keeps the SDK's default pool.
+ */
+export function broadcastPoster(config: Pick<Config, 'broadcastClient' | 'broadcastConcurrency'>, endpoint: string): Post {
+  const maxSockets = Number.isFinite(config.broadcastConcurrency) ? config.broadcastConcurrency : undefined;
+  return posterFor(config.broadcastClient, endpoint, maxSockets);
 }

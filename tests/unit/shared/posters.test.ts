@@ -3,7 +3,7 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { posterFor } from '../../../functions/shared/posters.js';
+import { broadcastPoster, posterFor } from '../../../functions/shared/posters.js';
 
 describe('posterFor', () => {
   let api: AwsClientStub<ApiGatewayManagementApiClient>;
@@ -53,5 +53,19 @@ describe('posterFor', () => {
     ]);
     // The second call reused the first one's poster, so its kept-alive socket.
     expect(received[1].port).to.equal(received[0].port);
+  });
+
+  it('broadcastPoster: the configured client, with a pool as large as the posts in flight (unbounded: the default pool)', async () => {
+    const bounded = broadcastPoster({ broadcastClient: 'lean', broadcastConcurrency: 1 }, `${endpoint}/bounded`);
+    await Promise.all([bounded('a=', Buffer.from('1')), bounded('b=', Buffer.from('2'))]);
+    // A pool of one socket: both posts went over it, one after the other.
+    expect(new Set(received.map(({ port }) => port)).size).to.equal(1);
+    received.length = 0;
+    const unbounded = broadcastPoster({ broadcastClient: 'lean', broadcastConcurrency: Number.POSITIVE_INFINITY }, `${endpoint}/unbounded`);
+    await Promise.all([unbounded('a=', Buffer.from('1')), unbounded('b=', Buffer.from('2'))]);
+    expect(new Set(received.map(({ port }) => port)).size).to.equal(2);
+    api.on(PostToConnectionCommand).resolves({});
+    await broadcastPoster({ broadcastClient: 'sdk', broadcastConcurrency: 4 }, endpoint)('id=', Buffer.from('hei'));
+    expect(api.commandCalls(PostToConnectionCommand)).to.have.length(1);
   });
 });
