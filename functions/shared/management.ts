@@ -41,6 +41,7 @@ export function managementClient(endpoint: string, maxSockets?: number): ApiGate
   const key = `${endpoint} ${maxSockets ?? 'default'}`;
   let client = clients.get(key);
   if (!client) {
+    const pool = { keepAlive: true, maxSockets };
     client =
       maxSockets === undefined
         ? new ApiGatewayManagementApiClient({ endpoint })
@@ -54,8 +55,8 @@ export function managementClient(endpoint: string, maxSockets?: number): ApiGate
               requestTimeout: DEFAULTS.postAttemptTimeoutMs,
               // Without this the SDK's handler only logs a warning when an attempt outlasts requestTimeout.
               throwOnRequestTimeout: true,
-              httpAgent: { keepAlive: true, maxSockets },
-              httpsAgent: { keepAlive: true, maxSockets },
+              httpAgent: pool,
+              httpsAgent: pool,
             },
           });
     clients.set(key, client);
