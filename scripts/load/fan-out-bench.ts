@@ -145,22 +145,6 @@ interface Heard {
   invokes: (InvokeApiOutcome & { endedAt: number })[];
   /** The workers' `segment summary` records. */
   segments: SegmentSummary[];
-  /** The workers' container CPU per request id, ms. */
-  workerCpuMs: Map<string, number>;
-}
-
-/**
- * The Invoke API's `onInvoke` does not pass on the container's CPU time that the function's
- * outcome carries: the bench reads it from that outcome, as the Invoke API receives it, by
- * wrapping this one function's `invoke` (nothing else changes).
- */
-function recordCpu(fn: LocalFunction, into: Map<string, number>): void {
-  const invoke = fn.invoke.bind(fn);
-  fn.invoke = async (event, options) => {
-    const outcome = await invoke(event, options);
-    if (outcome.cpuMs !== undefined) into.set(outcome.requestId, outcome.cpuMs);
-    return outcome;
-  };
 }
 
 /**
@@ -184,7 +168,7 @@ export class FanOutBench {
   ) {}
 
   static async start(options: FanOutBenchOptions): Promise<FanOutBench> {
-    const heard: Heard = { broadcasts: [], summaries: [], invokes: [], segments: [], workerCpuMs: new Map() };
+    const heard: Heard = { broadcasts: [], summaries: [], invokes: [], segments: [] };
     // With workers: every worker of a broadcast runs at once (a container each, reserved concurrency as high).
     const containers = Math.max(DEFAULT_CONTAINERS_PER_FUNCTION, options.maxWorkers ?? 0);
     const gateway = await startGateway({
@@ -208,7 +192,6 @@ export class FanOutBench {
       await gateway.close();
       throw new Error(`template.yaml has no ${dispatcher ? WORKER : DISPATCHER}`);
     }
-    recordCpu(worker, heard.workerCpuMs);
     const swarm = await Swarm.start().catch(async (error) => {
       await gateway.close();
       throw error;
@@ -231,7 +214,6 @@ export class FanOutBench {
   private clear(): void {
     const { heard } = this;
     for (const list of [heard.broadcasts, heard.summaries, heard.invokes, heard.segments]) list.length = 0;
-    heard.workerCpuMs.clear();
   }
 
   /** Sends broadcast `m:<seq>` from one client; resolves with its delivery counts once everyone has it, or after 60 s. */
@@ -328,7 +310,7 @@ export class FanOutBench {
   /** One broadcast through `workers` workers: its deliveries, and its dispatcher and workers as the hooks reported them. */
   private async workersBroadcast(workers: number, warmUp: boolean): Promise<WorkersBroadcast> {
     this.clear();
-    const { broadcasts: outcomes, invokes, segments, workerCpuMs } = this.heard;
+    const { broadcasts: outcomes, invokes, segments } = this.heard;
     const { seq, sentAt, message } = await this.broadcast();
     // The dispatcher's outcome, every worker's outcome and summary: a moment after the last delivery.
     const answered = Date.now() + 60_000;
@@ -349,7 +331,7 @@ export class FanOutBench {
         segment: summary?.segment ?? -1,
         startedAt: invoke.endedAt - invoke.durationMs,
         ok: invoke.ok,
-        cpuMs: workerCpuMs.get(invoke.requestId),
+        cpuMs: invoke.cpuMs,
         delivered: summary?.delivered ?? 0,
         fanOutMs: summary?.ms ?? 0,
       };

@@ -119,6 +119,10 @@ describe('fan-out workers', function () {
       expect(parts.map((part) => part.segment).sort()).to.deep.equal([0, 1, 2, 3]);
       expect(parts.map((part) => [part.totalSegments, part.failed]), JSON.stringify(local.records('post failed')[0])).to.deep.equal([[4, 0], [4, 0], [4, 0], [4, 0]]);
       expect(parts.reduce((sum, part) => sum + (part.delivered as number), 0)).to.equal(2001);
+      // Each worker's Invoke API outcome carries its container's CPU time, as API Gateway's outcomes do.
+      const workerRuns = () => local.invokes.filter((outcome) => outcome.invocationType === 'Event');
+      await eventually(() => workerRuns().length === 4, 30_000);
+      for (const run of workerRuns()) expect(run.cpuMs).to.be.a('number').and.greaterThan(0);
       expect(parts.reduce((sum, part) => sum + (part.staleRemoved as number), 0)).to.equal(stale.length);
       for (const id of stale) expect(await local.stored(id), id).to.equal(false);
       await eventually(async () => (await swarm.report()).messages.find((m) => m.seq === 1)?.delivered === 2000, 30_000);

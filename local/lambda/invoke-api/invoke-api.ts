@@ -12,6 +12,8 @@ export interface InvokeApiOutcome {
   requestId: string;
   ok: boolean;
   durationMs: number;
+  /** The container thread's CPU time during the invocation, ms, as for API Gateway's invocations. Absent when it did not run. */
+  cpuMs?: number;
   error?: { name: string; message: string };
 }
 
@@ -64,6 +66,7 @@ export function invokeApi(options: InvokeApiOptions) {
         requestId: outcome.requestId,
         ok: outcome.ok,
         durationMs: outcome.ms,
+        ...(outcome.cpuMs === undefined ? {} : { cpuMs: outcome.cpuMs }),
         ...(outcome.ok ? {} : { error: outcome.error }),
       });
     }
