@@ -37,25 +37,29 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
         ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
         : null;
     if (!url || connectionId === undefined) return answer(request, response, 400, 'Bad Request');
-    if (invokeApi?.(request, response, url.pathname, url.searchParams)) return;
+    // `@connections` first, the busy path (a broadcast's every post): the Invoke API's paths
+    // (`/2015-03-31/functions/…`) never hold `@connections/`, so the order decides nothing.
     if (connectionId !== null) {
-      const serve = async () => {
-        const body = guard ? await guard(request, response, connectionId) : undefined;
-        if (guard && body === undefined) return; // refused: already answered
-        await connectionsApi(request, response, connectionId, body);
-      };
-      serve().catch((error) => {
+      serveConnection(request, response, connectionId, connectionsApi, guard).catch((error) => {
         if (response.headersSent) response.destroy();
         else response.writeHead(500).end(JSON.stringify({ message: (error as Error).message }));
       });
       return;
     }
+    if (invokeApi?.(request, response, url.pathname, url.searchParams)) return;
     if (issuer?.owns(url.pathname)) return issuer.handle(request, response, url.pathname);
     const webSocketUrl = `ws://${request.headers.host}${stagePath}`;
     if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, webSocketUrl, response)) return;
     if (url.pathname === stagePath) answer(request, response, 426, 'Upgrade Required');
     else answer(request, response, 403, 'Forbidden');
   };
+}
+
+/** One `@connections/{id}` call: IAM's check when it runs, then the API's answer. */
+async function serveConnection(request: IncomingMessage, response: ServerResponse, connectionId: string, connectionsApi: ConnectionsApi, guard?: ConnectionsGuard): Promise<void> {
+  const body = guard ? await guard(request, response, connectionId) : undefined;
+  if (guard && body === undefined) return; // refused: already answered
+  await connectionsApi(request, response, connectionId, body);
 }
 
 /** Answers with a JSON `{message}`, the body left unread. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_GATEWAY_LIMITS, CLOSE_CODES } from './constants.js';
 import type { ConnectionRegistry } from './connection-registry.js';
@@ -39,7 +40,10 @@ export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHo
       const payload = body ?? (await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes));
       if (payload === 'too large') return sendError(response, CONNECTIONS_ERRORS.tooLarge);
       if (!connection) return sendError(response, CONNECTIONS_ERRORS.gone);
-      connection.socket.send(payload.toString('utf8'));
+      // A text frame, as before: valid UTF-8 goes out as it came (no decoding and encoding again);
+      // anything else is decoded first, so a client never gets a text frame that is not UTF-8.
+      if (isUtf8(payload)) connection.socket.send(payload, { binary: false });
+      else connection.socket.send(payload.toString('utf8'));
       connection.lastActiveAt = Date.now();
       response.writeHead(200).end();
       return;

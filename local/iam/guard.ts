@@ -19,6 +19,10 @@ export type Caller = { kind: 'function'; logicalId: string } | { kind: 'administ
 /** Let through as a caller, or refused (the refusal says how to answer). */
 export type GuardResult = { allowed: true; caller: Caller } | { allowed: false; refusal: IamRefusal };
 
+function refuse(service: IamRefusal['service'], refusal: Omit<IamRefusal, 'service'>): GuardResult {
+  return { allowed: false, refusal: { service, ...refusal } };
+}
+
 /** Checks a request against the local IAM. `accessesOf` reads what it asks for, after the signature held. */
 export async function guard(
   iam: LocalIam,
@@ -28,22 +32,21 @@ export async function guard(
   signatureStatus: number,
   accessesOf: () => Access[],
 ): Promise<GuardResult> {
-  const refuse = (refusal: Omit<IamRefusal, 'service'>): GuardResult => ({ allowed: false, refusal: { service, ...refusal } });
   const check = await checkSignature(request, iam.secretOf);
   if (check.kind === 'unsigned') {
-    return refuse({ error: IAM_ERRORS.missingToken, status: signatureStatus, reason: 'the request is not signed' });
+    return refuse(service, { error: IAM_ERRORS.missingToken, status: signatureStatus, reason: 'the request is not signed' });
   }
   if (check.kind === 'foreign') return { allowed: true, caller: { kind: 'administrator' } };
   const logicalId = iam.functionOf(check.accessKeyId)!;
   if (check.kind === 'invalid' || check.service !== service) {
     const reason = check.kind === 'invalid' ? check.reason : `the credential is scoped to ${check.service}, not ${service}`;
-    return refuse({ function: logicalId, error: IAM_ERRORS.invalidSignature, status: signatureStatus, reason });
+    return refuse(service, { function: logicalId, error: IAM_ERRORS.invalidSignature, status: signatureStatus, reason });
   }
   for (const { action, resource } of accessesOf()) {
     const decision = iam.decide(logicalId, action, resource);
     if (decision === 'allowed') continue;
     const reason = decision === 'explicitDeny' ? 'explicit deny' : 'no identity-based policy allows it';
-    return refuse({ function: logicalId, action, resource, error: denied.error, status: denied.status, reason });
+    return refuse(service, { function: logicalId, action, resource, error: denied.error, status: denied.status, reason });
   }
   return { allowed: true, caller: { kind: 'function', logicalId } };
 }

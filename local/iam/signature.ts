@@ -4,7 +4,7 @@
  * the signing key, and comparing. What is the same from request to request is not recomputed:
  * the derived signing key is cached (see {@link signingKeyFor}).
  */
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@smithy/core/checksum';
 import { createScope, GENERATED_HEADERS, getCanonicalHeaders, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
@@ -41,9 +41,17 @@ export type SignatureCheck =
   | { kind: 'valid'; accessKeyId: string; service: string }
   | { kind: 'invalid'; accessKeyId: string; service: string; reason: string };
 
-/** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. */
+/** The last header read and what it said: a guard asks first whether a request is signed, then checks it. */
+let lastRead: { authorization: string; parts: SignatureParts | undefined } | undefined;
+
+/** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. The parts are shared: read them, don't change them. */
 export function signatureParts(authorization: string | undefined): SignatureParts | undefined {
   if (!authorization?.startsWith(`${SIGV4_ALGORITHM} `)) return undefined;
+  if (lastRead?.authorization !== authorization) lastRead = { authorization, parts: parseAuthorization(authorization) };
+  return lastRead.parts;
+}
+
+function parseAuthorization(authorization: string): SignatureParts | undefined {
   // Comma-separated `Name=value` fields, each trimmed; a value ends at its next `=`; the last of a name counts.
   let credential: string | undefined;
   let signedHeaders: string | undefined;
@@ -92,7 +100,8 @@ function signingTimeOf(header: string | undefined): SigningTime | undefined {
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
 
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+/** One-shot SHA-256 (node:crypto's `hash`): no Hash object for a single input. */
+const sha256Hex = (data: string | Buffer) => hash('sha256', data, 'hex');
 
 /** The SDK's `SignatureV4` steps the check needs: its date format and canonical request. */
 class Canonicalizer extends SignatureV4 {
@@ -155,6 +164,10 @@ function queryOf(url: string): Record<string, string | string[]> {
   return query;
 }
 
+function invalid(accessKeyId: string, service: string, reason: string): SignatureCheck {
+  return { kind: 'invalid', accessKeyId, service, reason };
+}
+
 /**
  * Checks a request's SigV4 signature. `secretOf` gives the secret of a key id the gateway
  * issued, or undefined for any other key id: those are not checked (their secret is unknown).
@@ -167,21 +180,20 @@ export async function checkSignature(request: ReceivedRequest, secretOf: (access
   const secretAccessKey = secretOf(parts.accessKeyId);
   if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId: parts.accessKeyId };
   const { accessKeyId, region, service } = parts;
-  const invalid = (reason: string): SignatureCheck => ({ kind: 'invalid', accessKeyId, service, reason });
 
   const signingTime = signingTimeOf(headerValue(request.headers['x-amz-date']));
-  if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid('no signed X-Amz-Date');
-  if (!parts.signedHeaders.includes('host')) return invalid('the Host header is not signed');
+  if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid(accessKeyId, service, 'no signed X-Amz-Date');
+  if (!parts.signedHeaders.includes('host')) return invalid(accessKeyId, service, 'the Host header is not signed');
   // The payload hash a signer may send must be the body's: the signature covers only the header.
   const payloadHash = sha256Hex(request.body);
   const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
-  if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid('X-Amz-Content-Sha256 is not the hash of the body');
+  if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid(accessKeyId, service, 'X-Amz-Content-Sha256 is not the hash of the body');
 
   const { longDate, shortDate } = signingTime;
   const headers: Record<string, string> = {};
   for (const name of parts.signedHeaders) {
     const value = headerValue(request.headers[name]);
-    if (value === undefined) return invalid(`signed header ${name} is missing`);
+    if (value === undefined) return invalid(accessKeyId, service, `signed header ${name} is missing`);
     // As the SDK's signer: the headers it generates itself are dropped, and X-Amz-Date written from the date.
     if (!GENERATED_HEADERS.includes(name)) headers[name] = value;
   }
@@ -193,5 +205,5 @@ export async function checkSignature(request: ReceivedRequest, secretOf: (access
   const expected = createHmac('sha256', await signingKeyFor(accessKeyId, secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
   const given = Buffer.from(parts.signature);
   const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
-  return same ? { kind: 'valid', accessKeyId, service } : invalid('the signature does not match');
+  return same ? { kind: 'valid', accessKeyId, service } : invalid(accessKeyId, service, 'the signature does not match');
 }

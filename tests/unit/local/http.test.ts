@@ -123,7 +123,7 @@ describe('local/http', () => {
     expect(await answer.text().catch((error: Error) => error)).to.be.instanceOf(Error); // the body never completes
   });
 
-  it('lets the Invoke API answer its own paths first, with the path and query it was sent', async () => {
+  it('lets the Invoke API answer its own paths, with the path and query it was sent; @connections calls never reach it', async () => {
     const { url, invokeApi, handle } = await serve();
     invokeApi.callsFake((_request, response, pathname) => {
       if (!pathname.startsWith('/2015-03-31/functions/')) return false;
@@ -138,6 +138,7 @@ describe('local/http', () => {
     expect((await fetch(url('/dev'))).status).to.equal(426);
     expect(await (await fetch(url('/dev/@connections/a'))).text()).to.equal('registry');
     expect(handle.calledOnce).to.equal(true);
+    expect(invokeApi.getCalls().map((call) => call.args[2])).to.deep.equal(['/2015-03-31/functions/Fn%3A1/invocations', '/dev']);
   });
 
   it('hands the local issuer the paths it owns, when it runs', async () => {

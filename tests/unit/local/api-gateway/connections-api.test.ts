@@ -110,6 +110,14 @@ describe('connectionsApi (@connections)', () => {
       expect(socketOf(connection).sent).to.deep.equal(['signed body']);
     });
 
+    it('sends a body that is not UTF-8 as a text frame still: each bad byte becomes U+FFFD', async () => {
+      const connection = fakeConnection({ connectionId: ID });
+      registry.add(connection);
+      const call = await start();
+      expect((await call('POST', ID, Buffer.from([0x61, 0xff, 0x62, 0xc3]))).status).to.equal(200);
+      expect(socketOf(connection).sent).to.deep.equal(['a\uFFFDb\uFFFD']);
+    });
+
     it('sends an empty body as an empty frame', async () => {
       const connection = fakeConnection({ connectionId: ID });
       registry.add(connection);

@@ -28,9 +28,14 @@ export class FakeWebSocket extends EventEmitter {
     this.emit('close', code, Buffer.from(reason));
   }
 
-  /** The frames sent so far, as text. */
+  /**
+   * The frames sent so far, as text. As in `ws`, anything but a string is a binary frame unless
+   * sent with `binary: false`: such a frame shows as `<binary …>`, never as the text it holds.
+   */
   get sent(): string[] {
-    return this.send.getCalls().map((call) => String(call.args[0]));
+    return this.send.getCalls().map(({ args: [data, options] }) =>
+      typeof data === 'string' || (options as { binary?: boolean } | undefined)?.binary === false ? String(data) : `<binary ${String(data)}>`,
+    );
   }
 
   get asWebSocket(): WebSocket {

@@ -46,6 +46,18 @@ describe('local/iam/signature', () => {
     expect(signatureParts('AWS4-HMAC-SHA256 Credential=K/20261129/r/s/aws4_request, SignedHeaders=host, Signature=')).to.equal(undefined);
   });
 
+  it('reads each header for itself, whatever was read before it (the last one read is remembered)', () => {
+    const a = 'AWS4-HMAC-SHA256 Credential=A/20261129/r/s/aws4_request, SignedHeaders=host, Signature=1';
+    const b = 'AWS4-HMAC-SHA256 Credential=B/20261130/r/s/aws4_request, SignedHeaders=host, Signature=2';
+    const broken = 'AWS4-HMAC-SHA256 Credential=C/20261130/r/aws4_request, SignedHeaders=host, Signature=3';
+    expect(signatureParts(a)?.accessKeyId).to.equal('A');
+    expect(signatureParts(a)?.signature).to.equal('1');
+    expect(signatureParts(b)).to.include({ accessKeyId: 'B', date: '20261130', signature: '2' });
+    expect(signatureParts(broken)).to.equal(undefined);
+    expect(signatureParts(broken)).to.equal(undefined);
+    expect(signatureParts(a)).to.include({ accessKeyId: 'A', date: '20261129', signature: '1' });
+  });
+
   it('accepts what the SDK signed with the issued secret', async () => {
     expect(await checkSignature(await signed(), secretOf)).to.deep.equal({ kind: 'valid', accessKeyId: KEY.accessKeyId, service: 'execute-api' });
     expect((await checkSignature(await signed({ query: { a: 'b c', z: '1' } }), secretOf)).kind).to.equal('valid');
