@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROADCAST_CLIENTS } from '../functions/shared/constants.js';
+import { IAM_MODES, type IamMode } from '../local/iam/constants.js';
 import type { BroadcastClient } from '../functions/shared/config.js';
 import { buildFunction } from '../tooling/sam/bundle.js';
 import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
@@ -36,6 +37,8 @@ const HELP = `Usage: npm run bench -- [options]
   --repeat N           repetitions of every setting, alternating the settings (default 3)
   --cold-runs N        fresh processes per cold-start measurement (default 10; 0 skips)
   --no-bare-loop       skip the bare loop baseline
+  --iam MODE           the local IAM: enforce (default, as npm start runs) or off, to see what
+                       its SigV4 check and policy cost the gateway's main thread
   --out FILE           JSON results (default bench-results/bench.json)`;
 
 const { values } = parseArgs({
@@ -50,6 +53,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '10' },
     'bare-loop': { type: 'boolean', default: true },
+    iam: { type: 'string', default: IAM_MODES.enforce },
     out: { type: 'string', default: 'bench-results/bench.json' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -73,6 +77,11 @@ const coldRuns = positive('cold-runs', values['cold-runs'], true);
 const latencies = values.latency.split(',').map((raw) => positive('latency', raw, true));
 const concurrencies = values.concurrency.split(',').map((raw) => (raw === 'unbounded' ? 'unbounded' : positive('concurrency', raw)));
 const clientKinds = values.client.split(',') as BroadcastClient[];
+const iam = values.iam as IamMode;
+if (!(Object.values(IAM_MODES) as string[]).includes(iam)) {
+  console.error(`--iam takes ${Object.values(IAM_MODES).join(' or ')}, got "${values.iam}"`);
+  process.exit(2);
+}
 for (const kind of clientKinds) {
   if (!(BROADCAST_CLIENTS as readonly string[]).includes(kind)) {
     console.error(`--client takes ${BROADCAST_CLIENTS.join(', ')}, got "${kind}"`);
@@ -111,7 +120,7 @@ for (const latencyMs of latencies) {
   let bench: FanOutBench | undefined;
   try {
     process.stderr.write(`fan-out at ${latencyMs} ms: connecting ${clients} clients …\n`);
-    bench = await FanOutBench.start({ clients, latencyMs, rootDir, maxWorkers: Math.max(0, ...workerCounts) || undefined });
+    bench = await FanOutBench.start({ clients, latencyMs, rootDir, iam, maxWorkers: Math.max(0, ...workerCounts) || undefined });
     // A B A B …: drift over the run hits every setting alike.
     for (let repetition = 1; repetition <= repeat; repetition++) {
       for (const setting of settings) {
