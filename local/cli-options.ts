@@ -122,7 +122,8 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-function iamMode(raw: string | undefined): IamMode | undefined {
+/** `--iam`'s value as a mode; undefined when the flag is not given. Throws an OptionError for anything else. */
+export function iamMode(raw: string | undefined): IamMode | undefined {
   if (raw === undefined) return undefined;
   const modes = Object.values(IAM_MODES) as string[];
   if (!modes.includes(raw)) throw new OptionError(`--iam takes ${modes.join(' or ')}, got "${raw}"`);

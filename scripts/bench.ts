@@ -12,7 +12,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROADCAST_CLIENTS } from '../functions/shared/constants.js';
-import { IAM_MODES, type IamMode } from '../local/iam/constants.js';
+import { iamMode } from '../local/cli-options.js';
+import type { IamMode } from '../local/iam/constants.js';
 import type { BroadcastClient } from '../functions/shared/config.js';
 import { buildFunction } from '../tooling/sam/bundle.js';
 import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
@@ -53,7 +54,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '10' },
     'bare-loop': { type: 'boolean', default: true },
-    iam: { type: 'string', default: IAM_MODES.enforce },
+    iam: { type: 'string' },
     out: { type: 'string', default: 'bench-results/bench.json' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -77,9 +78,11 @@ const coldRuns = positive('cold-runs', values['cold-runs'], true);
 const latencies = values.latency.split(',').map((raw) => positive('latency', raw, true));
 const concurrencies = values.concurrency.split(',').map((raw) => (raw === 'unbounded' ? 'unbounded' : positive('concurrency', raw)));
 const clientKinds = values.client.split(',') as BroadcastClient[];
-const iam = values.iam as IamMode;
-if (!(Object.values(IAM_MODES) as string[]).includes(iam)) {
-  console.error(`--iam takes ${Object.values(IAM_MODES).join(' or ')}, got "${values.iam}"`);
+let iam: IamMode | undefined;
+try {
+  iam = iamMode(values.iam);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
 for (const kind of clientKinds) {

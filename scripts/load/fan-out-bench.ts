@@ -13,7 +13,7 @@ import type { InvocationOutcome } from '../../local/api-gateway/invocation-outco
 import { Swarm, type MessageStats } from './swarm.js';
 import { median, sleep } from '../../tooling/time.js';
 import { threadCpuMs } from './thread-cpu.js';
-import { IAM_MODES, type IamMode } from '../../local/iam/constants.js';
+import type { IamMode } from '../../local/iam/constants.js';
 import { dispatcherSettings, percentile, round, workersRun, type WorkerPart, type WorkersBroadcast, type WorkersRun } from './worker-runs.js';
 
 /** One setting of the broadcast function compared by the benchmark. */
@@ -120,7 +120,7 @@ export interface FanOutBenchOptions {
   clients: number;
   latencyMs: number;
   rootDir: string;
-  /** The local IAM's mode (default enforce, as `npm start` runs). */
+  /** The local IAM's mode (default: the gateway's, enforce, as `npm start` runs). */
   iam?: IamMode;
   /** The most fan-out workers any setting starts (none: no worker settings). */
   maxWorkers?: number;
@@ -178,7 +178,7 @@ export class FanOutBench {
       port: 0,
       dbPort: 0,
       faults: { latencyMs: options.latencyMs },
-      iam: options.iam ?? IAM_MODES.enforce,
+      ...(options.iam ? { iam: options.iam } : {}),
       log: () => {},
       ...(options.maxWorkers ? { containersPerFunction: containers, parameters: { FanOutWorkerConcurrency: String(containers) } } : {}),
       onInvocation: (outcome) => outcome.route === 'broadcast' && heard.broadcasts.push({ ...outcome, endedAt: Date.now() }),
