@@ -375,9 +375,10 @@ async function startBackends(
         options.onInvoke?.(outcome);
       },
       onAsyncFailure: (failure) => {
-        const { errorType, errorMessage } = failure.record.responsePayload;
-        const attempts = failure.record.requestContext.approximateInvokeCount;
-        options.log(`${failure.function}  async invocation failed after ${attempts} attempt(s): ${errorType}: ${errorMessage}; record sent to ${failure.destination ?? 'no destination (dropped)'}`);
+        const { condition, approximateInvokeCount: attempts } = failure.record.requestContext;
+        const last = failure.record.responsePayload;
+        const why = condition === 'EventAgeExceeded' ? `expired (waited past its maximum age) after ${attempts} attempt(s)` : `failed after ${attempts} attempt(s)`;
+        options.log(`${failure.function}  async invocation ${why}${last ? `: ${last.errorType}: ${last.errorMessage}` : ''}; record sent to ${failure.destination ?? 'no destination (dropped)'}`);
         options.onAsyncFailure?.(failure);
       },
     });

@@ -107,12 +107,16 @@ export function containersFor(fn: FunctionSpec, values: LocalValues, containersP
 }
 
 /** A function's `EventInvokeConfig` with its on-failure destination's ARN resolved. */
-export function eventInvokeConfigOf(fn: FunctionSpec, values: LocalValues): { MaximumRetryAttempts?: unknown; onFailure?: string } | undefined {
+export function eventInvokeConfigOf(
+  fn: FunctionSpec,
+  values: LocalValues,
+): { MaximumRetryAttempts?: unknown; MaximumEventAgeInSeconds?: unknown; onFailure?: string } | undefined {
   const config = fn.eventInvokeConfig;
   if (!config) return undefined;
   const destination = config.DestinationConfig?.OnFailure?.Destination;
   return {
     MaximumRetryAttempts: config.MaximumRetryAttempts === undefined ? undefined : resolveIntrinsic(config.MaximumRetryAttempts, values),
+    MaximumEventAgeInSeconds: config.MaximumEventAgeInSeconds === undefined ? undefined : resolveIntrinsic(config.MaximumEventAgeInSeconds, values),
     onFailure: destination === undefined ? undefined : resolveIntrinsic(destination, values),
   };
 }

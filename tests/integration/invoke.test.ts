@@ -125,6 +125,6 @@ describe('npm run invoke', function () {
     const run = await invoke(['NoSuchFunction', '-e', 'events/broadcast.json', ...at]);
     expect(run.code).to.equal(EXIT.usage);
     const listed = /The template's functions: (.*)$/m.exec(run.stderr)?.[1].split(', ');
-    expect(listed?.sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction', 'FanOutWorkerFunction']);
+    expect(listed?.sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction']);
   });
 });
