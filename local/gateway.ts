@@ -23,8 +23,10 @@ import { echoConnectProtocol } from './api-gateway/subprotocol.js';
 import {
   ACCOUNT_ID,
   containersFor,
+  envVarOverrides,
   eventInvokeConfigOf,
   functionEnvironment,
+  ignoredEnvVarsLine,
   localValues,
   startFunctions,
   type EnvVars,
@@ -341,6 +343,10 @@ async function startBackends(
     const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
     // Every function runs: the routes' through API Gateway, any function through the Invoke API.
     const specs = functionsOf(served.template, served.baseDir);
+    for (const fn of specs) {
+      const { ignored } = envVarOverrides(fn, options.envVars);
+      if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));
+    }
     const { iam, warnings: iamWarnings } = localIam(options, served, specs.map((fn) => fn.logicalId), values);
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
