@@ -8,7 +8,8 @@
  *      on one in AuthMode jwt (with sam validate --lint too), on one with the alarm's email
  *      topic on (a non-empty AlarmEmail default), and on one with the fan-out workers on
  *      (EnableFanOut true, a reserved concurrency; with sam validate --lint too)
- *   4. sam validate, then sam validate --lint               (empty HOME, no AWS_* variables)
+ *   4. sam validate (which lints: lint = true in samconfig.toml), sam validate --lint, and SAM's
+ *      basic validation from a config holding only the region (empty HOME, no AWS_* variables)
  *   5. sam build                                            (plain: samconfig.toml only, no esbuild on PATH;
  *      SAM builds every function whatever its Condition, so this one build serves both shapes)
  *   6. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
@@ -59,16 +60,21 @@ function step(title: string): void {
   console.log(`\ncheck-sam: ${title}`);
 }
 
-/** Runs a command with its output shown; fails the check on a non-zero exit. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, PATH: cleanPath }): void {
+/**
+ * Runs a command with its output shown; fails the check on a non-zero exit. With `capture`, its
+ * stdout is also returned (and printed after it ends).
+ */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, PATH: cleanPath }, capture = false): string {
   console.log(`$ ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+  if (capture) process.stdout.write(result.stdout ?? '');
   if (result.error) {
     const hint = command === sam ? 'SAM_CLI' : command === cfnLint ? 'CFN_LINT' : undefined;
     throw new CheckFailed(`${command} could not run (${result.error.message})${hint ? `: install it or set ${hint}` : ''}`);
   }
   if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
   console.log('(exit 0)');
+  return result.stdout ?? '';
 }
 
 /** The working tree's changes as git sees them, or undefined outside a git checkout. */
@@ -206,8 +212,15 @@ try {
   run(cfnLint, [fanOutCopy, '--include-checks', 'I']);
   run(sam, ['validate', '--lint', '--template-file', fanOutCopy], withoutAwsConfig(emptyHome));
   step(`sam validate, with no AWS configuration (HOME=${emptyHome}, no AWS_* variables)`);
-  run(sam, ['validate'], withoutAwsConfig(emptyHome));
+  // samconfig.toml's [default.validate.parameters] lint = true: a plain `sam validate` lints. SAM
+  // then runs cfn-lint instead of its basic validation, whose message would say to add --lint.
+  const plain = run(sam, ['validate'], withoutAwsConfig(emptyHome), true);
+  if (plain.includes('basic SAM Validation')) throw new CheckFailed('sam validate did not lint: samconfig.toml needs lint = true under [default.validate.parameters]');
   run(sam, ['validate', '--lint'], withoutAwsConfig(emptyHome));
+  // SAM's basic validation (the transform, with a region) too: from a config with the region only.
+  const basicConfig = join(scratch, 'samconfig-basic.toml');
+  writeFileSync(basicConfig, `version = 0.1\n\n[default.global.parameters]\nregion = "eu-north-1"\n`);
+  run(sam, ['validate', '--config-file', basicConfig], withoutAwsConfig(emptyHome));
 
   step('sam build (plain: settings from samconfig.toml, no esbuild on PATH)');
   rmSync(join(ROOT, SAM_BUILD_DIR), { recursive: true, force: true });
