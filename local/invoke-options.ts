@@ -2,6 +2,7 @@
  * npm run invoke's flags and exit codes by failure: the help text, the reading of the command
  * line and the mapping of errors, apart from the command (invoke.ts) so reading them runs nothing.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../tooling/errors.js';
 import { DEFAULT_GATEWAY_OPTIONS } from './gateway.js';
@@ -20,7 +21,8 @@ with its template environment, against the running local gateway (npm start) and
 DynamoDB. Logs go to stderr; the result to stdout as one line: RESULT {json}.
 
 Options:
-  -e, --event FILE      the event (JSON), e.g. events/broadcast.json (required)
+  -e, --event FILE      the event (JSON), e.g. events/broadcast.json; - reads it from stdin;
+                        none: the event is {}, as for sam local invoke
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
                         {"Parameters": {...all functions}, "BroadcastFunction": {...}}
   --template FILE       SAM template (default ${D.template})
@@ -42,10 +44,10 @@ export type ParsedInvoke = Omit<InvokeOptions, 'log'> | 'help';
 /**
  * Reads npm run invoke's flags (and the `PORT`, `DB_PORT` and `AUTH_TOKEN` of `env`), with the
  * gateway's defaults for what is not given; the event file is read here. `'help'` for
- * `-h`/`--help`; a bad value throws an {@link OptionError}, a flag it does not know
+ * `-h`/`--help`; `-e -` reads the event from `readStdin`; a bad value throws an {@link OptionError}, a flag it does not know
  * `parseArgs`' own error (code `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
  */
-export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedInvoke {
+export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, readStdin: () => string = () => readFileSync(0, 'utf8')): ParsedInvoke {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,10 +66,9 @@ export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   });
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new OptionError(`name one function to invoke, e.g. npm run invoke -- BroadcastFunction -e events/broadcast.json`);
-  if (!values.event) throw new OptionError('-e/--event FILE is required (a JSON event, e.g. events/broadcast.json)');
   return {
     functionName: positionals[0],
-    event: readJsonFile('event', values.event),
+    event: eventOf(values.event, readStdin),
     template: values.template ?? D.template,
     parameters: templateParameters(values.parameter, env.AUTH_TOKEN),
     envVars: envVarsFile(values['env-vars']) ?? {},
@@ -77,6 +78,27 @@ export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     dbPort: wholeNumber('db-port', values['db-port'] ?? env.DB_PORT) ?? D.dbPort,
     stage: values.stage,
   };
+}
+
+/**
+ * The event, as `sam local invoke -e` takes it: a JSON file, `-` for stdin (read to its end),
+ * and `{}` when none is given (SAM CLI `commands/local/invoke/cli.py`).
+ */
+function eventOf(file: string | undefined, readStdin: () => string): unknown {
+  if (file === undefined) return {};
+  if (file === '') throw new OptionError('-e/--event takes a FILE, or - to read the event from stdin');
+  if (file !== '-') return readJsonFile('event', file);
+  let text: string;
+  try {
+    text = readStdin();
+  } catch (error) {
+    throw new OptionError(`-e -: cannot read the event from stdin (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OptionError(`-e -: the event on stdin is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
 }
 
 /** The exit code a failed invoke ends with ({@link EXIT}), by what failed. */
