@@ -13,7 +13,7 @@ import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './op
 const D = DEFAULT_GATEWAY_OPTIONS;
 
 /** npm run invoke's help text: every default is read from the gateway's own defaults. */
-export const INVOKE_HELP = `Usage: npm run invoke -- FUNCTION -e events/FILE.json [options]
+export const INVOKE_HELP = `Usage: npm run invoke -- FUNCTION [-e events/FILE.json | -e -] [options]
 
 Invokes one function of the template with an event, as sam local invoke does, without
 Docker: its bundle (built as npm start builds it) runs in a container like the gateway's,
@@ -24,9 +24,11 @@ Options:
   -e, --event FILE      the event (JSON), e.g. events/broadcast.json; - reads it from stdin;
                         none: the event is {}, as for sam local invoke
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
-                        {"Parameters": {...all functions}, "BroadcastFunction": {...}}
+                        {"Parameters": {...all functions}, "BroadcastFunction": {...}};
+                        only variables the function declares are applied, as in SAM
   --template FILE       SAM template (default ${D.template})
-  --parameter K=V       template parameter value (repeatable; env AUTH_TOKEN sets AuthToken)
+  --parameter K=V       template parameter value (repeatable; env AUTH_TOKEN sets AuthToken),
+                        e.g. EnableFanOut=true for FanOutWorkerFunction
   --port N              the running gateway's port (default ${D.port}; env PORT)
   --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
   --host ADDR           the address the gateway listens on (default ${D.host})
