@@ -24,9 +24,11 @@ Options:
   --db-port N           local DynamoDB port (default ${D.dbPort}; env DB_PORT)
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default ${D.template})
-  --parameter K=V       template parameter value (repeatable)
+  --parameter K=V       template parameter value (repeatable), e.g. EnableFanOut=true for
+                        the fan-out workers
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
-                        {"Parameters": {...all functions}, "BroadcastFunction": {...}}
+                        {"Parameters": {...all functions}, "BroadcastFunction": {...}};
+                        only variables a function declares are applied, as in SAM
   --auth MODE           none, token or jwt (the template's AuthMode; default: its default,
                         auto = token when a token is given, else none). jwt runs a local
                         OIDC issuer at /local-issuer on this port; mint tokens with

@@ -23,8 +23,10 @@ import { echoConnectProtocol } from './api-gateway/subprotocol.js';
 import {
   ACCOUNT_ID,
   containersFor,
+  envVarOverrides,
   eventInvokeConfigOf,
   functionEnvironment,
+  ignoredEnvVarsLine,
   localValues,
   startFunctions,
   type EnvVars,
@@ -341,6 +343,10 @@ async function startBackends(
     const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
     // Every function runs: the routes' through API Gateway, any function through the Invoke API.
     const specs = functionsOf(served.template, served.baseDir);
+    for (const fn of specs) {
+      const { ignored } = envVarOverrides(fn, options.envVars);
+      if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));
+    }
     const { iam, warnings: iamWarnings } = localIam(options, served, specs.map((fn) => fn.logicalId), values);
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
@@ -375,9 +381,10 @@ async function startBackends(
         options.onInvoke?.(outcome);
       },
       onAsyncFailure: (failure) => {
-        const { errorType, errorMessage } = failure.record.responsePayload;
-        const attempts = failure.record.requestContext.approximateInvokeCount;
-        options.log(`${failure.function}  async invocation failed after ${attempts} attempt(s): ${errorType}: ${errorMessage}; record sent to ${failure.destination ?? 'no destination (dropped)'}`);
+        const { condition, approximateInvokeCount: attempts } = failure.record.requestContext;
+        const last = failure.record.responsePayload;
+        const why = condition === 'EventAgeExceeded' ? `expired (waited past its maximum age) after ${attempts} attempt(s)` : `failed after ${attempts} attempt(s)`;
+        options.log(`${failure.function}  async invocation ${why}${last ? `: ${last.errorType}: ${last.errorMessage}` : ''}; record sent to ${failure.destination ?? 'no destination (dropped)'}`);
         options.onAsyncFailure?.(failure);
       },
     });

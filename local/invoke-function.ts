@@ -8,7 +8,7 @@ import { buildFunction } from '../tooling/sam/bundle.js';
 import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
 import { LOCAL_API_ID } from './api-gateway/constants.js';
 import { readServedApi } from './gateway.js';
-import { functionEnvironment, localValues, type EnvVars } from './lambda/functions.js';
+import { envVarOverrides, functionEnvironment, ignoredEnvVarsLine, localValues, type EnvVars } from './lambda/functions.js';
 import { LocalFunction, type LogSink, type Outcome } from './lambda/invoker.js';
 import { findRunningGateway } from './running-gateway.js';
 import { LOCAL_CREDENTIALS } from './store/dynalite.js';
@@ -59,6 +59,8 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
   // developer does (the store's credentials): the local IAM lets it do anything (README).
   const values = localValues(served.template, served.parameters, served.tables, endpoints);
   const environment = functionEnvironment(spec, values, endpoints, LOCAL_CREDENTIALS, options.envVars);
+  const { ignored } = envVarOverrides(spec, options.envVars);
+  if (ignored.length > 0) options.log(spec.logicalId, ignoredEnvVarsLine(spec, ignored));
   const built = await buildFunction(spec, served.rootDir);
   // One container, as a cold Lambda: it loads the bundle, serves this invocation, and stops.
   const running = new LocalFunction(spec, built, environment, options.log, 1);

@@ -27,10 +27,23 @@ export function templateParameters(pairs: string[] = [], authToken: string | und
   return parameters;
 }
 
-/** A `--env-vars` file in `sam local invoke` form, or undefined when not given. */
+/**
+ * A `--env-vars` file in `sam local invoke` form, or undefined when not given: an object of
+ * sections (`Parameters`, or a function's logical id), each an object of variables. A section
+ * that is no object fails, as SAM's does; values become strings as SAM makes them (`true`,
+ * `false`, numbers as written; an object or list, which SAM takes for an unresolved intrinsic, empty).
+ */
 export function envVarsFile(file: string | undefined): EnvVars | undefined {
   if (file === undefined) return undefined;
-  return readJsonFile('env-vars', file) as EnvVars;
+  const parsed = readJsonFile('env-vars', file);
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(parsed)) throw new OptionError(`--env-vars: ${file} must hold an object of sections, e.g. {"Parameters": {"NAME": "value"}}`);
+  return Object.fromEntries(
+    Object.entries(parsed).map(([section, variables]) => {
+      if (!isObject(variables)) throw new OptionError(`--env-vars: ${file}: section ${section} must be an object of variables`);
+      return [section, Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, value === null || typeof value === 'object' ? '' : String(value)]))];
+    }),
+  );
 }
 
 /** A JSON file named by a flag; unreadable or invalid JSON fails with the file's name. */

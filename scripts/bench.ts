@@ -162,7 +162,9 @@ if (coldRuns > 0) {
   const { template, baseDir } = loadTemplate('template.yaml');
   for (const fn of functionsOf(template, baseDir)) {
     const built = await buildFunction(fn, baseDir);
-    result.bundles.push({ function: fn.logicalId, kb: Math.round(built.bytes / 102.4) / 10, coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir) });
+    // As deployed: with the function's NODE_OPTIONS (template Globals: --enable-source-maps).
+    const nodeOptions: Record<string, string> = typeof fn.environment.NODE_OPTIONS === 'string' ? { NODE_OPTIONS: fn.environment.NODE_OPTIONS } : {};
+    result.bundles.push({ function: fn.logicalId, kb: Math.round(built.bytes / 102.4) / 10, coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir, nodeOptions) });
   }
   result.unbundledSdkColdStartMs = coldStartMs(['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'], coldRuns, rootDir);
 }

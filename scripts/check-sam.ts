@@ -2,14 +2,19 @@
  * npm run check:sam: what a user with the real AWS SAM CLI and cfn-lint would run before
  * deploying, with no AWS account or configuration:
  *
- *   1. cfn-lint template.yaml --include-checks I            (nothing reported)
- *   2. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default),
- *      on one in AuthMode jwt (with sam validate --lint too), and on one with the alarm's
- *      email topic on                                        (a non-empty AlarmEmail default)
- *   3. sam validate, then sam validate --lint               (empty HOME, no AWS_* variables)
- *   4. sam build                                            (plain: samconfig.toml only, no esbuild on PATH)
- *   5. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
- *      function's template environment, and compared byte for byte with `npm run build`'s
+ *   1. every Rules expression uses rule functions only      (CloudFormation refuses others; cfn-lint does not say)
+ *   2. cfn-lint template.yaml --include-checks I            (nothing reported)
+ *   3. the same on a copy with the $connect authorizer on   (a non-empty AuthToken default),
+ *      on one in AuthMode jwt (with sam validate --lint too), on one with the alarm's email
+ *      topic on (a non-empty AlarmEmail default), and on one with the fan-out workers on
+ *      (EnableFanOut true, a reserved concurrency; with sam validate --lint too)
+ *   4. sam validate (which lints: lint = true in samconfig.toml), sam validate --lint, and SAM's
+ *      basic validation from a config holding only the region (empty HOME, no AWS_* variables)
+ *   5. sam build                                            (plain: samconfig.toml only, no esbuild on PATH;
+ *      SAM builds every function whatever its Condition, so this one build serves both shapes)
+ *   6. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
+ *      function's template environment, and compared byte for byte with `npm run build`'s,
+ *      its source map (app.mjs.map) too
  *
  * Commands: `sam` and `cfn-lint` from PATH, or SAM_CLI / CFN_LINT (paths of executables).
  * SAM_TOOLS names a folder holding `sam`, `cfn-lint` and `install-deps` (../shared/sam-tools):
@@ -20,12 +25,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve, sep } from 'node:path';
+import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { functionEnvironment, localValues } from '../local/lambda/functions.js';
 import { BUILD_DIR } from '../tooling/sam/bundle.js';
 import { applyConditions, pseudoParameters } from '../tooling/sam/intrinsics.js';
 import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../tooling/sam/template.js';
+import { CheckFailed, checkRuleFunctions } from './sam-checks.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPLATE = 'template.yaml';
@@ -36,10 +42,8 @@ const LINT_AUTH_TOKEN = 'check-sam-token';
 const LINT_JWT_ISSUER = 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Check123';
 /** Any non-empty value switches the alarm's SNS topic and subscription on. */
 const LINT_ALARM_EMAIL = 'alarms@example.com';
-
-class CheckFailed extends Error {
-  override name = 'CheckFailed' as const;
-}
+/** A reservation, so that the fan-out copy also lints the worker's ReservedConcurrentExecutions. */
+const LINT_WORKER_CONCURRENCY = '20';
 
 const tools = process.env.SAM_TOOLS ? resolve(process.env.SAM_TOOLS) : undefined;
 const sam = process.env.SAM_CLI || (tools ? join(tools, 'sam') : 'sam');
@@ -56,16 +60,21 @@ function step(title: string): void {
   console.log(`\ncheck-sam: ${title}`);
 }
 
-/** Runs a command with its output shown; fails the check on a non-zero exit. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, PATH: cleanPath }): void {
+/**
+ * Runs a command with its output shown; fails the check on a non-zero exit. With `capture`, its
+ * stdout is also returned (and printed after it ends).
+ */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, PATH: cleanPath }, capture = false): string {
   console.log(`$ ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+  if (capture) process.stdout.write(result.stdout ?? '');
   if (result.error) {
     const hint = command === sam ? 'SAM_CLI' : command === cfnLint ? 'CFN_LINT' : undefined;
     throw new CheckFailed(`${command} could not run (${result.error.message})${hint ? `: install it or set ${hint}` : ''}`);
   }
   if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
   console.log('(exit 0)');
+  return result.stdout ?? '';
 }
 
 /** The working tree's changes as git sees them, or undefined outside a git checkout. */
@@ -110,11 +119,17 @@ function loadBundle(file: string, exportName: string, env: Record<string, string
   if (result.status !== 0) throw new CheckFailed(`${file} does not load: ${result.stderr.trim()}`);
 }
 
-/** Step 5: the bundles sam built load with their environment and equal npm run build's. */
+/** A source map with its sources made absolute (they are relative to the map's folder). */
+function resolvedMap(file: string): Record<string, unknown> {
+  const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+  return { ...map, sources: map.sources.map((source) => resolve(dirname(file), source)) };
+}
+
+/** Step 6: the bundles sam built load with their environment and equal npm run build's. */
 function checkBundles(): void {
   const { template, baseDir } = loadTemplate(join(ROOT, TEMPLATE));
-  // Every function, the authorizer included, with its environment as deployed.
-  const parameters = parameterValues(template, { AuthToken: LINT_AUTH_TOKEN });
+  // Every function, the authorizer and the fan-out worker included, with its environment as deployed.
+  const parameters = parameterValues(template, { AuthToken: LINT_AUTH_TOKEN, EnableFanOut: 'true' });
   const region = 'eu-north-1';
   const deployed = applyConditions(template, { ...pseudoParameters(region), ...parameters });
   const tables = tablesOf(deployed);
@@ -142,7 +157,14 @@ function checkBundles(): void {
     loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);
     const same = readFileSync(samBundle).equals(readFileSync(npmBundle));
     if (!same) throw new CheckFailed(`${samBundle} differs from ${npmBundle}`);
-    console.log(`${logicalId.padEnd(20)} loads with ${Object.keys(fn.environment).join(', ')}; byte-identical to npm run build's (${readFileSync(samBundle).length} bytes)`);
+    // Sourcemap: true writes app.mjs.map beside the bundle. Its sources are paths relative to the
+    // map (.aws-sam/build/X is one folder deeper than .build/X): the same files, mapped the same.
+    const [samMap, npmMap] = [`${samBundle}.map`, `${npmBundle}.map`];
+    if (!existsSync(samMap)) throw new CheckFailed(`sam build wrote no ${samMap}`);
+    if (JSON.stringify(resolvedMap(samMap)) !== JSON.stringify(resolvedMap(npmMap))) throw new CheckFailed(`${samMap} maps differently from ${npmMap}`);
+    console.log(
+      `${logicalId.padEnd(20)} loads with ${Object.keys(fn.environment).join(', ')}; byte-identical to npm run build's (${readFileSync(samBundle).length} bytes, map ${readFileSync(samMap).length} bytes)`,
+    );
   }
 }
 
@@ -154,7 +176,11 @@ try {
     run(join(tools, 'install-deps'), []);
   }
 
-  step('cfn-lint with informational checks, authorizer off');
+  step('Rules use rule functions only');
+  checkRuleFunctions(join(ROOT, TEMPLATE));
+  console.log('(none other)');
+
+  step('cfn-lint with informational checks, authorizer off, fan-out workers off (the defaults)');
   run(cfnLint, [TEMPLATE, '--include-checks', 'I']);
 
   step('cfn-lint with informational checks, authorizer on');
@@ -178,9 +204,23 @@ try {
 
   const emptyHome = join(scratch, 'home');
   mkdirSync(emptyHome);
+
+  step('cfn-lint with informational checks and sam validate --lint, fan-out workers on (EnableFanOut true)');
+  const fanOutCopy = join(scratch, 'template-fan-out-on.yaml');
+  const fanOutTemplate = withDefault(readFileSync(join(ROOT, TEMPLATE), 'utf8'), 'EnableFanOut', 'true', "'false'");
+  writeFileSync(fanOutCopy, withDefault(withDefault(fanOutTemplate, 'FanOutWorkerConcurrency', LINT_WORKER_CONCURRENCY), 'AlarmEmail', LINT_ALARM_EMAIL));
+  run(cfnLint, [fanOutCopy, '--include-checks', 'I']);
+  run(sam, ['validate', '--lint', '--template-file', fanOutCopy], withoutAwsConfig(emptyHome));
   step(`sam validate, with no AWS configuration (HOME=${emptyHome}, no AWS_* variables)`);
-  run(sam, ['validate'], withoutAwsConfig(emptyHome));
+  // samconfig.toml's [default.validate.parameters] lint = true: a plain `sam validate` lints. SAM
+  // then runs cfn-lint instead of its basic validation, whose message would say to add --lint.
+  const plain = run(sam, ['validate'], withoutAwsConfig(emptyHome), true);
+  if (plain.includes('basic SAM Validation')) throw new CheckFailed('sam validate did not lint: samconfig.toml needs lint = true under [default.validate.parameters]');
   run(sam, ['validate', '--lint'], withoutAwsConfig(emptyHome));
+  // SAM's basic validation (the transform, with a region) too: from a config with the region only.
+  const basicConfig = join(scratch, 'samconfig-basic.toml');
+  writeFileSync(basicConfig, `version = 0.1\n\n[default.global.parameters]\nregion = "eu-north-1"\n`);
+  run(sam, ['validate', '--config-file', basicConfig], withoutAwsConfig(emptyHome));
 
   step('sam build (plain: settings from samconfig.toml, no esbuild on PATH)');
   rmSync(join(ROOT, SAM_BUILD_DIR), { recursive: true, force: true });

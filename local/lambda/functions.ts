@@ -54,6 +54,29 @@ export function localValues(template: Template, parameters: Record<string, strin
 export type EnvVars = Record<string, Record<string, string>>;
 
 /**
+ * What an `--env-vars` file changes for one function, as `sam local invoke` applies it:
+ * `Parameters` first, then the function's own section, and only for variables the function
+ * declares (Globals and its `Environment.Variables`); SAM ignores any other, silently (SAM CLI
+ * `local_lambda.py` `_make_env_vars`, `env_vars.py` `resolve`). The ignored names are returned
+ * so that the local commands can say so.
+ */
+export function envVarOverrides(fn: FunctionSpec, envVars: EnvVars = {}): { applied: Record<string, string>; ignored: string[] } {
+  const requested = { ...envVars.Parameters, ...envVars[fn.logicalId] };
+  const applied: Record<string, string> = {};
+  const ignored: string[] = [];
+  for (const [name, value] of Object.entries(requested)) {
+    if (name in fn.environment) applied[name] = value;
+    else ignored.push(name);
+  }
+  return { applied, ignored };
+}
+
+/** The line the local commands print for the `--env-vars` variables a function does not declare. */
+export function ignoredEnvVarsLine(fn: FunctionSpec, ignored: string[]): string {
+  return `--env-vars: ${ignored.join(', ')} not declared in ${fn.logicalId}'s Environment.Variables (or Globals): ignored, as sam local invoke ignores it`;
+}
+
+/**
  * A Lambda function's environment: the template's variables and what the runtime sets, with
  * the function's own credentials (reserved on Lambda: no template or override replaces them).
  */
@@ -84,8 +107,7 @@ export function functionEnvironment(
     // Lambda sets it; Powertools reports cold_start only when it is there.
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...templateVariables,
-    ...envVars.Parameters,
-    ...envVars[fn.logicalId],
+    ...envVarOverrides(fn, envVars).applied,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
     MANAGEMENT_API_ENDPOINT: endpoints.managementEndpoint,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -107,12 +129,16 @@ export function containersFor(fn: FunctionSpec, values: LocalValues, containersP
 }
 
 /** A function's `EventInvokeConfig` with its on-failure destination's ARN resolved. */
-export function eventInvokeConfigOf(fn: FunctionSpec, values: LocalValues): { MaximumRetryAttempts?: unknown; onFailure?: string } | undefined {
+export function eventInvokeConfigOf(
+  fn: FunctionSpec,
+  values: LocalValues,
+): { MaximumRetryAttempts?: unknown; MaximumEventAgeInSeconds?: unknown; onFailure?: string } | undefined {
   const config = fn.eventInvokeConfig;
   if (!config) return undefined;
   const destination = config.DestinationConfig?.OnFailure?.Destination;
   return {
     MaximumRetryAttempts: config.MaximumRetryAttempts === undefined ? undefined : resolveIntrinsic(config.MaximumRetryAttempts, values),
+    MaximumEventAgeInSeconds: config.MaximumEventAgeInSeconds === undefined ? undefined : resolveIntrinsic(config.MaximumEventAgeInSeconds, values),
     onFailure: destination === undefined ? undefined : resolveIntrinsic(destination, values),
   };
 }

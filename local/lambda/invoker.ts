@@ -4,11 +4,12 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { BuiltFunction } from '../../tooling/sam/bundle.js';
 import type { FunctionSpec } from '../../tooling/sam/template.js';
+import { containerExecArgv } from './node-options.js';
 
 /** How an invocation ended: the handler's answer, or the error Lambda would report. */
 export type Outcome =
   | ({ ok: true; result: unknown } & OutcomeTimes)
-  | ({ ok: false; error: { name: string; message: string } } & OutcomeTimes);
+  | ({ ok: false; error: { name: string; message: string }; /** It never started: its `startBy` passed while it waited. */ expired?: true } & OutcomeTimes);
 
 /** How long an invocation took, and how busy its container's thread was meanwhile. */
 interface OutcomeTimes {
@@ -20,6 +21,9 @@ interface OutcomeTimes {
    */
   cpuMs?: number;
 }
+
+/** Answer given to an invocation whose `startBy` passed while it waited for a container. */
+export const EXPIRED_ERROR = { name: 'EventAgeExceeded', message: 'the event waited longer than its maximum age for a container' } as const;
 
 /** Answer given to invocations the gateway will not run because it is stopping. */
 export const SHUTDOWN_ERROR = { name: 'Shutdown', message: 'the local gateway is stopping' } as const;
@@ -61,6 +65,11 @@ export interface InvokeOptions {
    * drains (see {@link LocalFunction.drain}): `$disconnect`, which removes a stored record.
    */
   priority?: boolean;
+  /**
+   * Epoch ms by which it must start (an asynchronous event's maximum age): if every container is
+   * still busy then, it is not run and answers `expired` ({@link EXPIRED_ERROR}).
+   */
+  startBy?: number;
 }
 
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
@@ -70,6 +79,7 @@ type Failure = { name: string; message: string };
 interface Invocation {
   id: number;
   priority: boolean;
+  startBy?: number;
   event: unknown;
   requestId: string;
   queuedAt: number;
@@ -83,13 +93,14 @@ class Container {
   /** Set when a newer build was loaded: the container ends after its invocation. */
   stale = false;
 
-  constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>) {
+  constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>, execArgv: string[]) {
     const setup: WorkerSetup = { file: built.file, exportName: built.exportName, functionName: spec.logicalId, memorySize: spec.memorySize };
     this.worker = new Worker(WORKER_URL, {
       workerData: setup,
       env,
-      // The bundle is plain JavaScript: no TypeScript loader in the container.
-      execArgv: [],
+      // The bundle is plain JavaScript: no TypeScript loader in the container, only the
+      // function's own NODE_OPTIONS (e.g. --enable-source-maps), as Lambda's Node.js reads them.
+      execArgv,
       stdout: true,
       stderr: true,
     });
@@ -116,6 +127,8 @@ export class LocalFunction {
   private draining = false;
   /** The most heap any of its containers used during an invocation (bytes). */
   peakHeapBytes = 0;
+  /** Its containers' `execArgv`: the function's NODE_OPTIONS that a worker thread takes. */
+  private execArgv: string[] = [];
 
   constructor(
     readonly spec: FunctionSpec,
@@ -124,14 +137,24 @@ export class LocalFunction {
     private readonly log: LogSink,
     private readonly maxContainers: number = DEFAULT_CONTAINERS_PER_FUNCTION,
   ) {
+    this.applyNodeOptions();
     // One warm container from the start, as after a first invocation.
     this.idle.push(this.startContainer());
+  }
+
+  /** Reads NODE_OPTIONS from the environment; what a worker thread cannot take is said once. */
+  private applyNodeOptions(): void {
+    const { execArgv, ignored } = containerExecArgv(this.env.NODE_OPTIONS);
+    this.execArgv = execArgv;
+    if (ignored.length > 0) {
+      this.log(this.spec.logicalId, `NODE_OPTIONS ${ignored.join(', ')}: not applied locally (a local container is a worker thread, which cannot take it)`);
+    }
   }
 
   /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
   invoke(event: unknown, options: InvokeOptions = {}): Promise<Outcome> {
     return new Promise((resolve) => {
-      const invocation: Invocation = { id: this.nextId++, priority: options.priority ?? false, event, requestId: randomUUID(), queuedAt: Date.now(), resolve };
+      const invocation: Invocation = { id: this.nextId++, priority: options.priority ?? false, startBy: options.startBy, event, requestId: randomUUID(), queuedAt: Date.now(), resolve };
       if (this.closed || (this.draining && !invocation.priority)) return this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
       // Behind the last priority invocation, or at the end.
       const at = invocation.priority ? this.queue.findIndex((queued) => !queued.priority) : -1;
@@ -158,6 +181,7 @@ export class LocalFunction {
    */
   configure(env: Record<string, string>): void {
     this.env = env;
+    this.applyNodeOptions();
     this.peakHeapBytes = 0;
     this.reload(this.built);
     if (this.containers.size < this.maxContainers) this.idle.push(this.startContainer());
@@ -196,6 +220,12 @@ export class LocalFunction {
 
   private dispatch(): void {
     while (this.queue.length > 0 && !this.closed) {
+      const next = this.queue[0];
+      if (next.startBy !== undefined && Date.now() > next.startBy) {
+        this.queue.shift();
+        this.answer(next, next.queuedAt, EXPIRED_ERROR, undefined, undefined, true);
+        continue;
+      }
       let container = this.idle.pop();
       if (!container) {
         if (this.containers.size >= this.maxContainers) return;
@@ -211,7 +241,7 @@ export class LocalFunction {
   }
 
   private startContainer(): Container {
-    const container = new Container(this.built, this.spec, this.env);
+    const container = new Container(this.built, this.spec, this.env, this.execArgv);
     this.containers.add(container);
     this.forwardLines(container.worker.stdout);
     this.forwardLines(container.worker.stderr);
@@ -259,9 +289,9 @@ export class LocalFunction {
     void container.worker.terminate();
   }
 
-  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, cpuMs?: number): void {
+  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, cpuMs?: number, expired?: true): void {
     const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(cpuMs === undefined ? {} : { cpuMs }) };
-    invocation.resolve(error ? { ok: false, error, ...times } : { ok: true, result, ...times });
+    invocation.resolve(error ? { ok: false, error, ...times, ...(expired ? { expired } : {}) } : { ok: true, result, ...times });
   }
 
   private forwardLines(stream: Readable): void {

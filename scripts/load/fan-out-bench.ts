@@ -180,7 +180,10 @@ export class FanOutBench {
       faults: { latencyMs: options.latencyMs },
       ...(options.iam ? { iam: options.iam } : {}),
       log: () => {},
-      ...(options.maxWorkers ? { containersPerFunction: containers, parameters: { FanOutWorkerConcurrency: String(containers) } } : {}),
+      // The workers are opt-in (EnableFanOut): the bench always has them; its own-posting runs take the
+      // worker's name out of the dispatcher's environment, so they never count or dispatch.
+      parameters: { EnableFanOut: 'true', ...(options.maxWorkers ? { FanOutWorkerConcurrency: String(containers) } : {}) },
+      ...(options.maxWorkers ? { containersPerFunction: containers } : {}),
       onInvocation: (outcome) => outcome.route === 'broadcast' && heard.broadcasts.push({ ...outcome, endedAt: Date.now() }),
       onInvoke: (outcome) => outcome.function === WORKER && heard.invokes.push({ ...outcome, endedAt: Date.now() }),
       onFunctionLog: ({ function: name, record }) => {

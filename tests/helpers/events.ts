@@ -20,6 +20,12 @@ export const SAMPLE_EVENTS = {
 /** The authorizer's sample, answered with an Allow policy when AuthToken is its token. */
 export const AUTHORIZER_SAMPLE = { file: 'authorizer.json', function: 'AuthorizerFunction', token: 'my-local-token' } as const;
 
+/**
+ * The fan-out worker's sample: the job a dispatcher sends (segment 0 of 1, the message, and the
+ * `@connections` endpoint of `npm start` on its default port). The worker answers nothing.
+ */
+export const WORKER_SAMPLE = { file: 'fan-out-worker.json', function: 'FanOutWorkerFunction' } as const;
+
 /** Every file in events/, sorted. */
 export function sampleEventFiles(): string[] {
   return readdirSync(new URL('../../events', import.meta.url))

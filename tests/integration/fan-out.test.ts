@@ -15,11 +15,30 @@ const lambdaClient = (local: LocalGateway) =>
 describe('fan-out workers', function () {
   this.timeout(240_000);
 
+  it('are not there by default (EnableFanOut false): no worker to invoke, and the broadcast posts itself', async () => {
+    const local = await startLocalGateway({ parameters: { FanOutThreshold: '1' } });
+    const lambda = lambdaClient(local);
+    const sender = await connect(local.gateway.url);
+    try {
+      const error = await lambda.send(new InvokeCommand({ FunctionName: 'FanOutWorkerFunction' })).catch((caught: unknown) => caught);
+      expect(error).to.be.instanceOf(ResourceNotFoundException);
+      expect(local.gateway.functions.get('BroadcastFunction')!.environment).to.not.have.any.keys('FAN_OUT_WORKER_FUNCTION', 'FAN_OUT_THRESHOLD', 'FAN_OUT_WORKERS');
+      // One connection and a threshold of 1 would dispatch with workers: without them it posts.
+      sender.socket.send(JSON.stringify({ action: 'broadcast', data: 'posted by broadcast' }));
+      expect(await sender.next(30_000)).to.equal('posted by broadcast');
+      expect(local.invokes).to.deep.equal([]);
+    } finally {
+      lambda.destroy();
+      await sender.close();
+      await local.close();
+    }
+  });
+
   describe('the Lambda Invoke API', () => {
     let local: LocalGateway;
     let lambda: LambdaClient;
     before(async () => {
-      local = await startLocalGateway();
+      local = await startLocalGateway({ parameters: { EnableFanOut: 'true' } });
       lambda = lambdaClient(local);
     });
     after(async () => {
@@ -42,6 +61,8 @@ describe('fan-out workers', function () {
     });
 
     it('accepts an Event invocation with 202 and records it in the on-failure destination after MaximumRetryAttempts (0)', async () => {
+      // The template's EventInvokeConfig, as the Invoke API applies it.
+      expect(local.gateway.functions.get('FanOutWorkerFunction')!.spec.eventInvokeConfig).to.include({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
       const answer = await lambda.send(new InvokeCommand({ FunctionName: 'FanOutWorkerFunction', InvocationType: 'Event', Payload: '{"nothing":1}' }));
       expect(answer.StatusCode).to.equal(202);
       await eventually(() => local.asyncFailures.length === 1, 30_000);
@@ -49,7 +70,7 @@ describe('fan-out workers', function () {
       expect(failure.destination).to.equal('arn:aws:sqs:us-east-1:000000000000:FanOutFailureQueue');
       expect(failure.record.requestContext).to.include({ condition: 'RetriesExhausted', approximateInvokeCount: 1 });
       expect(failure.record.requestPayload).to.deep.equal({ nothing: 1 });
-      expect(failure.record.responsePayload.errorType).to.equal('BadJobError');
+      expect(failure.record.responsePayload?.errorType).to.equal('BadJobError');
       // Never retried: one attempt only.
       expect(local.invokes.filter((outcome) => outcome.invocationType === 'Event')).to.have.length(1);
     });
@@ -57,11 +78,12 @@ describe('fan-out workers', function () {
 
   it('checks the caller’s lambda:InvokeFunction: a dispatcher without it is refused, and its sender told', async () => {
     const copy = templateCopy((template) => {
-      const statements = template.Resources.BroadcastFunction.Properties!.Policies[0].Statement as { Action: string }[];
-      template.Resources.BroadcastFunction.Properties!.Policies[0].Statement = statements.filter((statement) => statement.Action !== 'lambda:InvokeFunction');
+      const statements = template.Resources.BroadcastFunction.Properties!.Policies[0].Statement as unknown[];
+      // The statement is the template's !If [FanOutEnabled, {...}, !Ref AWS::NoValue].
+      template.Resources.BroadcastFunction.Properties!.Policies[0].Statement = statements.filter((statement) => !JSON.stringify(statement).includes('lambda:InvokeFunction'));
     });
     // A threshold of 1: every broadcast is dispatched.
-    const local = await startLocalGateway({ template: copy.path, parameters: { FanOutThreshold: '1', FanOutWorkers: '2' } });
+    const local = await startLocalGateway({ template: copy.path, parameters: { EnableFanOut: 'true', FanOutThreshold: '1', FanOutWorkers: '2' } });
     const sender = await connect(local.gateway.url);
     try {
       sender.socket.send(JSON.stringify({ action: 'broadcast', data: 'not for workers' }));
@@ -92,7 +114,7 @@ describe('fan-out workers', function () {
       template: copy.path,
       // 4 workers × 5 posts in flight: on two shared cores (with coverage and the local IAM
       // verifying every signature), more would time posts out at their 1 s attempt timeout.
-      parameters: { FanOutThreshold: '500', FanOutWorkers: '4', BroadcastConcurrency: '5' },
+      parameters: { EnableFanOut: 'true', FanOutThreshold: '500', FanOutWorkers: '4', BroadcastConcurrency: '5' },
       containersPerFunction: 4,
     });
     const swarm = await Swarm.start();
@@ -138,7 +160,7 @@ describe('fan-out workers', function () {
       expect(failure.function).to.equal('FanOutWorkerFunction');
       expect(failure.destination).to.match(/:sqs:.*:FanOutFailureQueue$/);
       expect(failure.record.requestPayload).to.deep.include({ broadcastId: second.broadcastId, segment: 1, totalSegments: 4 });
-      expect(failure.record.responsePayload.errorType).to.equal('InjectedFault');
+      expect(failure.record.responsePayload?.errorType).to.equal('InjectedFault');
       const delivered = summaries(second.broadcastId).reduce((sum, part) => sum + (part.delivered as number), 0);
       const senderGotIt = () => (sender.pending().includes('m:2:fail') ? 1 : 0);
       await eventually(async () => ((await swarm.report()).messages.find((m) => m.seq === 2)?.delivered ?? 0) + senderGotIt() === delivered, 30_000);

@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { EXIT, RESULT_PREFIX } from '../../local/invoke-output.js';
 import { connect } from '../helpers/clients.js';
-import { AUTHORIZER_SAMPLE, SAMPLE_EVENTS, sampleEventFiles } from '../helpers/events.js';
+import { AUTHORIZER_SAMPLE, SAMPLE_EVENTS, sampleEventFiles, WORKER_SAMPLE } from '../helpers/events.js';
+import { readFileSync } from 'node:fs';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** What one run of the command printed and how it ended. */
@@ -19,14 +20,18 @@ interface InvokeRun {
   stderr: string;
 }
 
-/** Runs `npm run invoke`'s entry with `args`; the caller's AUTH_TOKEN, PORT and DB_PORT are not passed on. */
-function invoke(args: string[]): Promise<InvokeRun> {
+/**
+ * Runs `npm run invoke`'s entry with `args` (and `stdin` written to its standard input, which is
+ * otherwise closed); the caller's AUTH_TOKEN, PORT and DB_PORT are not passed on.
+ */
+function invoke(args: string[], stdin?: string): Promise<InvokeRun> {
   const { AUTH_TOKEN: _a, PORT: _p, DB_PORT: _d, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/invoke.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/invoke.ts', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
@@ -71,7 +76,7 @@ describe('npm run invoke', function () {
   const others = Object.entries(SAMPLE_EVENTS).filter(([file]) => !['connect.json', 'disconnect.json', 'broadcast.json'].includes(file));
 
   it('covers every file in events/ (connect, disconnect and broadcast have tests of their own)', () => {
-    const covered = [...others.map(([file]) => file), AUTHORIZER_SAMPLE.file, 'connect.json', 'disconnect.json', 'broadcast.json'];
+    const covered = [...others.map(([file]) => file), AUTHORIZER_SAMPLE.file, WORKER_SAMPLE.file, 'connect.json', 'disconnect.json', 'broadcast.json'];
     expect(covered.sort()).to.deep.equal(sampleEventFiles());
   });
 
@@ -104,6 +109,26 @@ describe('npm run invoke', function () {
     }
   });
 
+  it(`${WORKER_SAMPLE.function} with ${WORKER_SAMPLE.file} from stdin (-e -) posts its message to the connected clients`, async () => {
+    // The sample's endpoint is npm start's default port: pointed at this test's gateway instead.
+    const job = { ...JSON.parse(readFileSync(`events/${WORKER_SAMPLE.file}`, 'utf8')), endpoint: local.gateway.managementEndpoint };
+    const client = await connect(local.gateway.url);
+    try {
+      const run = await invoke([WORKER_SAMPLE.function, '-e', '-', '--parameter', 'EnableFanOut=true', ...at], JSON.stringify(job));
+      expect(run.code, run.stderr).to.equal(EXIT.ok);
+      expect(run.result).to.equal(null);
+      expect(await client.next()).to.equal(job.message);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('with no event: {} as sam local invoke gives, which the broadcast answers 400 (no requestContext)', async () => {
+    const run = await invoke(['BroadcastFunction', ...at]);
+    expect(run.code, run.stderr).to.equal(EXIT.ok);
+    expect(run.result).to.deep.include({ statusCode: 400 });
+  });
+
   it('with no gateway at --port: exit code 3, one line naming where it looked, nothing run', async () => {
     const port = await closedPort();
     const run = await invoke(['BroadcastFunction', '-e', 'events/broadcast.json', '--port', String(port), '--db-port', at[3]]);
@@ -125,6 +150,6 @@ describe('npm run invoke', function () {
     const run = await invoke(['NoSuchFunction', '-e', 'events/broadcast.json', ...at]);
     expect(run.code).to.equal(EXIT.usage);
     const listed = /The template's functions: (.*)$/m.exec(run.stderr)?.[1].split(', ');
-    expect(listed?.sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction', 'FanOutWorkerFunction']);
+    expect(listed?.sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction']);
   });
 });

@@ -1,13 +1,16 @@
 /**
- * The Postman files in postman/ as a user runs them: the collection's requests, with the
- * "local" environment's variables, signed as Postman's `awsv4` auth signs them (SigV4, the
- * SDK's own signer), sent to the local gateway's @connections API.
+ * The Postman files in postman/ as a user runs them: the whole collection run by newman (as
+ * `npm run postman` and Postman's Collection Runner run it) with the "local" environment
+ * against a local gateway with a WebSocket client connected, its tests deciding; and each
+ * @connections request signed as Postman's `awsv4` auth signs them (SigV4, the SDK's own
+ * signer), checked step by step.
  */
 import harValidator from '@har-sdk/validator';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import newman, { type NewmanRunSummary } from 'newman';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
@@ -17,7 +20,8 @@ interface KeyValue {
 }
 interface CollectionItem {
   name: string;
-  request: { method: string; header: KeyValue[]; body?: { mode: 'raw'; raw: string }; url: { raw: string } };
+  request: { method: string; header: KeyValue[]; body?: { mode: 'raw'; raw: string }; url: { raw: string }; auth?: { type: string; awsv4: KeyValue[] } };
+  event?: { listen: string; script: { exec: string[] } }[];
 }
 const read = (file: string) => JSON.parse(readFileSync(`postman/${file}`, 'utf8'));
 const collection: { info: { schema: string }; auth: { type: string; awsv4: KeyValue[] }; variable: KeyValue[]; item: CollectionItem[] } =
@@ -33,7 +37,8 @@ function resolve(text: string, variables: Map<string, string>): string {
   });
 }
 
-const item = (method: string) => collection.item.find((candidate) => candidate.request.method === method)!;
+/** The @connections request of a method (the first, for GET: "Get a connection"). */
+const item = (method: string) => collection.item.find((candidate) => candidate.request.method === method && candidate.request.url.raw.includes('{{connectionsUrl}}'))!;
 const auth = (key: string) => collection.auth.awsv4.find((entry) => entry.key === key)!.value;
 
 describe('Postman collection and environments (postman/)', () => {
@@ -49,10 +54,20 @@ describe('Postman collection and environments (postman/)', () => {
     await local.close();
   });
 
-  it('is a Collection v2.1 of POST, GET and DELETE on one connection, signed with awsv4 for execute-api', () => {
+  it('is a Collection v2.1: a Scan for a connection, then POST, GET, DELETE and GET on it, signed with awsv4, each with tests', () => {
     expect(collection.info.schema).to.equal('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
-    expect(collection.item.map((entry) => entry.request.method)).to.deep.equal(['POST', 'GET', 'DELETE']);
-    for (const entry of collection.item) expect(entry.request.url.raw).to.equal('{{connectionsUrl}}/{{connectionId}}');
+    expect(collection.item.map((entry) => `${entry.request.method} ${entry.request.url.raw}`)).to.deep.equal([
+      'POST {{dynamoDbUrl}}',
+      ...['POST', 'GET', 'DELETE', 'GET'].map((method) => `${method} {{connectionsUrl}}/{{connectionId}}`),
+    ]);
+    // The Scan is signed for dynamodb; the rest take the collection's execute-api.
+    const scanAuth = Object.fromEntries(collection.item[0].request.auth!.awsv4.map(({ key, value }) => [key, value]));
+    expect(scanAuth).to.include({ service: 'dynamodb', accessKey: '{{awsAccessKeyId}}', region: '{{awsRegion}}' });
+    for (const entry of collection.item) {
+      const tests = entry.event?.find((event) => event.listen === 'test')?.script.exec.join('\n') ?? '';
+      expect(tests, entry.name).to.match(/pm\.test\(/);
+      expect(tests, entry.name).to.match(/to\.have\.status\(\d{3}\)/);
+    }
     expect(collection.auth.type).to.equal('awsv4');
     expect(Object.fromEntries(collection.auth.awsv4.map(({ key, value }) => [key, value]))).to.deep.equal({
       accessKey: '{{awsAccessKeyId}}',
@@ -75,7 +90,7 @@ describe('Postman collection and environments (postman/)', () => {
   it('has a local and a deployed environment defining the same variables, the deployed one empty', () => {
     const keys = (environment: { values: KeyValue[] }) => environment.values.map((entry) => entry.key).sort();
     expect(keys(localEnvironment)).to.deep.equal(keys(deployedEnvironment));
-    expect(keys(localEnvironment)).to.include.members(['wsUrl', 'connectionsUrl', 'awsRegion', 'awsAccessKeyId', 'awsSecretAccessKey']);
+    expect(keys(localEnvironment)).to.include.members(['wsUrl', 'connectionsUrl', 'awsRegion', 'awsAccessKeyId', 'awsSecretAccessKey', 'dynamoDbUrl', 'tableName']);
     for (const entry of deployedEnvironment.values) expect(entry.value, entry.key).to.equal('');
   });
 
@@ -83,6 +98,8 @@ describe('Postman collection and environments (postman/)', () => {
     const values = Object.fromEntries(localEnvironment.values.map(({ key, value }) => [key, value]));
     expect(values.wsUrl).to.equal('ws://localhost:3001/dev');
     expect(values.connectionsUrl).to.equal('http://localhost:3001/dev/@connections');
+    expect(values.dynamoDbUrl).to.equal('http://localhost:8000');
+    expect(values.tableName).to.equal(local.tableName);
     expect(new URL(values.wsUrl).pathname).to.equal(new URL(local.gateway.url).pathname);
     expect(new URL(values.connectionsUrl).pathname).to.equal(`${new URL(local.gateway.managementEndpoint).pathname}/@connections`);
   });
@@ -147,5 +164,79 @@ describe('Postman collection and environments (postman/)', () => {
     const gone = await send('POST');
     expect(gone.status).to.equal(410);
     expect(gone.headers.get('x-amzn-errortype')).to.equal('GoneException');
+  });
+
+  describe('run by newman against a gateway with a client connected', function () {
+    this.timeout(60_000);
+
+    /** The local environment pointed at a gateway on its own ports (the file names npm start's defaults). */
+    function environmentFor(gateway: LocalGateway) {
+      const origin = new URL(gateway.gateway.url).host;
+      const dbOrigin = new URL(gateway.gateway.dbEndpoint).host;
+      return {
+        ...localEnvironment,
+        values: localEnvironment.values.map((entry) => ({ ...entry, value: entry.value.replace('localhost:3001', origin).replace('localhost:8000', dbOrigin) })),
+      };
+    }
+
+    /** Runs the collection file with the local environment, as `npm run postman` does; resolves to newman's summary. */
+    function runCollection(gateway: LocalGateway): Promise<NewmanRunSummary> {
+      return new Promise((resolve, reject) => {
+        newman.run(
+          { collection: 'postman/connections.postman_collection.json', environment: environmentFor(gateway) as never, reporters: [], timeoutRequest: 10_000 },
+          (error, summary) => (error ? reject(error) : resolve(summary)),
+        );
+      });
+    }
+    const failedTests = (summary: NewmanRunSummary) => summary.run.failures.map((failure) => `${failure.source?.name}: ${failure.error.test ?? failure.error.message}`);
+
+    it('passes every test of every request: the Scan finds the client, it gets the message, GET describes it, DELETE closes it, then 410', async () => {
+      const gateway = await startLocalGateway();
+      const connected = await connect(gateway.gateway.url);
+      try {
+        const summary = await runCollection(gateway);
+        expect(failedTests(summary)).to.deep.equal([]);
+        // Every request's tests ran (none skipped by an early stop): 9 assertions in all.
+        expect(summary.run.stats.assertions).to.include({ total: 9, failed: 0 });
+        expect(summary.run.executions.map((execution) => execution.item.name).filter((name, at, all) => all.indexOf(name) === at)).to.deep.equal(
+          collection.item.map((entry) => entry.name),
+        );
+        expect(await connected.next()).to.equal('Hello from Postman');
+        await connected.closed;
+        await eventually(async () => (await gateway.storedIds()).length === 0);
+      } finally {
+        await connected.close();
+        await gateway.close();
+      }
+    });
+
+    it('fails the run when a request answers another status (here every @connections call answers 500)', async () => {
+      const gateway = await startLocalGateway({ faults: { failureRate: 1, failureStatus: 500 } });
+      const connected = await connect(gateway.gateway.url);
+      try {
+        const summary = await runCollection(gateway);
+        expect(failedTests(summary)).to.include.members([
+          'Post to a connection: POST @connections answers 200',
+          'Get a connection: GET @connections answers 200',
+          'Close a connection: DELETE @connections answers 204',
+          'Get the closed connection: GET @connections of a closed connection answers 410',
+        ]);
+      } finally {
+        await connected.close();
+        await gateway.close();
+      }
+    });
+
+    it('fails the run when no client is connected: there is no connection to find', async () => {
+      const gateway = await startLocalGateway();
+      try {
+        const summary = await runCollection(gateway);
+        expect(failedTests(summary)).to.deep.equal(['Find a connection: the table holds a connection (connect a client first)']);
+        // It stops there: no request goes to an empty connection id.
+        expect(summary.run.executions.map((execution) => execution.item.name)).to.deep.equal(['Find a connection']);
+      } finally {
+        await gateway.close();
+      }
+    });
   });
 });

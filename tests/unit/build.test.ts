@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildFunction, esbuildOptions, type BuiltFunction } from '../../tooling/sam/bundle.js';
 import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
@@ -22,13 +23,25 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
       minify: true,
       mainFields: ['module', 'main'],
       outExtension: { '.js': '.mjs' },
-      sourcemap: false,
+      sourcemap: true,
+      // SourcesContent: 'false' (a string: SAM turns it into --sources-content=false).
+      sourcesContent: false,
     });
   });
 
   it('refuses a BuildProperty it does not know instead of ignoring it', () => {
     const fn = { ...functions[0], buildProperties: { ...functions[0].buildProperties, Splitting: true } };
     expect(() => esbuildOptions(fn, '/tmp/out')).to.throw(/Splitting/);
+  });
+
+  it('writes each bundle’s source map beside it, pointing at the TypeScript sources without their text', () => {
+    for (const fn of built) {
+      expect(readFileSync(fn.file, 'utf8').trimEnd().endsWith('//# sourceMappingURL=app.mjs.map'), fn.logicalId).to.equal(true);
+      const map = JSON.parse(readFileSync(`${fn.file}.map`, 'utf8'));
+      const codeDir = functions.find((spec) => spec.logicalId === fn.logicalId)!.codeDir.split('/').pop();
+      expect(map.sources.some((source: string) => source.endsWith(`functions/${codeDir}/app.ts`)), fn.logicalId).to.equal(true);
+      expect(map, fn.logicalId).to.not.have.property('sourcesContent');
+    }
   });
 
   it('bundles every function into an .mjs that exports its handler', async () => {

@@ -36,10 +36,23 @@ function subReferences(value: unknown): string[] {
   return [...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
 }
 
-/** The inline IAM statements of a function, as written under `Policies`. */
-function statementsOf(fn: Resource): { Effect: string; Action: string | string[]; Resource: unknown }[] {
-  return (fn.Properties?.Policies ?? []).flatMap((policy: { Statement?: unknown[] }) => policy.Statement ?? []);
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/**
+ * The inline IAM statements of a function, as written under `Policies`; a statement behind
+ * `!If [Condition, statement, !Ref AWS::NoValue]` is taken with its condition.
+ */
+function conditionalStatementsOf(fn: Resource): { condition?: string; statement: Statement }[] {
+  return (fn.Properties?.Policies ?? []).flatMap((policy: { Statement?: unknown[] }) =>
+    (policy.Statement ?? []).map((entry) => {
+      const branches = (entry as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
+      if (!branches) return { statement: entry as Statement };
+      expect(branches[2], 'the other branch of a conditional statement').to.deep.equal(NO_VALUE);
+      return { condition: branches[0], statement: branches[1] };
+    }),
+  );
 }
+const statementsOf = (fn: Resource): Statement[] => conditionalStatementsOf(fn).map((entry) => entry.statement);
 
 /** Every value under a key named `key`, anywhere in the template. */
 function valuesOfKey(node: unknown, key: string): unknown[] {
@@ -210,10 +223,14 @@ describe('template.yaml', () => {
     expect(template.Parameters?.StageName.Default).to.equal('dev');
   });
 
-  it('bundles every function with esbuild to minified ESM for node24, from entry points that exist', () => {
+  it('bundles every function with esbuild to minified ESM for node24 with a source map, from entry points that exist', () => {
+    // Node reads the maps only with --enable-source-maps: every function gets it from Globals.
+    expect(String(template.Globals?.Function?.Environment.Variables.NODE_OPTIONS).split(/\s+/)).to.include('--enable-source-maps');
     for (const [logicalId, fn] of functions) {
       expect(fn.Metadata?.BuildMethod, logicalId).to.equal('esbuild');
-      expect(fn.Metadata?.BuildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'] });
+      expect(fn.Metadata?.BuildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'], Sourcemap: true, SourcesContent: 'false' });
+      // A function's own NODE_OPTIONS would replace the Globals one.
+      expect(fn.Properties?.Environment?.Variables ?? {}, logicalId).to.not.have.property('NODE_OPTIONS');
       expect(fn.Properties?.Handler).to.equal('app.handler');
       // CodeUri is relative to the template, which sits at the root the tests run from.
       const codeDir = resolve(fn.Properties?.CodeUri);
@@ -233,9 +250,19 @@ describe('template.yaml', () => {
       AuthorizerLogGroup: 'AuthEnabled',
       ConnectAuthorizer: 'AuthEnabled',
       AuthorizerPermission: 'AuthEnabled',
+      FanOutWorkerFunction: 'FanOutEnabled',
+      FanOutWorkerLogGroup: 'FanOutEnabled',
+      FanOutFailureQueue: 'FanOutEnabled',
+      FanOutFailureAlarm: 'FanOutEnabled',
       AlarmTopic: 'AlarmEmailSet',
       AlarmEmailSubscription: 'AlarmEmailSet',
     });
+    // An output of a resource that may not exist exists under the same condition.
+    const outputs = template.Outputs as Record<string, { Condition?: string; Value: unknown }>;
+    for (const [name, output] of Object.entries(outputs)) {
+      const named = JSON.stringify(output.Value).match(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/)?.[1];
+      expect(output.Condition, name).to.equal(named ? resources[named]?.Condition : undefined);
+    }
   });
 
   describe('the $connect authorizer', () => {
@@ -352,7 +379,8 @@ describe('template.yaml', () => {
           RuleCondition: { 'Fn::Equals': [{ Ref: 'AuthMode' }, 'jwt'] },
           Assertions: [
             { Assert: { 'Fn::Not': [isEmpty({ Ref: 'JwtIssuer' })] }, AssertDescription: 'AuthMode jwt needs JwtIssuer.' },
-            { Assert: { 'Fn::Not': [isEmpty({ 'Fn::Join': [',', { Ref: 'JwtAudience' }] })] }, AssertDescription: 'AuthMode jwt needs JwtAudience.' },
+            // Rule functions only (no Fn::Join): every member of the list empty means no audience.
+            { Assert: { 'Fn::Not': [{ 'Fn::EachMemberEquals': [{ Ref: 'JwtAudience' }, ''] }] }, AssertDescription: 'AuthMode jwt needs JwtAudience.' },
           ],
         },
       });
@@ -393,22 +421,32 @@ describe('template.yaml', () => {
       expect(permissions).to.deep.equal([]);
       const invokers = functions.filter(([, fn]) => statementsOf(fn).some((statement) => statement.Action === 'lambda:InvokeFunction'));
       expect(invokers.map(([logicalId]) => logicalId)).to.deep.equal(['BroadcastFunction']);
-      expect(statementsOf(broadcast).filter((statement) => String(statement.Action).startsWith('lambda:'))).to.have.length(1);
+      // Only when the worker exists: a statement naming a missing function would fail the deploy.
+      expect(conditionalStatementsOf(broadcast).filter(({ statement }) => String(statement.Action).startsWith('lambda:'))).to.deep.equal([
+        { condition: 'FanOutEnabled', statement: { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['FanOutWorkerFunction', 'Arn'] } } },
+      ]);
     });
 
-    it('gives the broadcast function the worker’s name and the fan-out settings from parameters', () => {
+    it('is opt-in: EnableFanOut, false by default', () => {
+      expect(template.Parameters?.EnableFanOut).to.deep.include({ Type: 'String', Default: 'false', AllowedValues: ['false', 'true'] });
+      expect(template.Conditions?.FanOutEnabled).to.deep.equal({ 'Fn::Equals': [{ Ref: 'EnableFanOut' }, 'true'] });
+    });
+
+    it('gives the broadcast function the worker’s name and the fan-out settings from parameters, with EnableFanOut only', () => {
+      const withWorkers = (value: unknown) => ({ 'Fn::If': ['FanOutEnabled', value, NO_VALUE] });
       expect(broadcast.Properties?.Environment.Variables).to.deep.include({
-        FAN_OUT_WORKER_FUNCTION: { Ref: 'FanOutWorkerFunction' },
-        FAN_OUT_THRESHOLD: { Ref: 'FanOutThreshold' },
-        FAN_OUT_WORKERS: { Ref: 'FanOutWorkers' },
+        FAN_OUT_WORKER_FUNCTION: withWorkers({ Ref: 'FanOutWorkerFunction' }),
+        FAN_OUT_THRESHOLD: withWorkers({ Ref: 'FanOutThreshold' }),
+        FAN_OUT_WORKERS: withWorkers({ Ref: 'FanOutWorkers' }),
       });
       expect(template.Parameters?.FanOutThreshold).to.deep.include({ Type: 'Number', Default: 10000 });
       expect(template.Parameters?.FanOutWorkers).to.deep.include({ Type: 'Number', Default: 10 });
     });
 
-    it('is never retried (a retry would post twice) and sends failures to an encrypted queue that keeps them', () => {
+    it('is never retried (a retry would post twice), expires after 5 minutes, and sends failures to an encrypted queue that keeps them', () => {
       const config = worker.Properties?.EventInvokeConfig;
       expect(config.MaximumRetryAttempts).to.equal(0);
+      expect(config.MaximumEventAgeInSeconds).to.equal(300);
       expect(config.DestinationConfig).to.deep.equal({
         OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['FanOutFailureQueue', 'Arn'] } },
       });
@@ -418,12 +456,81 @@ describe('template.yaml', () => {
       expect(config.DestinationConfig.OnFailure.Type).to.equal('SQS');
     });
 
-    it('runs on one full vCPU, with its reserved concurrency from a parameter', () => {
+    it('runs on one full vCPU, and reserves concurrency only when FanOutWorkerConcurrency asks (none by default)', () => {
       expect(worker.Properties?.MemorySize).to.equal(1769);
       // The broadcast function posts below the threshold: one full vCPU too (README "What it costs").
       expect(resources.BroadcastFunction.Properties?.MemorySize).to.equal(1769);
-      expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({ Ref: 'FanOutWorkerConcurrency' });
-      expect(template.Parameters?.FanOutWorkerConcurrency).to.deep.include({ Type: 'Number', MinValue: 1 });
+      expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({ 'Fn::If': ['WorkerConcurrencyReserved', { Ref: 'FanOutWorkerConcurrency' }, NO_VALUE] });
+      expect(template.Parameters?.FanOutWorkerConcurrency).to.deep.include({ Type: 'String', Default: '' });
+      // Empty and 0 reserve nothing; 00 or 05 (a reservation of 0 would stop the worker) is refused.
+      const pattern = new RegExp(template.Parameters?.FanOutWorkerConcurrency.AllowedPattern);
+      expect(['', '0', '1', '20', '1000'].filter((value) => pattern.test(value))).to.have.length(5);
+      expect(['00', '05', '-1', '2.5', ' 1', 'x'].filter((value) => pattern.test(value))).to.deep.equal([]);
+      expect(template.Conditions?.WorkerConcurrencyReserved).to.deep.equal({
+        'Fn::And': [
+          { Condition: 'FanOutEnabled' },
+          { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'FanOutWorkerConcurrency' }, ''] }] },
+          { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'FanOutWorkerConcurrency' }, '0'] }] },
+        ],
+      });
+      // No function reserves concurrency unconditionally: a new account's low limit would fail the stack.
+      for (const [logicalId, fn] of functions) {
+        const reserved = fn.Properties?.ReservedConcurrentExecutions;
+        if (reserved !== undefined) expect(reserved, logicalId).to.have.property('Fn::If');
+      }
+    });
+  });
+
+  describe('asynchronous invocations', () => {
+    /** Functions some policy lets invoke: the code invokes them asynchronously (InvocationType Event). */
+    const invokedAsync = [
+      ...new Set(
+        functions.flatMap(([, fn]) =>
+          statementsOf(fn)
+            .filter((statement) => statement.Action === 'lambda:InvokeFunction')
+            .map((statement) => (statement.Resource as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]),
+        ),
+      ),
+    ];
+
+    it('are the fan-out worker’s only', () => {
+      expect(invokedAsync).to.deep.equal(['FanOutWorkerFunction']);
+    });
+
+    for (const logicalId of invokedAsync) {
+      it(`${logicalId}: bounded in age and retries, with an on-failure queue`, () => {
+        const config = resources[logicalId].Properties?.EventInvokeConfig;
+        // Lambda's ranges (API FunctionEventInvokeConfig): 60 to 21,600 s, 0 to 2 retries.
+        expect(config.MaximumEventAgeInSeconds).to.be.a('number').within(60, 21_600);
+        expect(config.MaximumRetryAttempts).to.be.a('number').within(0, 2);
+        expect(config.DestinationConfig.OnFailure.Type).to.equal('SQS');
+      });
+    }
+
+    it('each on-failure queue has an alarm on visible messages, notifying where the broadcast alarm does', () => {
+      const queues = functions.flatMap(([, fn]) => {
+        const destination = fn.Properties?.EventInvokeConfig?.DestinationConfig?.OnFailure?.Destination;
+        return destination ? [(destination as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]] : [];
+      });
+      expect(queues).to.have.length.greaterThan(0);
+      const alarms = ofType('AWS::CloudWatch::Alarm');
+      for (const queue of queues) {
+        const watching = alarms.filter(([, alarm]) => JSON.stringify(alarm.Properties?.Dimensions ?? []).includes(`"${queue}"`));
+        expect(watching, `alarms on ${queue}`).to.have.length(1);
+        const [[alarmId, alarm]] = watching;
+        expect(alarm.Condition, alarmId).to.equal(resources[queue].Condition);
+        expect(alarm.Properties).to.deep.include({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          TreatMissingData: 'notBreaching',
+        });
+        for (const actions of ['AlarmActions', 'OKActions']) {
+          expect(alarm.Properties?.[actions], `${alarmId} ${actions}`).to.deep.equal(resources.BroadcastFailureAlarm.Properties?.[actions]);
+        }
+      }
     });
   });
 

@@ -6,6 +6,7 @@
  */
 import { partition } from '@aws-sdk/util-endpoints';
 import { ConditionError, ParameterError, UnsupportedIntrinsicError } from '../errors.js';
+import { checkRules } from './rules.js';
 import type { Resource, Template } from './template.js';
 
 export { ConditionError, UnsupportedIntrinsicError };
@@ -146,22 +147,24 @@ function conditionEvaluator(definitions: Record<string, unknown>, refs: Record<s
 
 /**
  * Refuses parameter values as CloudFormation would before deploying: a value outside its
- * `AllowedValues`, or a `Rules` assertion that fails (its `AssertDescription` is the message).
+ * `AllowedValues` or not matching its `AllowedPattern`, or a `Rules` assertion that fails (its
+ * `AssertDescription` is the message); a rule that uses anything but the rule functions makes
+ * the template invalid (see rules.ts).
  */
 export function checkParameters(template: Template, parameters: Record<string, string>): void {
   for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    if (!(name in parameters)) continue;
     const allowed = parameter.AllowedValues?.map(String);
-    if (allowed && name in parameters && !allowed.includes(parameters[name])) {
+    if (allowed && !allowed.includes(parameters[name])) {
       throw new ParameterError(`parameter ${name} must be one of ${allowed.join(', ')}, got "${parameters[name]}"`);
     }
-  }
-  const { evaluate } = conditionEvaluator({}, parameters);
-  for (const [ruleName, rule] of Object.entries(template.Rules ?? {})) {
-    if (rule.RuleCondition !== undefined && !evaluate(rule.RuleCondition)) continue;
-    for (const assertion of rule.Assertions) {
-      if (!evaluate(assertion.Assert)) throw new ParameterError(`rule ${ruleName}: ${assertion.AssertDescription ?? 'assertion failed'}`);
+    // CloudFormation matches the whole value against the pattern.
+    if (typeof parameter.AllowedPattern === 'string' && !new RegExp(`^(?:${parameter.AllowedPattern})$`).test(parameters[name])) {
+      throw new ParameterError(`parameter ${name} must match ${parameter.AllowedPattern}, got "${parameters[name]}"`);
     }
   }
+  const { condition } = conditionEvaluator(template.Conditions ?? {}, parameters);
+  checkRules(template, parameters, condition);
 }
 
 /**

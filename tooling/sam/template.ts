@@ -15,7 +15,7 @@ export interface Resource {
 
 /** A parsed template: intrinsic tags come back in long form (`{ Ref }`, `{ 'Fn::Sub' }`). */
 export interface Template {
-  Parameters?: Record<string, { Type: string; Default?: unknown; NoEcho?: boolean; AllowedValues?: unknown[] }>;
+  Parameters?: Record<string, { Type: string; Default?: unknown; NoEcho?: boolean; AllowedValues?: unknown[]; AllowedPattern?: string; Description?: string }>;
   /** Checks of the parameter values, run before anything deploys. */
   Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription?: string }[] }>;
   Conditions?: Record<string, unknown>;

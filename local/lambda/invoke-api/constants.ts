@@ -18,6 +18,9 @@ export const INVOKE_LIMITS = {
 /** Lambda retries a failed asynchronous invocation twice unless EventInvokeConfig says otherwise. */
 export const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2;
 
+/** Lambda keeps an asynchronous event up to 6 hours unless EventInvokeConfig says otherwise (60 to 21,600 s). */
+export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 21_600;
+
 /** The errors the Invoke API answers with (`x-amzn-ErrorType`), with their HTTP status. */
 export const INVOKE_ERRORS = {
   notFound: { type: 'ResourceNotFoundException', status: 404 },

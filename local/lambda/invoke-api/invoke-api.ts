@@ -57,9 +57,10 @@ export function invokeApi(options: InvokeApiOptions) {
   const pending = new Set<Promise<void>>();
   let closed = false;
 
-  const run = async (target: InvokeTarget, name: string, invocationType: InvokeApiOutcome['invocationType'], payload: unknown): Promise<Outcome> => {
-    const outcome = await target.fn.invoke(payload);
-    if (!closed) {
+  const run = async (target: InvokeTarget, name: string, invocationType: InvokeApiOutcome['invocationType'], payload: unknown, startBy?: number): Promise<Outcome> => {
+    const outcome = await target.fn.invoke(payload, { startBy });
+    // An expired event never ran: there is no invocation to report, only its destination record.
+    if (!closed && !(!outcome.ok && outcome.expired)) {
       options.onInvoke({
         function: name,
         invocationType,
@@ -117,7 +118,7 @@ export function invokeApi(options: InvokeApiOptions) {
     }
     if (invocationType === INVOCATION_TYPES.event) {
       response.writeHead(202, { 'content-length': '0' }).end();
-      const work = runAsync(() => run(target, name!, 'Event', payload), { function: name!, functionArn: target.arn, payload, settings: target.async }, (failure) => {
+      const work = runAsync((startBy) => run(target, name!, 'Event', payload, startBy), { function: name!, functionArn: target.arn, payload, settings: target.async }, (failure) => {
         if (!closed) options.onAsyncFailure(failure);
       });
       pending.add(work);

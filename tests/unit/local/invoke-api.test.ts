@@ -17,9 +17,13 @@ describe('local Lambda Invoke API', () => {
     it(`reads the function name from "${raw}" as ${name}`, () => expect(functionNameOf(raw)).to.equal(name));
   }
 
-  it('retries twice without an EventInvokeConfig, as Lambda does', () => {
-    expect(asyncSettingsOf(undefined)).to.deep.equal({ maximumRetryAttempts: 2, onFailure: undefined });
-    expect(asyncSettingsOf({ MaximumRetryAttempts: '0', onFailure: 'arn:q' })).to.deep.equal({ maximumRetryAttempts: 0, onFailure: 'arn:q' });
+  it('retries twice and keeps an event 6 hours without an EventInvokeConfig, as Lambda does', () => {
+    expect(asyncSettingsOf(undefined)).to.deep.equal({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: undefined });
+    expect(asyncSettingsOf({ MaximumRetryAttempts: '0', MaximumEventAgeInSeconds: '300', onFailure: 'arn:q' })).to.deep.equal({
+      maximumRetryAttempts: 0,
+      maximumEventAgeSeconds: 300,
+      onFailure: 'arn:q',
+    });
   });
 
   const failed = (attempt: number): Outcome => ({ ok: false, error: { name: 'Boom', message: `attempt ${attempt}` }, ms: 1, requestId: `r-${attempt}` });
@@ -27,7 +31,7 @@ describe('local Lambda Invoke API', () => {
     function: 'Fn',
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn',
     payload: { a: 1 },
-    settings: { maximumRetryAttempts, onFailure: 'arn:aws:sqs:us-east-1:000000000000:Q' },
+    settings: { maximumRetryAttempts, maximumEventAgeSeconds: 300, onFailure: 'arn:aws:sqs:us-east-1:000000000000:Q' },
   });
 
   for (const retries of [0, 1, 2]) {
@@ -59,5 +63,31 @@ describe('local Lambda Invoke API', () => {
     await runAsync(async () => (++attempts < 2 ? failed(attempts) : { ok: true, result: null, ms: 1, requestId: 'r' }), target(2), (failure) => failures.push(failure));
     expect(attempts).to.equal(2);
     expect(failures).to.deep.equal([]);
+  });
+
+  const expired = (): Outcome => ({ ok: false, error: { name: 'EventAgeExceeded', message: 'waited' }, ms: 1, requestId: 'never-ran', expired: true });
+
+  it('gives each attempt the time by which it must start: accepted + MaximumEventAgeInSeconds', async () => {
+    const startBys: number[] = [];
+    await runAsync(async (startBy) => (startBys.push(startBy), failed(startBys.length)), target(2), () => {}, 1_000);
+    expect(startBys).to.deep.equal([301_000, 301_000, 301_000]);
+  });
+
+  it('records an event that never started in time as EventAgeExceeded, with no response and no attempt', async () => {
+    const failures: AsyncFailure[] = [];
+    await runAsync(async () => expired(), target(2), (failure) => failures.push(failure));
+    expect(failures).to.have.length(1);
+    expect(failures[0].record.requestContext).to.include({ condition: 'EventAgeExceeded', approximateInvokeCount: 0 });
+    expect(failures[0].record).to.not.have.any.keys('responseContext', 'responsePayload');
+    expect(failures[0].record.requestPayload).to.deep.equal({ a: 1 });
+  });
+
+  it('stops retrying when a retry expires, keeping the last error it had', async () => {
+    let attempts = 0;
+    const failures: AsyncFailure[] = [];
+    await runAsync(async () => (++attempts === 1 ? failed(1) : expired()), target(2), (failure) => failures.push(failure));
+    expect(attempts).to.equal(2);
+    expect(failures[0].record.requestContext).to.include({ condition: 'EventAgeExceeded', approximateInvokeCount: 1, requestId: 'r-1' });
+    expect(failures[0].record.responsePayload).to.deep.equal({ errorType: 'Boom', errorMessage: 'attempt 1' });
   });
 });

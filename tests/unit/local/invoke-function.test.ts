@@ -6,7 +6,8 @@ import { fakeGatewayHandler, type FakeGateway } from '../../helpers/fake-gateway
 import { freedPort, serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
 import { rejection } from '../../helpers/rejection.js';
 
-const TEMPLATE_FUNCTIONS = ['ConnectFunction', 'DisconnectFunction', 'DefaultFunction', 'BroadcastFunction', 'FanOutWorkerFunction'];
+/** The functions of template.yaml with its parameters' defaults (no authorizer, no fan-out worker). */
+const TEMPLATE_FUNCTIONS = ['ConnectFunction', 'DisconnectFunction', 'DefaultFunction', 'BroadcastFunction'];
 
 /**
  * Every path here ends before a bundle is built or a container started (those are the
@@ -49,6 +50,8 @@ describe('local/invoke-function', () => {
     const error = await failure({ functionName: 'AuthorizerFunction' });
     expect(error).to.be.instanceOf(UnknownFunctionError);
     expect(error.message).to.include('AuthorizerFunction is left out by its Condition AuthEnabled with these parameters');
+    const worker = await failure({ functionName: 'FanOutWorkerFunction' });
+    expect(worker.message).to.include('FanOutWorkerFunction is left out by its Condition FanOutEnabled with these parameters');
   });
 
   it('does not take a resource that is no function for one, with a Condition or without', async () => {
@@ -62,6 +65,8 @@ describe('local/invoke-function', () => {
   it('takes a function its parameters switch on, and goes on to look for the gateway', async () => {
     const error = await failure({ functionName: 'AuthorizerFunction', parameters: { AuthToken: 'secret' }, port: await freedPort() });
     expect(error).to.be.instanceOf(GatewayNotRunningError);
+    const worker = await failure({ functionName: 'FanOutWorkerFunction', parameters: { EnableFanOut: 'true' }, port: await freedPort() });
+    expect(worker).to.be.instanceOf(GatewayNotRunningError);
   });
 
   it('probes the template’s stage, or the one it is given, and needs the template’s tables', async () => {

@@ -6,7 +6,9 @@ import { tempFiles } from '../../helpers/temp-files.js';
 import { BuildError, GatewayNotRunningError, OptionError, TemplateError, UnknownFunctionError } from '../../../tooling/errors.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */
-const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readInvokeOptions(argv, env);
+const read = (argv: string[], env: NodeJS.ProcessEnv = {}, stdin = (): string => {
+  throw new Error('stdin is not read here');
+}) => readInvokeOptions(argv, env, stdin);
 
 describe('local/invoke-options', () => {
   const file = tempFiles({
@@ -71,8 +73,7 @@ describe('local/invoke-options', () => {
   const refusals: [string, string[], string][] = [
     ['no function', ['-e', 'x.json'], 'name one function to invoke'],
     ['two functions', ['A', 'B', '-e', 'x.json'], 'name one function to invoke'],
-    ['no event', ['A'], '-e/--event FILE is required'],
-    ['an empty event name', ['A', '-e', ''], '-e/--event FILE is required'],
+    ['an empty event name', ['A', '-e', ''], '-e/--event takes a FILE, or - to read the event from stdin'],
     ['a bad port', ['A', '-e', 'x.json', '--port', '3001.5'], '--port must be a whole number'],
     ['a bad parameter', ['A', '-e', 'x.json', '--parameter', 'x'], '--parameter takes Name=Value, got "x"'],
   ];
@@ -82,6 +83,14 @@ describe('local/invoke-options', () => {
       expect(() => read(withEvent)).to.throw(OptionError, message).with.property('code', 'option_invalid');
     });
   }
+
+  it('takes {} when no event is given and reads -e - from stdin, as sam local invoke does', () => {
+    expect(read(['A'])).to.deep.include({ event: {} });
+    expect(read(['A', '-e', '-'], {}, () => '{"from":"stdin"}\n')).to.deep.include({ event: { from: 'stdin' } });
+    expect(() => read(['A', '-e', '-'], {}, () => '{')).to.throw(OptionError, '-e -: the event on stdin is not valid JSON').with.property('cause').that.is.instanceOf(SyntaxError);
+    const closed = Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });
+    expect(() => read(['A', '-e', '-'], {}, () => { throw closed; })).to.throw(OptionError, '-e -: cannot read the event from stdin (EAGAIN)');
+  });
 
   it('refuses an event or --env-vars file it cannot read or parse, keeping the cause', () => {
     expect(() => read(['A', '-e', file('none.json')])).to.throw(OptionError, '--event: cannot read').with.nested.property('cause.code', 'ENOENT');

@@ -54,6 +54,16 @@ describe('LocalFunction', () => {
     }
   });
 
+  it('does not run an invocation whose startBy passed while it waited for the container (an expired async event)', async () => {
+    const running = fn.invoke({ tag: 'running', waitMs: 150 });
+    const tooLate = fn.invoke({ tag: 'too-late' }, { startBy: Date.now() + 20 });
+    const inTime = fn.invoke({ tag: 'in-time' }, { startBy: Date.now() + 60_000 });
+    const expired = await tooLate;
+    expect(expired.ok).to.equal(false);
+    expect(!expired.ok && { name: expired.error.name, expired: expired.expired, cpuMs: expired.cpuMs }).to.deep.equal({ name: 'EventAgeExceeded', expired: true, cpuMs: undefined });
+    for (const [outcome, tag] of [[await running, 'running'], [await inTime, 'in-time']] as const) expect(outcome.ok && outcome.result).to.equal(tag);
+  });
+
   it('reports the CPU its container thread spent, not the time it waited', async () => {
     const busy = await fn.invoke({ tag: 'busy', cpuMs: 60 });
     const idle = await fn.invoke({ tag: 'idle', waitMs: 200 });

@@ -24,6 +24,13 @@ describe('local command options', () => {
       writeFileSync(join(dir, 'bad.json'), '{');
       expect(envVarsFile(join(dir, 'env.json'))).to.deep.equal({ Parameters: { A: '1' } });
       expect(envVarsFile(undefined)).to.equal(undefined);
+      // Values become strings as SAM makes them; a section that is no object fails, as in SAM.
+      writeFileSync(join(dir, 'typed.json'), '{"Fn":{"N":5,"B":true,"O":{"Ref":"X"},"Z":null}}');
+      expect(envVarsFile(join(dir, 'typed.json'))).to.deep.equal({ Fn: { N: '5', B: 'true', O: '', Z: '' } });
+      writeFileSync(join(dir, 'flat.json'), '{"TABLE_NAME":"t"}');
+      expect(() => envVarsFile(join(dir, 'flat.json'))).to.throw(/section TABLE_NAME must be an object of variables/).with.property('code', 'option_invalid');
+      writeFileSync(join(dir, 'list.json'), '[]');
+      expect(() => envVarsFile(join(dir, 'list.json'))).to.throw(/must hold an object of sections/);
       expect(() => readJsonFile('event', join(dir, 'bad.json'))).to.throw(/--event: .*bad\.json is not valid JSON/).with.property('code', 'option_invalid');
       expect(() => readJsonFile('event', join(dir, 'missing.json'))).to.throw(/--event: cannot read .*missing\.json \(ENOENT\)/);
     } finally {

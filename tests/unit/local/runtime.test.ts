@@ -19,9 +19,15 @@ describe('local values of template.yaml', () => {
     expect(resolveIntrinsic({ Ref: 'AWS::URLSuffix' }, valuesIn('eusc-de-east-1'))).to.equal('amazonaws.eu');
   });
 
-  for (const authToken of ['', 'a-token']) {
-    it(`runs only the functions, with every environment variable resolved (AuthToken ${authToken ? 'set' : 'empty'})`, () => {
-      const parameters = parameterValues(template, { AuthToken: authToken });
+  const shapes: [string, Record<string, string>, number][] = [
+    ['AuthToken empty', {}, 4],
+    ['AuthToken set', { AuthToken: 'a-token' }, 5],
+    ['EnableFanOut true', { EnableFanOut: 'true' }, 5],
+    ['AuthToken set, EnableFanOut true', { AuthToken: 'a-token', EnableFanOut: 'true' }, 6],
+  ];
+  for (const [shape, overrides, count] of shapes) {
+    it(`runs only the functions, with every environment variable resolved (${shape})`, () => {
+      const parameters = parameterValues(template, overrides);
       const deployed = applyConditions(template, parameters);
       const tables = tablesOf(deployed);
       const endpoints = endpointsIn('eu-north-1');
@@ -29,7 +35,7 @@ describe('local values of template.yaml', () => {
       // The log groups are neither functions nor tables: the gateway has nothing to run for them.
       expect(tables.map((table) => table.logicalId)).to.deep.equal(['ConnectionsTable']);
       const functions = functionsOf(deployed, baseDir);
-      expect(functions.map((fn) => fn.logicalId)).to.have.length(authToken ? 6 : 5);
+      expect(functions.map((fn) => fn.logicalId)).to.have.length(count);
       for (const fn of functions) {
         const credentials = { accessKeyId: `LOCALFN-${fn.logicalId}`, secretAccessKey: 'secret' };
         const environment = functionEnvironment(fn, values, endpoints, credentials, { [fn.logicalId]: { AWS_ACCESS_KEY_ID: 'override' } });

@@ -231,3 +231,55 @@ describe('template.yaml as the evaluator deploys it', () => {
     }
   });
 });
+
+describe('template.yaml with and without fan-out workers (EnableFanOut)', () => {
+  const { template } = loadTemplate('template.yaml');
+  const deploy = (overrides: Record<string, string> = {}) => {
+    const values = parameterValues(template, overrides);
+    checkParameters(template, values);
+    return applyConditions(template, { ...pseudoParameters('eu-north-1'), ...values });
+  };
+  const FAN_OUT_RESOURCES = ['FanOutWorkerFunction', 'FanOutWorkerLogGroup', 'FanOutFailureQueue', 'FanOutFailureAlarm'];
+  const policyText = (deployed: Template) => JSON.stringify(deployed.Resources.BroadcastFunction.Properties?.Policies);
+
+  it('by default: the four route functions and the table, no worker, queue, alarm or count', () => {
+    const deployed = deploy();
+    expect(deployed.Resources).to.not.have.any.keys(...FAN_OUT_RESOURCES);
+    expect(functionsOf(deployed, '.').map((fn) => fn.logicalId).sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction']);
+    expect(tablesOf(deployed).map((table) => table.logicalId)).to.deep.equal(['ConnectionsTable']);
+    // Without FAN_OUT_WORKER_FUNCTION the broadcast posts itself and never counts the connections.
+    expect(deployed.Resources.BroadcastFunction.Properties?.Environment.Variables).to.not.have.any.keys('FAN_OUT_WORKER_FUNCTION', 'FAN_OUT_THRESHOLD', 'FAN_OUT_WORKERS');
+    expect(policyText(deployed)).to.not.include('lambda:InvokeFunction');
+  });
+
+  it('EnableFanOut true: the worker, its queue and alarm, and the broadcast allowed to start it; no reservation', () => {
+    const deployed = deploy({ EnableFanOut: 'true' });
+    expect(deployed.Resources).to.include.all.keys(...FAN_OUT_RESOURCES);
+    expect(deployed.Resources.BroadcastFunction.Properties?.Environment.Variables).to.deep.include({
+      FAN_OUT_WORKER_FUNCTION: { Ref: 'FanOutWorkerFunction' },
+      FAN_OUT_THRESHOLD: { Ref: 'FanOutThreshold' },
+      FAN_OUT_WORKERS: { Ref: 'FanOutWorkers' },
+    });
+    expect(policyText(deployed)).to.include('lambda:InvokeFunction');
+    expect(deployed.Resources.FanOutWorkerFunction.Properties).to.not.have.property('ReservedConcurrentExecutions');
+  });
+
+  const reservations: [string, unknown][] = [
+    ['', undefined],
+    ['0', undefined],
+    ['20', { Ref: 'FanOutWorkerConcurrency' }],
+  ];
+  for (const [value, reserved] of reservations) {
+    it(`FanOutWorkerConcurrency "${value}" reserves ${reserved ? 'it' : 'nothing'}`, () => {
+      const worker = deploy({ EnableFanOut: 'true', FanOutWorkerConcurrency: value }).Resources.FanOutWorkerFunction.Properties;
+      expect(worker?.ReservedConcurrentExecutions).to.deep.equal(reserved);
+    });
+  }
+
+  it('refuses a FanOutWorkerConcurrency outside its AllowedPattern, as CloudFormation would', () => {
+    for (const value of ['05', '-1', 'all']) {
+      expect(() => deploy({ EnableFanOut: 'true', FanOutWorkerConcurrency: value }), value).to.throw(ParameterError, /FanOutWorkerConcurrency must match/);
+    }
+    expect(() => deploy({ EnableFanOut: 'maybe' })).to.throw(ParameterError, /EnableFanOut must be one of false, true/);
+  });
+});
