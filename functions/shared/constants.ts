@@ -59,10 +59,13 @@ export const DEFAULTS = {
   /** Kept past the maximum connection duration before DynamoDB's TTL may remove a record. */
   ttlMarginSeconds: 5 * 60,
   /**
-   * Attempts per `@connections` call: the SDK's standard retry mode retries throttling (429)
-   * and server errors (5xx) with exponential backoff and full jitter, within its retry quota.
+   * Attempts per `@connections` call: the SDK's standard retry mode (exponential backoff with
+   * full jitter, within its retry quota), retrying only a call that provably was not delivered
+   * (throttling, 429; a request that never left): at most once per connection.
    */
   postMaxAttempts: 3,
+  /** Attempts per fan-out worker start (Lambda `Invoke`), retried by the same rule. */
+  invokeMaxAttempts: 3,
   /**
    * Longest one `@connections` attempt may take. Posts are not aborted individually (a
    * per-call abort signal would turn off the SDK's cached middleware stack, which costs
