@@ -25,6 +25,18 @@ export const NOTICE_CODES = {
   broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
+/** Why a broadcast did not reach every connection: the `reason` of a `broadcast_incomplete` notice. */
+export const INCOMPLETE_REASONS = {
+  /** Some posts failed; the rest were delivered. */
+  postsFailed: 'posts_failed',
+  /** Time ran out before every connection was posted to. */
+  timedOut: 'timed_out',
+  /** The connections could not be read to the end. */
+  recipientsUnreadable: 'recipients_unreadable',
+  /** Some fan-out workers could not be started (or their start not confirmed). */
+  workersNotStarted: 'workers_not_started',
+} as const;
+
 /** Stable codes of the JSON notices that report success to a client (no `error`). */
 export const STATUS_CODES = {
   /** A broadcast was handed to fan-out workers. */
