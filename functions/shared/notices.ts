@@ -91,13 +91,14 @@ export const broadcastFailedNotice = (broadcastId: string): BroadcastNotice => (
 /** The notice for a broadcast that reached some connections and not others, and why. */
 export function broadcastIncompleteNotice(broadcastId: string, summary: Pick<FanOutSummary, 'delivered' | 'failed'>, reason: IncompleteReason): IncompleteNotice {
   const { delivered, failed } = summary;
-  const failures = failed > 0 ? `; ${failed} could not be reached` : '';
+  // A failed post may have arrived all the same (sent, then no answer): "not confirmed", not "not reached".
+  const failures = failed > 0 ? `; ${failed} more could not be confirmed as reached` : '';
   const what =
     reason === INCOMPLETE_REASONS.timedOut
       ? `The broadcast ran out of time after reaching ${delivered} connection(s)${failures}; the others did not get it.`
       : reason === INCOMPLETE_REASONS.recipientsUnreadable
         ? `The list of connections could not be read to the end: the broadcast reached ${delivered} connection(s)${failures}, and the others did not get it.`
-        : `The broadcast reached ${delivered} connection(s); ${failed} could not be reached.`;
+        : `The broadcast reached ${delivered} connection(s); ${failed} could not be confirmed as reached.`;
   return { ...notice(NOTICE_CODES.broadcastIncomplete, `${what} ${NOT_RESENT}`), broadcastId, reason, delivered, failed };
 }
 
