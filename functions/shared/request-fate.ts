@@ -11,10 +11,10 @@ import type { Duplex } from 'node:stream';
  *   done, as Node.js sends no early data): a refused connection, a failed DNS lookup, a reset
  *   or timeout while connecting leave the request unsent. (What `socket.bytesWritten` counts
  *   meanwhile is only queued, so it cannot tell.) Once connected, the request may have left.
- * - A kept-alive socket handed to a new request: `node:http` writes the request to it in the
- *   tick it queues right then. A write the kernel refuses outright (the server reset the idle
+ * - A kept-alive socket handed to a new request: `node:http` writes the request to it right
+ *   after it emits `socket` on the request. A write the kernel refuses outright (the server reset the idle
  *   socket, and the write fails with ECONNRESET or EPIPE) sent no byte, and marks the socket
- *   `errored` within that tick; one that is not refused then may have left, whatever comes
+ *   `errored` at once; one that is not refused then may have left, whatever comes
  *   after. (`bytesWritten` cannot tell here either: it counts a refused `writev` as written.)
  */
 interface SocketState {
@@ -58,17 +58,27 @@ function watchNewSocket(socket: Duplex): void {
 }
 
 /**
- * A kept-alive socket handed to a new request: nothing of it is written yet. `node:http`
- * writes the request in the tick it queues just after this call (`onSocket`); the tick queued
- * from here runs before that one, and the tick it queues runs after it. A write the kernel
- * refused there has already set the socket's `errored` (synchronously, with nothing sent),
- * while anything that fails later can only come from the event loop, after the request left.
+ * A kept-alive socket handed to a new request: nothing of it is written yet. `node:http` emits
+ * `socket` on the request and writes the request right after, in the same tick; the tick
+ * queued from that listener runs just after the write. A write the kernel refused there has
+ * already set the socket's `errored` (synchronously, with nothing sent), while anything that
+ * fails later can only come from the event loop, after the request left.
  */
-function reused(socket: Duplex): void {
+function reused(socket: Duplex, request: ClientRequest): void {
   const state = states.get(socket);
   if (!state) return;
   state.maySend = false;
-  process.nextTick(() => process.nextTick(() => (state.maySend = !(socket.errored || socket.destroyed))));
+  request.once('socket', onReusedSocket);
+}
+
+// Plain functions with arguments, no closures: this runs for every post on a kept-alive socket.
+function onReusedSocket(socket: Duplex): void {
+  process.nextTick(afterFirstWrite, socket);
+}
+
+function afterFirstWrite(socket: Duplex): void {
+  const state = states.get(socket);
+  if (state) state.maySend = !(socket.errored || socket.destroyed);
 }
 
 type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
@@ -83,7 +93,7 @@ export class TrackedHttpAgent extends HttpAgent {
 
   override reuseSocket(socket: Duplex, request: ClientRequest): void {
     super.reuseSocket(socket, request);
-    reused(socket);
+    reused(socket, request);
   }
 }
 
@@ -97,7 +107,7 @@ export class TrackedHttpsAgent extends HttpsAgent {
 
   override reuseSocket(socket: Duplex, request: ClientRequest): void {
     super.reuseSocket(socket, request);
-    reused(socket);
+    reused(socket, request);
   }
 }
 
