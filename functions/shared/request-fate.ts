@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type ClientRequestArgs } from 'node:http';
+import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 
@@ -81,34 +81,24 @@ function afterFirstWrite(socket: Duplex): void {
   if (state) state.maySend = !(socket.errored || socket.destroyed);
 }
 
-type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
-
-/** An `http.Agent` whose sockets tell whether a failed request may have been sent (see {@link socketWrote}). */
-export class TrackedHttpAgent extends HttpAgent {
-  override createConnection(options: ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
+/**
+ * Makes `agent` (of `http` or `https`) track its sockets: the two methods `node:http` calls
+ * when it hands a request a new socket or a kept-alive one (the ones its docs name for an
+ * Agent subclass to override), each followed by the watch above.
+ */
+function tracked<T extends HttpAgent>(agent: T): T {
+  const createConnection = agent.createConnection.bind(agent);
+  const reuseSocket = agent.reuseSocket.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = createConnection(options, callback);
     if (socket) watchNewSocket(socket);
     return socket;
-  }
-
-  override reuseSocket(socket: Duplex, request: ClientRequest): void {
-    super.reuseSocket(socket, request);
+  };
+  agent.reuseSocket = (socket, request) => {
+    reuseSocket(socket, request);
     reused(socket, request);
-  }
-}
-
-/** The same for `https`. */
-export class TrackedHttpsAgent extends HttpsAgent {
-  override createConnection(options: ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
-    if (socket) watchNewSocket(socket);
-    return socket;
-  }
-
-  override reuseSocket(socket: Duplex, request: ClientRequest): void {
-    super.reuseSocket(socket, request);
-    reused(socket, request);
-  }
+  };
+  return agent;
 }
 
 /**
@@ -116,7 +106,7 @@ export class TrackedHttpsAgent extends HttpsAgent {
  * told), whose failed requests say whether they may have been sent. Pass them to an SDK
  * client as `requestHandler: { httpAgent, httpsAgent }`.
  */
-export function trackedAgents(options: AgentOptions & HttpsAgentOptions = {}): { httpAgent: TrackedHttpAgent; httpsAgent: TrackedHttpsAgent } {
+export function trackedAgents(options: AgentOptions & HttpsAgentOptions = {}): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
   const pool = { keepAlive: true, ...options, maxSockets: options.maxSockets ?? 50 };
-  return { httpAgent: new TrackedHttpAgent(pool), httpsAgent: new TrackedHttpsAgent(pool) };
+  return { httpAgent: tracked(new HttpAgent(pool)), httpsAgent: tracked(new HttpsAgent(pool)) };
 }

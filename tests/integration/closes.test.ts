@@ -59,6 +59,29 @@ const TRIGGERS: { what: string; code: number; start: (local: LocalGateway, clien
   { what: 'DELETE @connections', code: CLOSE_CODES.normal, start: (local, _client, id) => local.management.send(new DeleteConnectionCommand({ ConnectionId: id })) },
 ];
 
+type Trigger = (typeof TRIGGERS)[number];
+
+/**
+ * Opens a raw client with `behaviour`, starts a close (`trigger`; none: the gateway starts one
+ * by itself) and checks the close frame's code, that the TCP connection ends, that
+ * `$disconnect` runs and the record goes, all within the generous bound, and that nothing
+ * reached the client after the close frame.
+ */
+async function closesInTime(local: LocalGateway, behaviour: RawClientBehaviour, trigger: Pick<Trigger, 'code'> & Partial<Trigger>): Promise<void> {
+  const { client, id } = await open(local, behaviour);
+  try {
+    await trigger.start?.(local, client, id);
+    expect(await client.closeFrame).to.equal(trigger.code);
+    const closing = Date.now();
+    await client.ended;
+    await disconnected(local, id);
+    expect(Date.now() - closing).to.be.below(GENEROUS_MS);
+    expect(client.messagesAfterClose).to.deep.equal([]);
+  } finally {
+    client.socket.destroy();
+  }
+}
+
 describe('closes the gateway starts end the TCP connection', function () {
   this.timeout(60_000);
 
@@ -71,20 +94,7 @@ describe('closes the gateway starts end the TCP connection', function () {
       await local.close();
     });
 
-    it(`${TRIGGERS[0].what}: close ${TRIGGERS[0].code}, then the TCP connection ends, $disconnect runs and the record goes`, async () => {
-      const { client, id } = await open(local, STUCK);
-      try {
-        await TRIGGERS[0].start(local, client, id);
-        expect(await client.closeFrame).to.equal(TRIGGERS[0].code);
-        const closing = Date.now();
-        await client.ended;
-        await disconnected(local, id);
-        expect(Date.now() - closing).to.be.below(GENEROUS_MS);
-        expect(client.messagesAfterClose).to.deep.equal([]);
-      } finally {
-        client.socket.destroy();
-      }
-    });
+    it(`${TRIGGERS[0].what}: close ${TRIGGERS[0].code}, then the TCP connection ends, $disconnect runs and the record goes`, () => closesInTime(local, STUCK, TRIGGERS[0]));
 
     it('from the moment its close began, the connection gets nothing more: @connections answers 410 while it closes', async () => {
       const { client, id } = await open(local, STUCK);
@@ -113,20 +123,7 @@ describe('closes the gateway starts end the TCP connection', function () {
     });
 
     for (const trigger of TRIGGERS) {
-      it(`${trigger.what}: close ${trigger.code}, then the TCP connection ends, $disconnect runs and the record goes`, async () => {
-        const { client, id } = await open(local, STUCK);
-        try {
-          await trigger.start(local, client, id);
-          expect(await client.closeFrame).to.equal(trigger.code);
-          const closing = Date.now();
-          await client.ended;
-          await disconnected(local, id);
-          expect(Date.now() - closing).to.be.below(GENEROUS_MS);
-          expect(client.messagesAfterClose).to.deep.equal([]);
-        } finally {
-          client.socket.destroy();
-        }
-      });
+      it(`${trigger.what}: close ${trigger.code}, then the TCP connection ends, $disconnect runs and the record goes`, () => closesInTime(local, STUCK, trigger));
     }
   });
 
@@ -140,51 +137,23 @@ describe('closes the gateway starts end the TCP connection', function () {
     });
 
     for (const trigger of TRIGGERS) {
-      it(`${trigger.what}: the gateway ends the TCP connection first, on the answer, and $disconnect runs`, async () => {
-        const { client, id } = await open(local, ANSWERS);
-        try {
-          await trigger.start(local, client, id);
-          expect(await client.closeFrame).to.equal(trigger.code);
-          const answered = Date.now();
-          await client.ended;
-          await disconnected(local, id);
-          expect(Date.now() - answered).to.be.below(GENEROUS_MS);
-        } finally {
-          client.socket.destroy();
-        }
-      });
+      it(`${trigger.what}: the gateway ends the TCP connection first, on the answer, and $disconnect runs`, () => closesInTime(local, ANSWERS, trigger));
     }
   });
 
-  it('idleness (1001): a client that never answers is cut, $disconnect runs and the record goes', async () => {
-    const local = await startLocalGateway({ idleTimeoutMs: 300, closeTimeoutMs: SHORT_CLOSE_TIMEOUT_MS });
-    const { client, id } = await open(local, STUCK);
-    try {
-      expect(await client.closeFrame).to.equal(CLOSE_CODES.goingAway);
-      const closing = Date.now();
-      await client.ended;
-      await disconnected(local, id);
-      expect(Date.now() - closing).to.be.below(GENEROUS_MS);
-    } finally {
-      client.socket.destroy();
-      await local.close();
-    }
-  });
-
-  it('the maximum duration (1001): a client that never answers is cut, $disconnect runs and the record goes', async () => {
-    const local = await startLocalGateway({ maxDurationMs: 300, closeTimeoutMs: SHORT_CLOSE_TIMEOUT_MS });
-    const { client, id } = await open(local, STUCK);
-    try {
-      expect(await client.closeFrame).to.equal(CLOSE_CODES.goingAway);
-      const closing = Date.now();
-      await client.ended;
-      await disconnected(local, id);
-      expect(Date.now() - closing).to.be.below(GENEROUS_MS);
-    } finally {
-      client.socket.destroy();
-      await local.close();
-    }
-  });
+  for (const [what, limit] of [
+    ['idleness', { idleTimeoutMs: 300 }],
+    ['the maximum duration', { maxDurationMs: 300 }],
+  ] as const) {
+    it(`${what} (1001): a client that never answers is cut, $disconnect runs and the record goes`, async () => {
+      const local = await startLocalGateway({ ...limit, closeTimeoutMs: SHORT_CLOSE_TIMEOUT_MS });
+      try {
+        await closesInTime(local, STUCK, { code: CLOSE_CODES.goingAway });
+      } finally {
+        await local.close();
+      }
+    });
+  }
 
   it('stopping (1001): a client that never answers is cut, and its $disconnect runs before the store closes', async () => {
     const local = await startLocalGateway();
