@@ -38,6 +38,9 @@ Options:
                         environment, AUTH_TOKEN=TOKEN npm start: arguments show in ps
   --idle-timeout S      close idle connections after S seconds (default ${D.idleTimeoutMs / 1000})
   --max-duration S      close every connection after S seconds (default ${D.maxDurationMs / 1000})
+  --close-timeout MS    after any close the gateway starts, end the TCP connection MS
+                        milliseconds later if the client has not answered the close
+                        frame by then (default ${D.closeTimeoutMs})
   --no-watch            do not rebuild and reload functions when their sources change
   --iam MODE            enforce (default ${D.iam}): each function's DynamoDB and
                         @connections calls are held to its template policies and
@@ -78,6 +81,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
       'auth-token': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-duration': { type: 'string' },
+      'close-timeout': { type: 'string' },
       watch: { type: 'boolean', default: true },
       containers: { type: 'string' },
       iam: { type: 'string' },
@@ -113,6 +117,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
     envVars: envVarsFile(values['env-vars']),
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
     maxDurationMs: seconds('max-duration', values['max-duration']),
+    closeTimeoutMs: atLeastOne('close-timeout', number('close-timeout', values['close-timeout'])),
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     iam: iamMode(values.iam),

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { API_GATEWAY_LIMITS, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
+import { API_GATEWAY_LIMITS, GATEWAY_TIMINGS, LOCAL_API_ID, ROUTE_KEYS } from './api-gateway/constants.js';
 import { authorizerCheck } from './api-gateway/authorizer.js';
 import { applyConditions, checkParameters, pseudoParameters, type LocalValues } from '../tooling/sam/intrinsics.js';
 import { formatLogLine } from './lambda/emf.js';
@@ -84,6 +84,14 @@ export interface GatewayOptions {
    * 1009, while messages up to 128 KB may come in fragments. Default 32 KB (API Gateway's quota).
    */
   maxFrameBytes: number;
+  /**
+   * For every close the gateway starts (a frame over the limit, a message over 128 KB, a binary
+   * frame, invalid UTF-8, a protocol error, idleness, the maximum duration, stopping, DELETE
+   * `@connections`): the TCP connection is ended when the client answers the close frame, or
+   * this many ms after the close began if it does not, and `$disconnect` runs then. Default
+   * 1,000 ms (`ws`'s own `closeTimeout` is 30 s; a client may wait for its own before it gives up).
+   */
+  closeTimeoutMs: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
   /** Serve the try-it page at `/`. Default true. */
@@ -140,6 +148,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxDurationMs: API_GATEWAY_LIMITS.maxConnectionSeconds * 1000,
   maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength,
   maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes,
+  closeTimeoutMs: GATEWAY_TIMINGS.closeTimeoutMs,
   watch: false,
   page: true,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
@@ -245,7 +254,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
 
 /** The client limits are whole numbers of at least 1: a wrong one fails the start, not a client later. */
 function checkLimits(options: GatewayOptions): void {
-  for (const name of ['maxUrlLength', 'maxFrameBytes'] as const) {
+  for (const name of ['maxUrlLength', 'maxFrameBytes', 'closeTimeoutMs'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new OptionError(`${name} must be a whole number of at least 1, got ${value}`);
   }
@@ -454,7 +463,13 @@ function serveConnections(
     closing: () => closing,
     log: options.log,
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes, handleProtocols: echoConnectProtocol });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes,
+    handleProtocols: echoConnectProtocol,
+    // ws ends the TCP connection when the client answers a close frame, and destroys the socket this long after close() if it does not.
+    closeTimeout: options.closeTimeoutMs,
+  });
   const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, {
     maxUrlLength: options.maxUrlLength,
     maxFrameBytes: options.maxFrameBytes,

@@ -1,16 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import { readConfig } from '../shared/config.js';
 import { ConnectionStore } from '../shared/connections.js';
 import { API_GATEWAY_LIMITS, ROUTE_KEYS } from '../shared/constants.js';
 import { dispatchJobs, DispatchError, jobsFor, workersNeeded } from '../shared/dispatch.js';
-import { fanOut, FanOutError, stopTime } from '../shared/fan-out.js';
+import { fanOut, FanOutError, stopTime, type FanOutSummary } from '../shared/fan-out.js';
 import { logger } from '../shared/logger.js';
 import { managementEndpoint } from '../shared/management.js';
 import { encodeData, parseMessage } from '../shared/messages.js';
 import {
-  broadcastFailedNotice,
   broadcastDispatchedNotice,
-  broadcastIncompleteNotice,
+  broadcastFailedNotice,
+  broadcastOutcomeNotice,
+  dispatchIncompleteNotice,
   invalidDataNotice,
   missingDataNotice,
   payloadTooLargeNotice,
@@ -32,6 +34,11 @@ const endpointSettings = { override: config.managementEndpoint, region: config.r
  * (Recipients, Delivered, Failed, StaleRemoved, TimedOut, Stopped, FanOutMs) emitted per broadcast.
  * With a fan-out worker configured and at least `FAN_OUT_THRESHOLD` connections, it hands
  * the table's segments to workers instead and tells the sender `broadcast_dispatched`.
+ *
+ * At most once per connection: nothing is posted twice. When not everyone was reached the
+ * sender is told, with the broadcast's id: `broadcast_incomplete` with the counts (never
+ * asking for a resend, which would repeat it to those who have it), or `broadcast_failed`
+ * (please try again) only when nobody can have got it.
  */
 export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, event, context) => {
   const message = parseMessage(event.body);
@@ -53,22 +60,25 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
     return badRequest('data too large');
   }
 
+  const broadcastId = randomUUID();
   if (config.fanOutWorkerFunction) {
     let workers: number;
     try {
       workers = await workersNeeded(store, { threshold: config.fanOutThreshold, maxWorkers: config.fanOutWorkers });
     } catch (error) {
       // The table cannot be read: posting would fail the same way.
-      logger.error('connections not counted', { error });
-      await replyWith(connection, endpointSettings, broadcastFailedNotice());
+      logger.error('connections not counted', { broadcastId, error });
+      await replyWith(connection, endpointSettings, broadcastFailedNotice(broadcastId));
       return serverError();
     }
-    if (workers > 0) return dispatch(connection, payload, workers, config.fanOutWorkerFunction);
+    if (workers > 0) return dispatch(connection, payload, workers, config.fanOutWorkerFunction, broadcastId);
   }
 
   const post = broadcastPoster(config, managementEndpoint(connection, endpointSettings));
+  let summary: FanOutSummary;
+  let readToEnd = true;
   try {
-    const summary = await fanOut({
+    summary = await fanOut({
       recipients: store.connectionIds(),
       payload: encoded,
       concurrency: config.broadcastConcurrency,
@@ -76,36 +86,38 @@ export const handler = webSocketRoute(ROUTE_KEYS.broadcast, async (connection, e
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: context && stopTime(context.getRemainingTimeInMillis()),
     });
-    logger.info('broadcast complete', { ...summary });
-    publishBroadcastMetrics(summary);
-    if (summary.timedOut) {
-      await replyWith(connection, endpointSettings, broadcastIncompleteNotice(summary.delivered));
-      return serverError();
-    }
-    return ok();
+    logger.info('broadcast complete', { broadcastId, ...summary });
   } catch (error) {
     if (!(error instanceof FanOutError)) throw error;
-    logger.error('broadcast stopped', { ...error.summary, error });
-    publishBroadcastMetrics(error.summary, true);
-    await replyWith(connection, endpointSettings, broadcastFailedNotice());
-    return serverError();
+    ({ summary } = error);
+    readToEnd = false;
+    logger.error('broadcast stopped', { broadcastId, ...summary, error });
   }
+  publishBroadcastMetrics(summary, !readToEnd);
+  const notice = broadcastOutcomeNotice(broadcastId, summary, readToEnd);
+  if (notice) await replyWith(connection, endpointSettings, notice);
+  // A broadcast that could not run to the end answers 500 (in API Gateway's logs); failed posts alone do not.
+  return readToEnd && !summary.timedOut ? ok() : serverError();
 });
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
-/** Hands the broadcast to `workers` fan-out workers and tells the sender. */
-async function dispatch(connection: ConnectionContext, message: string, workers: number, functionName: string) {
+/**
+ * Hands the broadcast to `workers` fan-out workers and tells the sender: `broadcast_dispatched`,
+ * or how many could not be confirmed as started (`broadcast_failed` only when none can have started).
+ */
+async function dispatch(connection: ConnectionContext, message: string, workers: number, functionName: string, broadcastId: string) {
   const endpoint = managementEndpoint(connection, endpointSettings);
-  const jobs = jobsFor(workers, { message, senderId: connection.connectionId, endpoint });
+  const jobs = jobsFor(workers, { message, senderId: connection.connectionId, endpoint }, broadcastId);
   try {
     await dispatchJobs(functionName, jobs);
   } catch (error) {
     if (!(error instanceof DispatchError)) throw error;
-    logger.error('broadcast not dispatched', { broadcastId: jobs[0].broadcastId, workers, started: error.started, error });
-    await replyWith(connection, endpointSettings, broadcastFailedNotice());
+    logger.error('broadcast not dispatched', { broadcastId, workers, started: error.started, uncertain: error.uncertain, error });
+    const nothingStarted = error.started === 0 && error.uncertain === 0;
+    await replyWith(connection, endpointSettings, nothingStarted ? broadcastFailedNotice(broadcastId) : dispatchIncompleteNotice(broadcastId, workers, error.started));
     return serverError();
   }
-  await replyWith(connection, endpointSettings, broadcastDispatchedNotice(workers, jobs[0].broadcastId));
+  await replyWith(connection, endpointSettings, broadcastDispatchedNotice(workers, broadcastId));
   return ok();
 }

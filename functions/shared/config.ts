@@ -14,8 +14,9 @@ export interface Config {
   /**
    * Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). `unbounded`
    * posts to everyone at once; with `BROADCAST_CLIENT=sdk` through a client with the SDK's
-   * defaults only (a pool of 50, no request timeout), which is what the usual sample code does:
-   * kept as a setting so the benchmark can compare it, not for production.
+   * defaults (a pool of 50, no request timeout), which is what the usual sample code does, but
+   * for the at-most-once retry rule every client has: kept as a setting so the benchmark can
+   * compare it, not for production.
    */
   broadcastConcurrency: number;
   /**

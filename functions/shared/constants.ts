@@ -25,6 +25,18 @@ export const NOTICE_CODES = {
   broadcastIncomplete: 'broadcast_incomplete',
 } as const;
 
+/** Why a broadcast did not reach every connection: the `reason` of a `broadcast_incomplete` notice. */
+export const INCOMPLETE_REASONS = {
+  /** Some posts failed; the rest were delivered. */
+  postsFailed: 'posts_failed',
+  /** Time ran out before every connection was posted to. */
+  timedOut: 'timed_out',
+  /** The connections could not be read to the end. */
+  recipientsUnreadable: 'recipients_unreadable',
+  /** Some fan-out workers could not be started (or their start not confirmed). */
+  workersNotStarted: 'workers_not_started',
+} as const;
+
 /** Stable codes of the JSON notices that report success to a client (no `error`). */
 export const STATUS_CODES = {
   /** A broadcast was handed to fan-out workers. */
@@ -59,10 +71,13 @@ export const DEFAULTS = {
   /** Kept past the maximum connection duration before DynamoDB's TTL may remove a record. */
   ttlMarginSeconds: 5 * 60,
   /**
-   * Attempts per `@connections` call: the SDK's standard retry mode retries throttling (429)
-   * and server errors (5xx) with exponential backoff and full jitter, within its retry quota.
+   * Attempts per `@connections` call: the SDK's standard retry mode (exponential backoff with
+   * full jitter, within its retry quota), retrying only a call that provably was not delivered
+   * (throttling, 429; a request that never left): at most once per connection.
    */
   postMaxAttempts: 3,
+  /** Attempts per fan-out worker start (Lambda `Invoke`), retried by the same rule. */
+  invokeMaxAttempts: 3,
   /**
    * Longest one `@connections` attempt may take. Posts are not aborted individually (a
    * per-call abort signal would turn off the SDK's cached middleware stack, which costs

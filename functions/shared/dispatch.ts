@@ -1,11 +1,28 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
+import { AtMostOnceRetryStrategy, provablyUndelivered } from './at-most-once-retry.js';
 import type { ConnectionStore } from './connections.js';
+import { DEFAULTS } from './constants.js';
 import type { FanOutJob } from './fan-out-job.js';
 import { logger } from './logger.js';
+import { trackedAgents } from './request-fate.js';
 
-// One client per container. It honours AWS_ENDPOINT_URL_LAMBDA (the local gateway's Invoke API).
-const lambda = new LambdaClient({});
+/**
+ * The Lambda client that starts workers. A start that may have been queued is never retried
+ * (a second worker on the same segment would post to each of its connections twice); one
+ * that provably was not (throttled, 429; a request that never left) is, as the standard mode
+ * does. Without `endpoint` it honours AWS_ENDPOINT_URL_LAMBDA (the local gateway's Invoke API).
+ */
+export function workerStarter(endpoint?: string): LambdaClient {
+  return new LambdaClient({
+    ...(endpoint ? { endpoint } : {}),
+    retryStrategy: new AtMostOnceRetryStrategy(DEFAULTS.invokeMaxAttempts),
+    requestHandler: trackedAgents(),
+  });
+}
+
+// One client per container.
+const lambda = workerStarter();
 
 /** Where the dispatcher's decision comes from: its settings. */
 export interface FanOutSettings {
@@ -34,12 +51,16 @@ export function jobsFor(workers: number, part: Omit<FanOutJob, 'segment' | 'tota
   return Array.from({ length: workers }, (_, segment) => ({ ...part, broadcastId, segment, totalSegments: workers }));
 }
 
-/** Some workers could not be started; `started` counts those that were. */
+/**
+ * Some workers could not be started: `started` counts those Lambda accepted; of the others,
+ * `uncertain` counts starts that may have been queued all the same (sent, then no clear answer).
+ */
 export class DispatchError extends Error {
   override name = 'DispatchError' as const;
   constructor(
     message: string,
     readonly started: number,
+    readonly uncertain: number,
     options: { cause: unknown },
   ) {
     super(message, options);
@@ -48,7 +69,8 @@ export class DispatchError extends Error {
 
 /**
  * Starts one worker per job (asynchronous invocations: Lambda queues them and answers 202 at
- * once). Throws a {@link DispatchError} when any could not be started.
+ * once). A start is retried only when it provably was not queued. Throws a
+ * {@link DispatchError} when any could not be started.
  */
 export async function dispatchJobs(functionName: string, jobs: FanOutJob[], client: LambdaClient = lambda): Promise<void> {
   const results = await Promise.allSettled(
@@ -59,7 +81,8 @@ export async function dispatchJobs(functionName: string, jobs: FanOutJob[], clie
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
     const started = results.length - failures.length;
-    throw new DispatchError(`${failures.length} of ${jobs.length} workers were not started`, started, { cause: failures[0].reason });
+    const uncertain = failures.filter((failure) => !provablyUndelivered(failure.reason)).length;
+    throw new DispatchError(`${failures.length} of ${jobs.length} workers were not started`, started, uncertain, { cause: failures[0].reason });
   }
   logger.info('broadcast dispatched', { broadcastId: jobs[0]?.broadcastId, workers: jobs.length });
 }

@@ -1,4 +1,5 @@
 import pMap, { pMapStop } from 'p-map';
+import { provablyUndelivered } from './at-most-once-retry.js';
 import { DEFAULTS } from './constants.js';
 import { isGone } from './management.js';
 import { logger } from './logger.js';
@@ -35,6 +36,8 @@ export interface FanOutSummary {
   delivered: number;
   staleRemoved: number;
   failed: number;
+  /** Of `failed`, posts that may have been delivered all the same (sent, then no clear answer). */
+  uncertain: number;
   /** True when `stopAt` came first: the table was not read to the end. */
   timedOut: boolean;
   ms: number;
@@ -54,14 +57,15 @@ export class FanOutError extends Error {
 
 /**
  * Sends one payload to every recipient with at most `concurrency` posts in flight.
- * A gone connection's record is removed; any other failure is logged and counted and
- * never stops delivery to the rest. At `stopAt` no further post starts (those in flight
+ * A gone connection's record is removed; any other failure is logged and counted (and, when
+ * the post may have arrived all the same, counted as `uncertain` too), is never retried here
+ * and never stops delivery to the rest. At `stopAt` no further post starts (those in flight
  * finish) and the summary says `timedOut`. Rejects with a
  * {@link FanOutError} only when the recipients cannot be read.
  */
 export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
   const started = Date.now();
-  const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, timedOut: false, ms: 0 };
+  const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, uncertain: 0, timedOut: false, ms: 0 };
   const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
 
   const deliver = async (connectionId: string): Promise<void | typeof pMapStop> => {
@@ -75,7 +79,10 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
       summary.delivered++;
     } catch (error) {
       if (isGone(error)) await removeStale(connectionId);
-      else fail(connectionId, 'post failed', error);
+      else {
+        if (!provablyUndelivered(error)) summary.uncertain++;
+        fail(connectionId, 'post failed', error);
+      }
     }
   };
 

@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   ApiGatewayManagementApiServiceException,
   ForbiddenException,
@@ -14,8 +14,9 @@ import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Provider, RetryErrorType, SdkError } from '@smithy/types';
 import { DEFAULTS } from './constants.js';
-import { PostRetryStrategy } from './post-retry.js';
+import { AtMostOnceRetryStrategy } from './at-most-once-retry.js';
 import { PostSigner } from './post-signer.js';
+import { markSent, requestWritten, trackedAgents } from './request-fate.js';
 
 /** How a {@link LeanPoster} reaches the `@connections` API; everything but the endpoint has the SDK client's default. */
 export interface LeanPosterOptions {
@@ -27,7 +28,7 @@ export interface LeanPosterOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** Signing region. Default: the SDK's region loader (`AWS_REGION`, then the shared config file). */
   region?: string | Provider<string>;
-  /** Attempts per post (standard retry mode). Default `DEFAULTS.postMaxAttempts`. */
+  /** Attempts per post (standard retry mode, at most once: see AtMostOnceRetryStrategy). Default `DEFAULTS.postMaxAttempts`. */
   maxAttempts?: number;
   /** Longest one attempt may take, in ms. Default `DEFAULTS.postAttemptTimeoutMs`. */
   requestTimeoutMs?: number;
@@ -62,7 +63,8 @@ const NODE_TIMEOUT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIM
 /**
  * PostToConnection without the SDK client's per-call machinery (middleware stack, endpoint
  * rules, schema serde): the SDK's own SigV4 signer, credential chain and cache, standard
- * retry strategy and error classes around a keep-alive `node:http(s)` request. The request
+ * retry strategy (retrying only posts that provably were not delivered) and error classes
+ * around a keep-alive `node:http(s)` request. The request
  * it sends is the SDK's, minus the SDK's telemetry headers (`user-agent`,
  * `x-amz-user-agent`, `amz-sdk-invocation-id`, `amz-sdk-request`). Errors are the SDK's classes
  * with its names and `$metadata` (`httpStatusCode`, `requestId`, `attempts`), so callers such as
@@ -72,10 +74,10 @@ export class LeanPoster {
   private readonly url: URL;
   private readonly basePath: string;
   private readonly host: string;
-  private readonly agent: HttpAgent;
+  private readonly agent: Agent;
   private readonly send: typeof httpRequest;
   private readonly signer: PostSigner;
-  private readonly retry: PostRetryStrategy;
+  private readonly retry: AtMostOnceRetryStrategy;
   private readonly requestTimeoutMs: number;
   /** Server time minus local time, learnt from each answer's `Date` header, as the SDK's signer keeps it. */
   private clockOffset = 0;
@@ -87,14 +89,15 @@ export class LeanPoster {
     // As the SDK's host header middleware writes it: the port only when the URL has one.
     this.host = this.url.host;
     const secure = this.url.protocol === 'https:';
-    const pool = { keepAlive: true, maxSockets: options.maxSockets ?? 50 };
-    this.agent = secure ? new HttpsAgent(pool) : new HttpAgent(pool);
+    // Its sockets tell whether a failed request may have been sent: only one that was not is retried.
+    const agents = trackedAgents({ maxSockets: options.maxSockets });
+    this.agent = secure ? agents.httpsAgent : agents.httpAgent;
     this.send = secure ? httpsRequest : httpRequest;
     // Cached like the SDK client's credentials: refreshed once they are within 5 minutes of expiry.
     const credentials = memoizeIdentityProvider(options.credentials ?? defaultProvider(), isIdentityExpired, doesIdentityRequireRefresh)!;
     const region = options.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
     this.signer = new PostSigner(credentials as Provider<AwsCredentialIdentity>, typeof region === 'string' ? async () => region : region);
-    this.retry = new PostRetryStrategy(options.maxAttempts ?? DEFAULTS.postMaxAttempts);
+    this.retry = new AtMostOnceRetryStrategy(options.maxAttempts ?? DEFAULTS.postMaxAttempts);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.postAttemptTimeoutMs;
   }
 
@@ -157,25 +160,31 @@ export class LeanPoster {
         { agent: this.agent, method: 'POST', hostname: this.url.hostname, port: this.url.port, path: request.path, headers: Object.entries(headers).flat() },
         (res) => {
           this.learnClock(res, sentAt);
+          // An answer cut off mid-way: the request arrived, so it may have been delivered.
+          const cutOff = (error: Error) => reject(markSent(error, true));
           if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
-            res.on('end', resolve).on('error', reject).resume();
+            res.on('end', resolve).on('error', cutOff).resume();
           } else {
             serviceError(res).then((error) => {
               // A corrected skew of 4+ minutes makes the error retryable, as in the SDK (isTransientError).
               if (Math.abs(this.clockOffset) >= 240_000 && this.clockOffset !== offsetBefore) Object.assign(error.$metadata, { clockSkewCorrected: true });
               reject(error);
-            }, reject);
+            }, cutOff);
           }
         },
       );
-      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError. Whether the request had
-      // been written to a socket decides whether it may be retried (see PostRetryStrategy).
+      // As the SDK's handler with throwOnRequestTimeout: a TimeoutError. Whether any of the request
+      // had been written decides whether it may be retried (see AtMostOnceRetryStrategy).
       const timer = setTimeout(() => {
         const message = `a request has exceeded the configured ${this.requestTimeoutMs} ms requestTimeout`;
-        req.destroy(Object.assign(new Error(message), { name: 'TimeoutError', code: 'ETIMEDOUT', $requestSent: req.writableFinished }));
+        req.destroy(Object.assign(new Error(message), { name: 'TimeoutError', code: 'ETIMEDOUT', $requestSent: requestWritten(req) }));
       }, this.requestTimeoutMs);
       req.on('close', () => clearTimeout(timer));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(NODE_TIMEOUT_CODES.has(err.code ?? '') ? Object.assign(err, { name: 'TimeoutError' }) : err));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // Socket errors are marked by the agent; the rest (a hang-up, a request that never got a socket) here.
+        markSent(err, requestWritten(req));
+        reject(NODE_TIMEOUT_CODES.has(err.code ?? '') ? Object.assign(err, { name: 'TimeoutError' }) : err);
+      });
       req.end(request.body);
     });
   }

@@ -3,7 +3,8 @@ import { partition } from '@aws-sdk/util-endpoints';
 import type { ConnectionContext } from './events.js';
 import { DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
-import { PostRetryStrategy } from './post-retry.js';
+import { AtMostOnceRetryStrategy } from './at-most-once-retry.js';
+import { trackedAgents } from './request-fate.js';
 
 /** Where the `@connections` API lives and how to reach it. */
 export interface EndpointSettings {
@@ -30,33 +31,35 @@ export function managementEndpoint(context: Pick<ConnectionContext, 'apiId' | 's
 const clients = new Map<string, ApiGatewayManagementApiClient>();
 
 /**
- * The management client for an endpoint, created once. `maxSockets` sizes its keep-alive
- * connection pool to the posts in flight, with this project's per-attempt timeout and retry
- * rule. Without it (`BROADCAST_CONCURRENCY=unbounded`) the client has the SDK's defaults and
- * nothing else, as the usual sample code builds it: a pool of 50, no request timeout, standard
- * retries. (With a timeout, posts queued behind that pool would time out while still waiting
- * for a socket, since the SDK's request timeout starts before a socket is assigned.)
+ * The management client for an endpoint, created once. Every client retries only what
+ * provably was not delivered (AtMostOnceRetryStrategy, over keep-alive pools whose failed
+ * requests say whether they were sent), so no connection gets a message twice. `maxSockets`
+ * sizes the pool to the posts in flight, with this project's per-attempt timeout. Without it
+ * (replies, and `BROADCAST_CONCURRENCY=unbounded`) the client keeps the SDK's other defaults,
+ * as the usual sample code builds it: a pool of 50 and no request timeout. (With a timeout,
+ * posts queued behind that pool would time out while still waiting for a socket, since the
+ * SDK's request timeout starts before a socket is assigned.)
  */
 export function managementClient(endpoint: string, maxSockets?: number): ApiGatewayManagementApiClient {
   const key = `${endpoint} ${maxSockets ?? 'default'}`;
   let client = clients.get(key);
   if (!client) {
-    const pool = { keepAlive: true, maxSockets };
+    // The standard mode, except that an attempt which may have been delivered is not retried.
+    const retryStrategy = new AtMostOnceRetryStrategy(DEFAULTS.postMaxAttempts);
+    const agents = trackedAgents({ maxSockets });
     client =
       maxSockets === undefined
-        ? new ApiGatewayManagementApiClient({ endpoint })
+        ? new ApiGatewayManagementApiClient({ endpoint, retryStrategy, requestHandler: agents })
         : new ApiGatewayManagementApiClient({
             endpoint,
-            // The standard mode, except that an attempt which may have been delivered is not retried.
-            retryStrategy: new PostRetryStrategy(DEFAULTS.postMaxAttempts),
+            retryStrategy,
             // Every post is the same command: build its middleware stack once, not per call.
             cacheMiddleware: true,
             requestHandler: {
               requestTimeout: DEFAULTS.postAttemptTimeoutMs,
               // Without this the SDK's handler only logs a warning when an attempt outlasts requestTimeout.
               throwOnRequestTimeout: true,
-              httpAgent: pool,
-              httpsAgent: pool,
+              ...agents,
             },
           });
     clients.set(key, client);

@@ -1,4 +1,5 @@
-import { ACTIONS, EXAMPLE_MESSAGE, NOTICE_CODES, STATUS_CODES } from './constants.js';
+import { ACTIONS, EXAMPLE_MESSAGE, INCOMPLETE_REASONS, NOTICE_CODES, STATUS_CODES } from './constants.js';
+import type { FanOutSummary } from './fan-out.js';
 import { parseMessage } from './messages.js';
 
 type NoticeCode = (typeof NOTICE_CODES)[keyof typeof NOTICE_CODES];
@@ -56,16 +57,78 @@ export const payloadTooLargeNotice = (bytes: number, limitBytes: number): Notice
   limitBytes,
 });
 
-/** The notice for a broadcast that ran out of time before it reached everyone. */
-export const broadcastIncompleteNotice = (delivered: number): Notice =>
-  notice(
-    NOTICE_CODES.broadcastIncomplete,
-    `The broadcast ran out of time after reaching ${delivered} connection(s); the others did not get it.`,
-  );
+/** Why a broadcast did not reach every connection. */
+export type IncompleteReason = (typeof INCOMPLETE_REASONS)[keyof typeof INCOMPLETE_REASONS];
 
-/** The notice for a broadcast that could not run to the end. */
-export const broadcastFailedNotice = (): Notice =>
-  notice(NOTICE_CODES.broadcastFailed, 'The broadcast could not reach every connection; please try again.');
+/** A notice about one broadcast: its id is the one its log lines carry. */
+export interface BroadcastNotice extends Notice {
+  broadcastId: string;
+}
+
+/**
+ * The notice for a broadcast that some connections may have got and others did not. It
+ * never asks for a resend: that would give the message twice to those who have it.
+ */
+export interface IncompleteNotice extends BroadcastNotice {
+  reason: IncompleteReason;
+  /** Posting itself: connections that got it, and posts that failed. */
+  delivered?: number;
+  failed?: number;
+  /** With fan-out workers: how many were to post, how many started, how many could not be confirmed as started. */
+  workers?: number;
+  workersStarted?: number;
+  workersFailed?: number;
+}
+
+const NOT_RESENT = 'It is not sent again, so that nobody gets it twice.';
+
+/** The notice for a broadcast that sent nothing at all: the one case where trying again is safe. */
+export const broadcastFailedNotice = (broadcastId: string): BroadcastNotice => ({
+  ...notice(NOTICE_CODES.broadcastFailed, 'The broadcast could not be sent; nobody got it. Please try again.'),
+  broadcastId,
+});
+
+/** The notice for a broadcast that reached some connections and not others, and why. */
+export function broadcastIncompleteNotice(broadcastId: string, summary: Pick<FanOutSummary, 'delivered' | 'failed'>, reason: IncompleteReason): IncompleteNotice {
+  const { delivered, failed } = summary;
+  // A failed post may have arrived all the same (sent, then no answer): "not confirmed", not "not reached".
+  const failures = failed > 0 ? `; ${failed} more could not be confirmed as reached` : '';
+  const what =
+    reason === INCOMPLETE_REASONS.timedOut
+      ? `The broadcast ran out of time after reaching ${delivered} connection(s)${failures}; the others did not get it.`
+      : reason === INCOMPLETE_REASONS.recipientsUnreadable
+        ? `The list of connections could not be read to the end: the broadcast reached ${delivered} connection(s)${failures}, and the others did not get it.`
+        : `The broadcast reached ${delivered} connection(s); ${failed} could not be confirmed as reached.`;
+  return { ...notice(NOTICE_CODES.broadcastIncomplete, `${what} ${NOT_RESENT}`), broadcastId, reason, delivered, failed };
+}
+
+/** The notice for a broadcast whose fan-out workers did not all start. */
+export function dispatchIncompleteNotice(broadcastId: string, workers: number, workersStarted: number): IncompleteNotice {
+  const workersFailed = workers - workersStarted;
+  return {
+    ...notice(
+      NOTICE_CODES.broadcastIncomplete,
+      `The broadcast was handed to ${workersStarted} of ${workers} fan-out worker(s); ${workersFailed} could not be confirmed as started, so their part of the connections may not get it. ${NOT_RESENT}`,
+    ),
+    broadcastId,
+    reason: INCOMPLETE_REASONS.workersNotStarted,
+    workers,
+    workersStarted,
+    workersFailed,
+  };
+}
+
+/**
+ * What the sender of a broadcast that posted itself is told: nothing when every connection
+ * was reached (or found gone); `broadcast_failed` (try again) when nothing can have been
+ * delivered to anyone; otherwise `broadcast_incomplete` with the counts, and no resend.
+ */
+export function broadcastOutcomeNotice(broadcastId: string, summary: FanOutSummary, readToEnd: boolean): BroadcastNotice | undefined {
+  if (readToEnd && !summary.timedOut && summary.failed === 0) return undefined;
+  if (summary.delivered === 0 && summary.uncertain === 0) return broadcastFailedNotice(broadcastId);
+  const reason = !readToEnd ? INCOMPLETE_REASONS.recipientsUnreadable : summary.timedOut ? INCOMPLETE_REASONS.timedOut : INCOMPLETE_REASONS.postsFailed;
+  return broadcastIncompleteNotice(broadcastId, summary, reason);
+}
 
 /** A JSON notice that tells one client how its request went (no `error`: it did not fail). */
 export interface StatusNotice {

@@ -29,13 +29,16 @@ export type ConnectionsApi = (request: IncomingMessage, response: ServerResponse
 /**
  * The `@connections` management API over the open connections: POST sends (200), GET
  * describes (200), DELETE closes (204); a gone id answers 410, a body over 128 KB 413, any
- * other method 403.
+ * other method 403. A connection whose close has begun (either side's close frame) counts as
+ * gone: nothing is delivered to it any more, so a POST is not answered 200 for a message
+ * that never arrives.
  */
 export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHooks = {}): ConnectionsApi {
   return async (request, response, connectionId, body) => {
     const method = request.method ?? 'GET';
     if (hooks.beforeCall && (await hooks.beforeCall(method, connectionId, request, response))) return;
-    const connection = registry.get(connectionId);
+    const known = registry.get(connectionId);
+    const connection = known?.socket.readyState === known?.socket.OPEN ? known : undefined;
     if (method === 'POST') {
       const payload = body ?? (await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes));
       if (payload === 'too large') return sendError(response, CONNECTIONS_ERRORS.tooLarge);

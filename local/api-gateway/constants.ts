@@ -39,10 +39,15 @@ export const CLOSE_CODES = {
 /** What API Gateway answers a handshake whose `$connect` integration throws or times out. */
 export const CONNECT_FAILED_STATUS = 502;
 
-/** How the local gateway itself paces a shutdown. */
+/** How the local gateway paces the closes it starts. */
 export const GATEWAY_TIMINGS = {
-  /** On close, how long a client gets to answer the 1001 close frame before it is cut. */
-  closeHandshakeMs: 1000,
+  /**
+   * Every close the gateway starts (1009, 1003, 1007, 1002, idle, the 2-hour limit, 1001 at
+   * stop, DELETE @connections): the TCP connection ends when the client answers the close
+   * frame, or this long after the close began if it does not (RFC 6455 §7.1.1: the server
+   * closes the TCP connection first), and `$disconnect` runs then. `ws`'s own default is 30 s.
+   */
+  closeTimeoutMs: 1000,
 } as const;
 
 /** The API id local events and ARNs carry. */

@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { CLOSE_CODES, GATEWAY_TIMINGS, ROUTE_KEYS } from './constants.js';
+import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
 import type { Connection, ConnectionRegistry } from './connection-registry.js';
 import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
@@ -70,17 +70,13 @@ export function runSession(context: SessionContext, connection: Connection): voi
 
 /**
  * Closes a connection with 1001 as API Gateway does when it goes away; a client that does not
- * answer the close frame within `closeHandshakeMs` is cut. Resolves after the socket's close
- * listeners ran (the session's, which starts `$disconnect`, was added first).
+ * answer the close frame is cut by ws after the gateway's `closeTimeoutMs`. Resolves after the
+ * socket's close listeners ran (the session's, which starts `$disconnect`, was added first).
  */
 export function goAway(socket: WebSocket): Promise<void> {
   return new Promise((done) => {
     if (socket.readyState === socket.CLOSED) return done();
-    const cut = setTimeout(() => socket.terminate(), GATEWAY_TIMINGS.closeHandshakeMs);
-    socket.once('close', () => {
-      clearTimeout(cut);
-      done();
-    });
+    socket.once('close', () => done());
     socket.close(CLOSE_CODES.goingAway, 'Going away');
   });
 }

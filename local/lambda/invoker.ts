@@ -255,6 +255,13 @@ export class LocalFunction {
       this.log(this.spec.logicalId, `container crashed: ${error.message}`);
       this.retire(container, { name: 'Runtime.ExitError', message: error.message });
     });
+    container.worker.on('exit', (code) => {
+      // One that ends by itself (process.exit in the handler) too, at once, not at its timeout.
+      // A container the gateway stopped is no longer among its containers.
+      if (!this.containers.has(container)) return;
+      this.log(this.spec.logicalId, `container exited with code ${code}`);
+      this.retire(container, { name: 'Runtime.ExitError', message: `Runtime exited with error: exit status ${code}` });
+    });
     return container;
   }
 

@@ -11,10 +11,13 @@ export interface RawAnswer {
   closedByServer: boolean;
 }
 
-/** Opens a TCP connection to the gateway. */
-export function openSocket(port: number): Promise<Socket> {
+/**
+ * Opens a TCP connection to the gateway. With `allowHalfOpen` the client never ends its side
+ * by itself when the server ends its own (Node.js otherwise answers a FIN with one at once).
+ */
+export function openSocket(port: number, allowHalfOpen = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = tcpConnect(port, '127.0.0.1', () => resolve(socket));
+    const socket = tcpConnect({ port, host: '127.0.0.1', allowHalfOpen }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
@@ -119,7 +122,25 @@ export interface RawWebSocket {
   nextMessage(ms?: number): Promise<string>;
   /** The server's close frame's code (`undefined`: a close without status, or no close frame) once the socket closes. */
   closed: Promise<{ code: number | undefined }>;
+  /** The server's close frame's code (`undefined`: without status) as soon as the frame arrives. */
+  closeFrame: Promise<number | undefined>;
+  /** Resolves when the server has ended the TCP connection (its FIN, or a reset). */
+  ended: Promise<void>;
+  /** Text messages that arrived after the server's close frame (there must be none). */
+  messagesAfterClose: string[];
   send(bytes: Buffer): void;
+}
+
+/** How a raw client behaves when the server closes. */
+export interface RawClientBehaviour {
+  /** Answers the server's close frame with its own (default true). */
+  answerClose?: boolean;
+  /**
+   * When it ends its side of the TCP connection: `with-answer` (default: the answer and its FIN
+   * in one go), `after-server` (only once the server has ended its side: Node.js answers a FIN
+   * with one at once), or `never` (a stuck client).
+   */
+  endTcp?: 'with-answer' | 'after-server' | 'never';
 }
 
 /**
@@ -132,16 +153,26 @@ export async function rawWebSocket(
   target: string,
   headers: Record<string, string | undefined> = {},
   early: Buffer = Buffer.alloc(0),
+  behaviour: RawClientBehaviour = {},
 ): Promise<RawWebSocket> {
-  const socket = await openSocket(port);
+  const { answerClose = true, endTcp = 'with-answer' } = behaviour;
+  const socket = await openSocket(port, endTcp === 'never');
   socket.on('error', () => {});
   let buffer = Buffer.alloc(0);
   let head: { status: number; headers: Record<string, string> } | undefined;
   let closeCode: number | undefined;
+  let closeFrameSeen = false;
   let fragments: Buffer[] = [];
   const messages: string[] = [];
+  const messagesAfterClose: string[] = [];
   const waiters: ((message: string) => void)[] = [];
   const closed = new Promise<{ code: number | undefined }>((done) => socket.once('close', () => done({ code: closeCode })));
+  let gotCloseFrame: (code: number | undefined) => void = () => {};
+  const closeFrame = new Promise<number | undefined>((done) => (gotCloseFrame = done));
+  const ended = new Promise<void>((done) => {
+    socket.once('end', () => done());
+    socket.once('close', () => done());
+  });
 
   const readFrames = (): void => {
     while (buffer.length >= 2) {
@@ -154,8 +185,14 @@ export async function rawWebSocket(
       buffer = buffer.subarray(offset + length);
       if (opcode === OPCODES.close) {
         closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : undefined;
-        // Answer the close as a client does, then end the TCP connection.
-        socket.end(frame(OPCODES.close, payload.subarray(0, 2)));
+        closeFrameSeen = true;
+        gotCloseFrame(closeCode);
+        // Answer the close as a client does, then end the TCP connection (unless told otherwise).
+        const answer = frame(OPCODES.close, payload.subarray(0, 2));
+        if (answerClose && endTcp === 'with-answer') socket.end(answer);
+        else if (answerClose) socket.write(answer);
+      } else if (closeFrameSeen && opcode === OPCODES.text) {
+        messagesAfterClose.push(payload.toString('utf8'));
       } else if (opcode === OPCODES.text || opcode === OPCODES.continuation) {
         fragments.push(payload);
         if (fin) {
@@ -191,6 +228,9 @@ export async function rawWebSocket(
     headers: head?.headers ?? {},
     messages,
     closed,
+    closeFrame,
+    ended,
+    messagesAfterClose,
     send: (bytes) => socket.write(bytes),
     nextMessage: (ms = 5000) => {
       const message = messages.shift();

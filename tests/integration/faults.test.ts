@@ -65,7 +65,7 @@ describe('faults', function () {
   });
 
   describe('@connections answering 429 and 500 for some connections', () => {
-    it('retries with backoff within a bounded budget; everyone else gets the message once', async () => {
+    it('retries the throttled post (429: refused, so never delivered) with backoff, never the 500; everyone else gets the message once and the sender hears', async () => {
       const attempts = new Map<string, number>();
       let flaky = '';
       let broken = '';
@@ -92,15 +92,19 @@ describe('faults', function () {
         flaky = connectionIdOf(local, clients[1]);
         broken = connectionIdOf(local, clients[2]);
         clients[0].socket.send('{"action":"broadcast","data":"once"}');
-        await eventually(() => local.records('broadcast complete').length > 0, 20_000);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // The sender's frames: its own copy and the notice (sent last, after every post).
+        const senderFrames = [await clients[0].next(20_000), await clients[0].next(20_000)];
+        expect(senderFrames).to.include('once');
+        const notice = JSON.parse(senderFrames.find((frame) => frame.startsWith('{'))!);
         for (const [index, client] of clients.entries()) {
-          expect(client.pending(), `client ${index}`).to.deep.equal(index === 2 ? [] : ['once']);
+          if (index === 0) continue;
+          expect(index === 2 ? client.pending() : [await client.next()], `client ${index}`).to.deep.equal(index === 2 ? [] : ['once']);
         }
         expect(attempts.get(flaky)).to.equal(3);
-        expect(attempts.get(broken)).to.equal(3); // the SDK's standard mode: 3 attempts, then counted as failed
+        expect(attempts.get(broken)).to.equal(1); // a 500 may have been delivered before it failed: never repeated
         const [summary] = local.records('broadcast complete');
-        expect(summary).to.include({ recipients: 6, delivered: 5, failed: 1, staleRemoved: 0 });
+        expect(summary).to.include({ recipients: 6, delivered: 5, failed: 1, uncertain: 1, staleRemoved: 0 });
+        expect(notice).to.include({ error: NOTICE_CODES.broadcastIncomplete, reason: 'posts_failed', delivered: 5, failed: 1, broadcastId: summary.broadcastId });
       } finally {
         await Promise.all(clients.map((client) => client.close()));
         await local.close();

@@ -103,15 +103,65 @@ describe('broadcast handler', () => {
     expect(summaryLine()).to.include({ recipients: 3, delivered: 2, staleRemoved: 1, failed: 0 });
   });
 
-  it('keeps delivering when one post fails for another reason, and counts it', async () => {
+  const notices = () => posts().flatMap((post) => (post.to === 'sender=' && post.data.startsWith('{') ? [JSON.parse(post.data)] : []));
+
+  it('keeps delivering when one post fails for another reason, counts it, and tells the sender what happened without asking for a resend', async () => {
     sdk.dynamo.on(ScanCommand).resolves(page(['a', 'broken', 'c', 'd']));
     sdk.api.on(PostToConnectionCommand).resolves({});
     sdk.api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
     expect(result.statusCode).to.equal(200);
-    expect(posts().map((post) => post.to).sort()).to.deep.equal(['a', 'broken', 'c', 'd']);
+    expect(posts().filter((post) => post.to !== 'sender=').map((post) => post.to).sort()).to.deep.equal(['a', 'broken', 'c', 'd']);
     expect(sdk.dynamo.commandCalls(DeleteItemCommand)).to.have.length(0);
-    expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1 });
+    // An error that does not say whether it was delivered counts as uncertain: it may have been.
+    expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1, uncertain: 1 });
+    const [notice] = notices();
+    expect(notice).to.include({ error: 'broadcast_incomplete', reason: 'posts_failed', delivered: 3, failed: 1, broadcastId: summaryLine()?.broadcastId });
+    expect(notice.broadcastId).to.match(/^[0-9a-f-]{36}$/);
+    expect(notice.message).to.include('3 connection(s)').and.not.include('try again');
+  });
+
+  it('sends no notice when everyone was reached, and none for connections found gone', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'stale']));
+    sdk.dynamo.on(DeleteItemCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'stale' }).rejects(gone());
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(notices()).to.deep.equal([]);
+  });
+
+  it('asks the sender to try again only when nobody can have got it (every post refused, e.g. throttled)', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a', 'b']));
+    const throttled = () => Object.assign(new Error('slow down'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 429 } });
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'a' }).rejects(throttled());
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'b' }).rejects(throttled());
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'sender=' }).resolves({});
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(summaryLine()).to.include({ delivered: 0, failed: 2, uncertain: 0 });
+    expect(notices()).to.have.length(1);
+    expect(notices()[0]).to.include({ error: 'broadcast_failed', broadcastId: summaryLine()?.broadcastId });
+    expect(notices()[0].message).to.include('try again');
+  });
+
+  it('does not ask for a resend when a failed post may have arrived, even if none is known to have', async () => {
+    sdk.dynamo.on(ScanCommand).resolves(page(['a']));
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'a' }).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $requestSent: true }));
+    sdk.api.on(PostToConnectionCommand, { ConnectionId: 'sender=' }).resolves({});
+    await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(notices()[0]).to.include({ error: 'broadcast_incomplete', reason: 'posts_failed', delivered: 0, failed: 1 });
+    expect(notices()[0].message).to.not.include('try again');
+  });
+
+  it('tells the sender how far it got when the table cannot be read to the end, without asking for a resend', async () => {
+    sdk.dynamo.on(ScanCommand).resolvesOnce(page(['a', 'b'], 'b')).rejectsOnce(new Error('connect ECONNREFUSED'));
+    sdk.api.on(PostToConnectionCommand).resolves({});
+    const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
+    expect(result.statusCode).to.equal(500);
+    expect(posts().filter((post) => post.to !== 'sender=').map((post) => post.to).sort()).to.deep.equal(['a', 'b']);
+    const stopped = sdk.logs.lines().find((line) => line.message === 'broadcast stopped');
+    expect(notices()).to.have.length(1);
+    expect(notices()[0]).to.include({ error: 'broadcast_incomplete', reason: 'recipients_unreadable', delivered: 2, failed: 0, broadcastId: stopped?.broadcastId });
+    expect(notices()[0].message).to.not.include('try again');
   });
 
   it('emits the summary as one EMF metrics line in the template’s namespace, by service', async () => {
@@ -151,8 +201,10 @@ describe('broadcast handler', () => {
     expect(result.statusCode).to.equal(500);
     expect(posts()).to.have.length(1);
     expect(posts()[0].to).to.equal('sender=');
-    expect(JSON.parse(posts()[0].data)).to.include({ error: 'broadcast_failed' });
     const stopped = sdk.logs.lines().find((line) => line.message === 'broadcast stopped');
+    // Nothing was posted: the one case where the sender is asked to try again.
+    expect(JSON.parse(posts()[0].data)).to.include({ error: 'broadcast_failed', broadcastId: stopped?.broadcastId });
+    expect(JSON.parse(posts()[0].data).message).to.include('try again');
     expect(stopped?.error).to.include({ name: 'FanOutError' });
     expect(stopped?.error.cause).to.include({ name: 'Error', message: 'connect ECONNREFUSED' });
     expect(sdk.logs.metrics()[0]).to.include({ Recipients: 0, Failed: 0, TimedOut: 0, Stopped: 1 });
@@ -213,9 +265,10 @@ describe('broadcast handler', () => {
     });
     expect(result.statusCode).to.equal(500);
     expect(Date.now()).to.be.below(deadline);
-    const notice = posts().find((post) => post.to === 'sender=' && post.data.includes('broadcast_incomplete'));
+    const notice = notices().find((candidate) => candidate.error === 'broadcast_incomplete');
     expect(notice, 'incomplete notice').to.not.equal(undefined);
     expect(summaryLine()).to.include({ timedOut: true });
+    expect(notice).to.include({ reason: 'timed_out', delivered: summaryLine()?.delivered, failed: 0, broadcastId: summaryLine()?.broadcastId });
     expect(sdk.logs.metrics()[0]).to.include({ TimedOut: 1, Stopped: 0 });
     expect(summaryLine()?.delivered).to.be.below(50);
   });

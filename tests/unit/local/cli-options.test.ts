@@ -50,7 +50,7 @@ describe('local/cli-options', () => {
     const options = read([
       ...['--port', '4000', '--host', '0.0.0.0', '--stage', 'prod', '--db-port', '0', '--db-path', '/tmp/db', '--template', 't.yaml'],
       ...['--parameter', 'A=1', '--parameter', 'B=x=y', '--env-vars', file('env.json'), '--auth-token', 'tok'],
-      ...['--idle-timeout', '5', '--max-duration', '60', '--no-watch', '--containers', '3', '--iam', 'off', '--shutdown-timeout', '2'],
+      ...['--idle-timeout', '5', '--max-duration', '60', '--close-timeout', '250', '--no-watch', '--containers', '3', '--iam', 'off', '--shutdown-timeout', '2'],
       ...['--connections-latency', '25.5', '--connections-failure-rate', '0.5', '--connections-failure-status', '429'],
     ]);
     expect(options).to.deep.equal({
@@ -64,6 +64,7 @@ describe('local/cli-options', () => {
       envVars: { Parameters: { LOG_LEVEL: 'DEBUG' } },
       idleTimeoutMs: 5000,
       maxDurationMs: 60_000,
+      closeTimeoutMs: 250,
       watch: false,
       containersPerFunction: 3,
       iam: 'off',
@@ -92,6 +93,7 @@ describe('local/cli-options', () => {
     '--idle-timeout': { values: ['0.5'], says: 'must be a whole number' },
     '--max-duration': { values: ['Infinity', '-60'], says: 'must be a whole number' },
     '--shutdown-timeout': { values: ['-5'], says: 'must be a whole number' },
+    '--close-timeout': { values: ['1.5', 'soon'], says: 'must be a whole number' },
     '--containers': { values: ['many', '2.5'], says: 'must be a whole number' },
     '--auth': { values: ['open', '', 'JWT'], says: 'must be none, token or jwt' },
     '--iam': { values: ['audit', 'Enforce'], says: 'takes enforce or off' },

@@ -8,7 +8,11 @@ describe('the gateway’s client limits (options)', () => {
     expect(DEFAULT_GATEWAY_OPTIONS).to.include({ maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes, maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength });
   });
 
-  for (const bad of [{ maxFrameBytes: 0 }, { maxFrameBytes: 1.5 }, { maxUrlLength: -1 }, { maxUrlLength: Number.NaN }]) {
+  it('end a connection 1 s after a close the gateway starts, if the client does not answer (ws’s own default is 30 s)', () => {
+    expect(DEFAULT_GATEWAY_OPTIONS.closeTimeoutMs).to.equal(1000);
+  });
+
+  for (const bad of [{ maxFrameBytes: 0 }, { maxFrameBytes: 1.5 }, { maxUrlLength: -1 }, { maxUrlLength: Number.NaN }, { closeTimeoutMs: 0 }, { closeTimeoutMs: 0.5 }]) {
     it(`refuse ${JSON.stringify(bad)} before anything starts, with option_invalid`, async () => {
       const error = await startGateway({ ...bad, port: 0, dbPort: 0, page: false, log: () => {} }).then(
         () => expect.fail('started'),

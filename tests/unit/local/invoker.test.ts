@@ -14,6 +14,10 @@ const HANDLER = `export const handler = async (event) => {
     while (used() < event.cpuMs);
   }
   if (event.waitMs) await new Promise((done) => setTimeout(done, event.waitMs));
+  if (event.exitCode !== undefined) {
+    setTimeout(() => process.exit(event.exitCode), 10);
+    await new Promise(() => {});
+  }
   return event.tag;
 };`;
 
@@ -62,6 +66,15 @@ describe('LocalFunction', () => {
     expect(expired.ok).to.equal(false);
     expect(!expired.ok && { name: expired.error.name, expired: expired.expired, cpuMs: expired.cpuMs }).to.deep.equal({ name: 'EventAgeExceeded', expired: true, cpuMs: undefined });
     for (const [outcome, tag] of [[await running, 'running'], [await inTime, 'in-time']] as const) expect(outcome.ok && outcome.result).to.equal(tag);
+  });
+
+  it('fails an invocation whose container exits mid-way (process.exit) at once, as Lambda’s Runtime.ExitError, and serves the next in a fresh container', async () => {
+    // The function's timeout is 30 s, past this test's: only the exit can end the invocation in time.
+    const died = await fn.invoke({ tag: 'dies', exitCode: 3 });
+    expect(died.ok).to.equal(false);
+    expect(!died.ok && died.error).to.deep.equal({ name: 'Runtime.ExitError', message: 'Runtime exited with error: exit status 3' });
+    const next = await fn.invoke({ tag: 'next' });
+    expect(next.ok && next.result).to.equal('next');
   });
 
   it('reports the CPU its container thread spent, not the time it waited', async () => {

@@ -1,9 +1,11 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, ServiceException, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConnectionStore } from '../../../functions/shared/connections.js';
-import { dispatchJobs, DispatchError, jobsFor, workersNeeded } from '../../../functions/shared/dispatch.js';
+import { dispatchJobs, DispatchError, jobsFor, workersNeeded, workerStarter } from '../../../functions/shared/dispatch.js';
 import { captureLogs } from '../../helpers/logs.js';
 
 describe('dispatch (the broadcast dispatcher)', () => {
@@ -79,15 +81,80 @@ describe('dispatch (the broadcast dispatcher)', () => {
     expect(logs.lines().find((line) => line.message === 'broadcast dispatched')).to.include({ broadcastId: 'b-2', workers: 4 });
   });
 
-  it('says how many workers started when some could not be', async () => {
+  it('says how many workers started when some could not be, and how many of those may have started all the same', async () => {
+    const jobs = jobsFor(3, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-3');
     lambda
       .on(InvokeCommand)
       .resolves({ StatusCode: 202 })
-      .on(InvokeCommand, { Payload: JSON.stringify(jobsFor(2, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-3')[1]) })
-      .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
-    const error = await dispatchJobs('worker-fn', jobsFor(2, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-3')).catch((caught) => caught);
+      .on(InvokeCommand, { Payload: JSON.stringify(jobs[1]) })
+      .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }))
+      .on(InvokeCommand, { Payload: JSON.stringify(jobs[2]) })
+      .rejects(new ServiceException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
+    const error = await dispatchJobs('worker-fn', jobs).catch((caught) => caught);
     expect(error).to.be.instanceOf(DispatchError);
     expect(error.started).to.equal(1);
+    // A 429 was refused (never queued); a 500 may have been queued before it failed.
+    expect(error.uncertain).to.equal(1);
     expect(error.cause).to.be.instanceOf(TooManyRequestsException);
+  });
+
+  describe('the client that starts workers, against a real Invoke endpoint on 127.0.0.1', () => {
+    /** An Invoke endpoint that reads each request whole and answers it with `answer` (by its order). */
+    const invokeEndpoint = async (answer: (attempt: number, reset: () => void) => { status: number; type?: string } | undefined) => {
+      const bodies: string[] = [];
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          bodies.push(Buffer.concat(chunks).toString());
+          const reply = answer(bodies.length, () => req.socket.resetAndDestroy());
+          if (!reply) return;
+          res.writeHead(reply.status, reply.type ? { 'x-amzn-errortype': reply.type, 'content-type': 'application/json' } : {});
+          res.end(reply.type ? '{"message":"no"}' : '');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const client = workerStarter(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      return {
+        client,
+        bodies,
+        close: () => {
+          client.destroy();
+          server.closeAllConnections();
+          return new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
+    };
+    // The real client: the outer afterEach's reset() stubs it again, so unstub before each.
+    beforeEach(() => lambda.restore());
+    after(() => (lambda = mockClient(LambdaClient)));
+
+    it('never starts a worker twice: a start whose answer was lost is not retried', async () => {
+      const endpoint = await invokeEndpoint((_attempt, reset) => {
+        reset();
+        return undefined;
+      });
+      try {
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-4'), endpoint.client).catch((caught) => caught);
+        expect(error).to.be.instanceOf(DispatchError);
+        expect(error).to.include({ started: 0, uncertain: 1 });
+        expect(endpoint.bodies).to.have.length(1);
+      } finally {
+        await endpoint.close();
+      }
+    });
+
+    it('retries a throttled start (429: not queued), and a 500 not at all', async () => {
+      const endpoint = await invokeEndpoint((attempt) => (attempt === 1 ? { status: 429, type: 'TooManyRequestsException' } : attempt === 3 ? { status: 500, type: 'ServiceException' } : { status: 202 }));
+      try {
+        await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-5'), endpoint.client);
+        expect(endpoint.bodies).to.have.length(2);
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-6'), endpoint.client).catch((caught) => caught);
+        expect(error).to.include({ started: 0, uncertain: 1 });
+        expect(endpoint.bodies).to.have.length(3);
+      } finally {
+        await endpoint.close();
+      }
+    });
   });
 });

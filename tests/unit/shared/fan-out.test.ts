@@ -101,6 +101,29 @@ describe('fanOut', () => {
     expect(line?.error).to.include({ name: 'LimitExceededException', message: 'slow down' });
   });
 
+  it('counts as uncertain the failed posts that may have arrived all the same, and never posts to anyone twice', async () => {
+    const sends = new Map<string, number>();
+    const failures: Record<string, object> = {
+      c0: { name: 'TimeoutError', code: 'ECONNREFUSED', $requestSent: false },
+      c1: { name: 'LimitExceededException', $metadata: { httpStatusCode: 429 } },
+      c2: { name: 'TimeoutError', code: 'ECONNRESET', $requestSent: true },
+      c3: { name: 'InternalServerErrorException', $metadata: { httpStatusCode: 500 } },
+      c4: { name: 'Error' },
+    };
+    const summary = await fanOut({
+      recipients: ids(6),
+      payload: PAYLOAD,
+      concurrency: 3,
+      send: async (id) => {
+        sends.set(id, (sends.get(id) ?? 0) + 1);
+        if (failures[id]) throw Object.assign(new Error(id), failures[id]);
+      },
+      removeStale: sinon.stub().resolves(),
+    });
+    expect(summary).to.include({ recipients: 6, delivered: 1, failed: 5, uncertain: 3 });
+    expect([...sends.values()]).to.deep.equal([1, 1, 1, 1, 1, 1]);
+  });
+
   it('counts a stale record it could not remove as failed', async () => {
     const summary = await fanOut({
       recipients: ids(2),

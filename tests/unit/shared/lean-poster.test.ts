@@ -278,28 +278,21 @@ describe('LeanPoster', () => {
       expect((error as LimitExceededException).$metadata.totalRetryDelay).to.be.at.most(Date.now() - started);
     });
 
-    it('a 5xx is retried and succeeds when the next attempt does', async () => {
-      const capture = await server((res, attempt) => (attempt === 1 ? typed(503)(res) : res.end()));
-      fakeTime();
-      await settle(clock!, poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')));
-      expect(capture.requests).to.have.length(2);
-      expect(capture.requests[1].headers.authorization).to.match(/^AWS4-HMAC-SHA256 /);
-    });
-
-    it('a 5xx on every attempt fails after 3 attempts with the status in $metadata', async () => {
-      const capture = await server(typed(502));
-      fakeTime();
-      const error = await settle(clock!, poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x'))).catch((e: unknown) => e);
-      expect((error as GoneException).$metadata).to.include({ httpStatusCode: 502, attempts: 3 });
+    it('a 5xx is not retried: API Gateway may have delivered before it failed (the status is in $metadata)', async () => {
+      const capture = await server((res, attempt) => (attempt === 1 ? typed(502)(res) : res.end()));
+      const error = await poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')).catch((e: unknown) => e);
+      expect((error as GoneException).$metadata).to.include({ httpStatusCode: 502, attempts: 1 });
       expect(isGone(error)).to.equal(false);
-      expect(capture.requests).to.have.length(3);
+      expect(capture.requests).to.have.length(1);
     });
 
-    it('a dropped connection is retried', async () => {
+    it('a connection dropped after the server read the request is not retried: it may have been delivered', async () => {
+      // A retry would be answered: only the rule keeps the recipient from getting it twice.
       const capture = await server((res, attempt, req) => (attempt === 1 ? req.socket.destroy() : res.end()));
-      fakeTime();
-      await settle(clock!, poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')));
-      expect(capture.requests).to.have.length(2);
+      const error = await poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')).catch((e: unknown) => e);
+      expect(error).to.include({ name: 'TimeoutError', code: 'ECONNRESET', $requestSent: true });
+      expect((error as GoneException).$metadata).to.include({ attempts: 1 });
+      expect(capture.requests).to.have.length(1);
     });
 
     it('a refused connection fails as the SDK’s TimeoutError after 3 attempts', async () => {
@@ -308,7 +301,7 @@ describe('LeanPoster', () => {
       await capture.close();
       fakeTime();
       const error = await settle(clock!, poster({ endpoint }).post('a=', Buffer.from('x'))).catch((e: unknown) => e);
-      expect(error).to.include({ name: 'TimeoutError', code: 'ECONNREFUSED' });
+      expect(error).to.include({ name: 'TimeoutError', code: 'ECONNREFUSED', $requestSent: false });
       expect((error as GoneException).$metadata).to.include({ attempts: 3 });
     });
 

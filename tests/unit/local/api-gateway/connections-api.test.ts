@@ -65,6 +65,22 @@ describe('connectionsApi (@connections)', () => {
     expect(JSON.parse(answer.body)).to.deep.equal({ message: error.message });
   };
 
+  describe('a connection whose close has begun', () => {
+    for (const [what, begin] of [
+      ['by the gateway (its close frame sent)', (socket: ReturnType<typeof socketOf>) => socket.close(1009, 'Frame too big')],
+      ['by the client (its close frame received)', (socket: ReturnType<typeof socketOf>) => (socket.readyState = socket.CLOSING)],
+    ] as const) {
+      it(`${what} is gone: nothing more is delivered to it, and every method answers 410`, async () => {
+        const connection = fakeConnection({ connectionId: ID });
+        registry.add(connection);
+        begin(socketOf(connection));
+        const call = await start();
+        for (const method of ['POST', 'GET', 'DELETE']) expectError(await call(method, ID, method === 'POST' ? 'late' : undefined), CONNECTIONS_ERRORS.gone);
+        expect(socketOf(connection).send.callCount).to.equal(0);
+      });
+    }
+  });
+
   describe('POST', () => {
     it('sends the body to the connection as one text frame, answers 200 with no body, and marks the connection active', async () => {
       const connection = fakeConnection({ connectionId: ID, lastActiveAt: 0 });

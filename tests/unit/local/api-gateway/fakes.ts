@@ -12,14 +12,18 @@ import type { RouteSpec } from '../../../../tooling/sam/template.js';
 
 /**
  * A `ws` WebSocket as the gateway uses it: an EventEmitter whose `send`, `close` and
- * `terminate` are stubs. `close` only records: a test emits `close` itself, as the peer's
- * answer, when it wants the socket closed.
+ * `terminate` are stubs. `close` records, and moves an open socket to CLOSING as ws does; a
+ * test emits `close` itself, as the peer's answer, when it wants the socket closed.
  */
 export class FakeWebSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readonly CLOSING = 2;
   readonly CLOSED = 3;
   readyState = 1;
   readonly send = sinon.stub();
-  readonly close = sinon.stub();
+  readonly close = sinon.spy((_code?: number, _reason?: string): void => {
+    if (this.readyState === this.OPEN) this.readyState = this.CLOSING;
+  });
   readonly terminate = sinon.stub();
 
   /** The peer's close: the socket is closed and `close` is emitted with the code and reason. */
