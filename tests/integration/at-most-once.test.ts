@@ -84,7 +84,7 @@ describe('at most once per recipient', function () {
       template.Resources.FanOutWorkerFunction.Properties!.CodeUri = resolve('tests/fixtures/failing-worker');
     });
     // 24 connections, a threshold of 4 and at most 2 workers: two segments of about 12; one post at a time.
-    const local = await startLocalGateway({ template: copy.path, parameters: { FanOutThreshold: '4', FanOutWorkers: '2', BroadcastConcurrency: '1' } });
+    const local = await startLocalGateway({ template: copy.path, parameters: { EnableFanOut: 'true', FanOutThreshold: '4', FanOutWorkers: '2', BroadcastConcurrency: '1' } });
     const clients = await Promise.all(Array.from({ length: 24 }, () => connect(local.gateway.url)));
     try {
       clients[0].socket.send(JSON.stringify({ action: 'broadcast', data: 'm:die' }));
