@@ -2,9 +2,9 @@
  * npm run build: bundles every function in template.yaml exactly as `sam build` would,
  * with the esbuild options read from each function's Metadata, and prints the sizes.
  */
-import { buildFunction } from '../tooling/sam/bundle.js';
-import { buildPage } from '../tooling/page.js';
-import { functionsOf, loadTemplate } from '../tooling/sam/template.js';
+import { buildFunction } from '../packages/sam-local-websocket/src/lambda/bundle.js';
+import { buildPage } from '../packages/sam-local-websocket/src/page/build-page.js';
+import { functionsOf, loadTemplate } from '../packages/sam-local-websocket/src/template/template.js';
 
 const templatePath = process.argv[2] ?? 'template.yaml';
 const { template, baseDir } = loadTemplate(templatePath);

@@ -4,8 +4,8 @@
  * the gateway), and prints the token alone on stdout.
  */
 import { parseArgs } from 'node:util';
-import { ISSUER_PATHS, LOCAL_ISSUER } from '../local/identity-provider/constants.js';
-import { parseDuration } from '../local/identity-provider/duration.js';
+import { ISSUER_PATHS, LOCAL_ISSUER } from '../packages/sam-local-websocket/src/identity-provider/constants.js';
+import { parseDuration } from '../packages/sam-local-websocket/src/identity-provider/duration.js';
 
 const HELP = `Usage: npm run token -- --sub NAME [options]
 

@@ -15,13 +15,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { WebSocket } from 'ws';
-import { ConnectionRegistry } from '../../local/api-gateway/connection-registry.js';
-import { connectionsApi } from '../../local/api-gateway/connections-api.js';
-import { httpHandler } from '../../local/http.js';
-import { LocalIam } from '../../local/iam/authority.js';
-import { connectionsGuard } from '../../local/iam/connections-guard.js';
-import { IAM_MODES } from '../../local/iam/constants.js';
-import type { PolicyStatement } from '../../local/iam/evaluate.js';
+import { ConnectionRegistry } from '../../packages/sam-local-websocket/src/api-gateway/connection-registry.js';
+import { connectionsApi } from '../../packages/sam-local-websocket/src/api-gateway/connections-api.js';
+import { httpHandler } from '../../packages/sam-local-websocket/src/stack/http-routes.js';
+import { LocalIam } from '../../packages/sam-local-websocket/src/iam/authority.js';
+import { connectionsGuard } from '../../packages/sam-local-websocket/src/api-gateway/connections-guard.js';
+import { IAM_MODES } from '../../packages/sam-local-websocket/src/iam/constants.js';
+import type { PolicyStatement } from '../../packages/sam-local-websocket/src/iam/evaluate.js';
 import { POST_LOOP_OPTIONS, postLoop, postLoopSettings } from './post-loop.js';
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
-import { startGateway } from '../../local/gateway.js';
-import { sleep } from '../../tooling/time.js';
+import { startGateway } from '../../packages/sam-local-websocket/src/stack/gateway.js';
+import { sleep } from '../../packages/sam-local-websocket/src/shared/time.js';
 import { Swarm } from './swarm.js';
 
 export interface SoakOptions {

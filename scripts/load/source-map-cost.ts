@@ -21,8 +21,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { esbuildOptions } from '../../tooling/sam/bundle.js';
-import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
+import { esbuildOptions } from '../../packages/sam-local-websocket/src/lambda/bundle.js';
+import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
 import { spread, type Spread } from './bench-report.js';
 
 const { values } = parseArgs({

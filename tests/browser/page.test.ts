@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildPage } from '../../tooling/page.js';
+import { buildPage } from '../../packages/sam-local-websocket/src/page/build-page.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { API_GATEWAY_LIMITS } from '../../local/api-gateway/constants.js';
+import { API_GATEWAY_LIMITS } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 
 /** A test client over a real socket: frames are queued so none is missed. */
 export interface TestClient {

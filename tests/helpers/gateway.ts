@@ -1,14 +1,14 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
-import { startGateway, type Gateway, type GatewayOptions } from '../../local/gateway.js';
-import type { FunctionLogEntry, InvocationOutcome } from '../../local/api-gateway/invocation-outcome.js';
-import type { ReloadEvent } from '../../local/lambda/functions.js';
-import type { IssuerRequestEvent } from '../../local/identity-provider/issuer.js';
-import type { IamRefusal } from '../../local/iam/refusal.js';
-import type { InvokeApiOutcome } from '../../local/lambda/invoke-api/invoke-api.js';
-import type { AsyncFailure } from '../../local/lambda/invoke-api/async-invocations.js';
-import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../packages/sam-local-websocket/src/stack/gateway.js';
+import type { FunctionLogEntry, InvocationOutcome } from '../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
+import type { ReloadEvent } from '../../packages/sam-local-websocket/src/lambda/functions.js';
+import type { IssuerRequestEvent } from '../../packages/sam-local-websocket/src/identity-provider/issuer.js';
+import type { IamRefusal } from '../../packages/sam-local-websocket/src/iam/refusal.js';
+import type { InvokeApiOutcome } from '../../packages/sam-local-websocket/src/lambda/invoke-api/invoke-api.js';
+import type { AsyncFailure } from '../../packages/sam-local-websocket/src/lambda/invoke-api/async-invocations.js';
+import { LOCAL_CREDENTIALS } from '../../packages/sam-local-websocket/src/dynamodb/store.js';
 import type { TestClient } from './clients.js';
 
 /**

@@ -1,6 +1,6 @@
-import { LocalIam, type IamScope } from '../../local/iam/authority.js';
-import type { PolicyStatement } from '../../local/iam/evaluate.js';
-import type { IamRefusal } from '../../local/iam/refusal.js';
+import { LocalIam, type IamScope } from '../../packages/sam-local-websocket/src/iam/authority.js';
+import type { PolicyStatement } from '../../packages/sam-local-websocket/src/iam/evaluate.js';
+import type { IamRefusal } from '../../packages/sam-local-websocket/src/iam/refusal.js';
 
 /** A local IAM that enforces, and every refusal it reported. */
 export interface RecordingIam {

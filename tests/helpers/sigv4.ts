@@ -1,7 +1,7 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ReceivedRequest } from '../../local/iam/signature.js';
+import type { ReceivedRequest } from '../../packages/sam-local-websocket/src/iam/signature.js';
 
 /** Credentials to sign with. */
 export interface TestCredentials {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, startStore } from '../../local/store/dynalite.js';
-import { loadTemplate, tablesOf } from '../../tooling/sam/template.js';
+import { LOCAL_CREDENTIALS, startStore } from '../../packages/sam-local-websocket/src/dynamodb/store.js';
+import { loadTemplate, tablesOf } from '../../packages/sam-local-websocket/src/template/template.js';
 
 /**
  * Every connection id left in the template's table kept at `dbPath`, read by starting the

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { yamlDump } from 'yaml-cfn';
-import { loadTemplate, type Template } from '../../tooling/sam/template.js';
+import { loadTemplate, type Template } from '../../packages/sam-local-websocket/src/template/template.js';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
 export function addRoute(template: Template, routeKey: string, handler: string, options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {}): void {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../local/api-gateway/constants.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 import { connect, eventually, type TestClient } from '../helpers/clients.js';
 import { caseTitle } from '../helpers/cases.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';

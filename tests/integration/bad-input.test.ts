@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
+import { CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 import { connect, eventually, sendFragmented, type TestClient } from '../helpers/clients.js';
 import { caseTitle } from '../helpers/cases.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';

@@ -13,7 +13,7 @@ describe('npm start', function () {
 
   it('prints the banner, serves the API, and shuts down cleanly on SIGINT', async () => {
     const { AUTH_TOKEN: _, ...env } = process.env; // an open API, whatever the caller's shell holds
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sam-local-websocket/src/cli/start.ts', '--port', '0', '--db-port', '0', '--no-watch'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
     });
@@ -54,7 +54,7 @@ describe('npm start', function () {
       const { AUTH_TOKEN: _, ...env } = process.env;
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--db-port', '0', '--no-watch', ...way.args],
+        ['--import', 'tsx', 'packages/sam-local-websocket/src/cli/start.ts', '--port', '0', '--db-port', '0', '--no-watch', ...way.args],
         { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...way.env } },
       );
       let output = '';
@@ -85,7 +85,7 @@ describe('npm start', function () {
   ];
   for (const [flags, message] of refusals) {
     it(`refuses ${flags.join(' ')} with a clear message and exit code 2`, async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sam-local-websocket/src/cli/start.ts', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stderr.on('data', (chunk) => (output += chunk));
       const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -7,7 +7,7 @@
  */
 import { DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { expect } from 'chai';
-import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../local/api-gateway/constants.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 import { eventually } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { frame, OPCODES, rawWebSocket, type RawClientBehaviour, type RawWebSocket } from '../helpers/raw.js';

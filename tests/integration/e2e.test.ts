@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
+import { CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 import { connect, refusedStatus, type TestClient } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 

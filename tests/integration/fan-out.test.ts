@@ -3,7 +3,7 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { resolve } from 'node:path';
-import { LOCAL_CREDENTIALS } from '../../local/store/dynalite.js';
+import { LOCAL_CREDENTIALS } from '../../packages/sam-local-websocket/src/dynamodb/store.js';
 import { Swarm } from '../../scripts/load/swarm.js';
 import { connect, eventually } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';

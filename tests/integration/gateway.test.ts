@@ -7,7 +7,7 @@ import {
 import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { request } from 'node:http';
-import { CLOSE_CODES } from '../../local/api-gateway/constants.js';
+import { CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
 import { connect, eventually, refusedStatus, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { connect, type TestClient } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { addRoute, templateCopy } from '../helpers/template-copy.js';
-import type { Template } from '../../tooling/sam/template.js';
+import type { Template } from '../../packages/sam-local-websocket/src/template/template.js';
 
 const TABLE_ARN = { 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] };
 const CONNECTIONS = (method: string) => ({

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { EXIT, RESULT_PREFIX } from '../../local/invoke-output.js';
+import { EXIT, RESULT_PREFIX } from '../../packages/sam-local-websocket/src/cli/invoke-output.js';
 import { connect } from '../helpers/clients.js';
 import { AUTHORIZER_SAMPLE, SAMPLE_EVENTS, sampleEventFiles, WORKER_SAMPLE } from '../helpers/events.js';
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ interface InvokeRun {
  */
 function invoke(args: string[], stdin?: string): Promise<InvokeRun> {
   const { AUTH_TOKEN: _a, PORT: _p, DB_PORT: _d, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/invoke.ts', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sam-local-websocket/src/cli/invoke.ts', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
   if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';

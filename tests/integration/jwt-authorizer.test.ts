@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { UnsecuredJWT } from 'jose';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ISSUER_PATHS } from '../../local/identity-provider/constants.js';
-import type { LocalIssuer, MintOptions } from '../../local/identity-provider/issuer.js';
+import { ISSUER_PATHS } from '../../packages/sam-local-websocket/src/identity-provider/constants.js';
+import type { LocalIssuer, MintOptions } from '../../packages/sam-local-websocket/src/identity-provider/issuer.js';
 import { connect, refusedStatus } from '../helpers/clients.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 

@@ -1,6 +1,6 @@
 /** The functions run on the Node.js major of the template's Runtime, asked through the running gateway. */
 import { expect } from 'chai';
-import { loadTemplate, nodeMajorOf } from '../../tooling/sam/template.js';
+import { loadTemplate, nodeMajorOf } from '../../packages/sam-local-websocket/src/template/template.js';
 import { connect } from '../helpers/clients.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { addRoute, templateCopy } from '../helpers/template-copy.js';

@@ -23,7 +23,7 @@ export function importsOf(file: string, text = readFileSync(file, 'utf8')): stri
 
 /** The import that crosses a boundary, as `file → target`, or none. */
 export function crossings(file: string, imports: string[]): string[] {
-  const top = (path: string) => path.split('/')[0];
+  const top = (path: string) => (path.startsWith('packages/sam-local-websocket/') ? 'twin' : path.split('/')[0]);
   const handlerOf = (path: string) => /^functions\/([^/]+)\//.exec(path)?.[1];
   return imports
     .filter((target) => {
@@ -32,7 +32,7 @@ export function crossings(file: string, imports: string[]): string[] {
         const [from, to] = [handlerOf(file), handlerOf(target)];
         return from !== 'shared' && to !== 'shared' && from !== to;
       }
-      if (top(file) === 'local' || top(file) === 'tooling') return top(target) === 'functions' || top(target) === 'tests' || top(target) === 'scripts';
+      if (top(file) === 'twin') return top(target) === 'functions' || top(target) === 'tests' || top(target) === 'scripts';
       return false;
     })
     .map((target) => `${file} → ${target}`);
@@ -40,16 +40,16 @@ export function crossings(file: string, imports: string[]): string[] {
 
 describe('layout boundaries', () => {
   it('finds the crossings it is meant to find', () => {
-    expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../../local/gateway.js';"))).to.have.length(1);
+    expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../../packages/sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
     expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../connect/app.js';"))).to.have.length(1);
     expect(crossings('functions/shared/a.ts', importsOf('functions/shared/a.ts', "export { x } from '../../tests/helpers/x.js';"))).to.have.length(1);
-    expect(crossings('local/a/b.ts', importsOf('local/a/b.ts', "const m = await import('../../functions/shared/x.js');"))).to.have.length(1);
+    expect(crossings('packages/sam-local-websocket/src/a/b.ts', importsOf('packages/sam-local-websocket/src/a/b.ts', "const m = await import('../../../../functions/shared/x.js');"))).to.have.length(1);
     expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../shared/x.js';"))).to.deep.equal([]);
-    expect(crossings('local/gateway.ts', importsOf('local/gateway.ts', "import { x } from '../tooling/sam/template.js';"))).to.deep.equal([]);
+    expect(crossings('packages/sam-local-websocket/src/stack/gateway.ts', importsOf('packages/sam-local-websocket/src/stack/gateway.ts', "import { x } from '../template/template.js';"))).to.deep.equal([]);
   });
 
   it('holds: functions/ ↛ local/, scripts/, tests/, tooling/; a handler ↛ another handler; local/ and tooling/ ↛ functions/', () => {
-    const files = ['functions', 'local', 'tooling'].flatMap(sourcesUnder);
+    const files = ['functions', 'packages/sam-local-websocket/src'].flatMap(sourcesUnder);
     expect(files.length).to.be.greaterThan(20);
     const found = files.flatMap((file) => crossings(relative('.', file), importsOf(relative('.', file))));
     expect(found).to.deep.equal([]);
@@ -57,14 +57,14 @@ describe('layout boundaries', () => {
 
   it('keeps the template test independent of the evaluator it checks: tests/unit/template.test.ts ↛ tooling/, local/', () => {
     const file = 'tests/unit/template.test.ts';
-    const found = importsOf(file).filter((target) => /^(tooling|local)\//.test(target));
+    const found = importsOf(file).filter((target) => target.startsWith('packages/'));
     expect(importsOf(file)).to.not.be.empty;
     expect(found, 'an evaluator bug could then pass the template test').to.deep.equal([]);
   });
 
   it('keeps the limits the handlers share with the gateway equal to the gateway’s', async () => {
     const handlers = await import('../../functions/shared/constants.js');
-    const gateway = await import('../../local/api-gateway/constants.js');
+    const gateway = await import('../../packages/sam-local-websocket/src/api-gateway/constants.js');
     expect(handlers.API_GATEWAY_LIMITS.maxConnectionSeconds).to.equal(gateway.API_GATEWAY_LIMITS.maxConnectionSeconds);
     expect(handlers.API_GATEWAY_LIMITS.maxPayloadBytes).to.equal(gateway.API_GATEWAY_LIMITS.maxPayloadBytes);
   });

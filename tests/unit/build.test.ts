@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildFunction, esbuildOptions, type BuiltFunction } from '../../tooling/sam/bundle.js';
-import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
+import { buildFunction, esbuildOptions, type BuiltFunction } from '../../packages/sam-local-websocket/src/lambda/bundle.js';
+import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
 
 describe('npm run build (bundles from the template’s Metadata)', function () {
   this.timeout(60_000);

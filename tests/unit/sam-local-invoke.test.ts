@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
-import { envVarOverrides } from '../../local/lambda/functions.js';
-import { envVarsFile } from '../../local/options.js';
-import { functionsOf, loadTemplate } from '../../tooling/sam/template.js';
+import { envVarOverrides } from '../../packages/sam-local-websocket/src/lambda/functions.js';
+import { envVarsFile } from '../../packages/sam-local-websocket/src/cli/flags.js';
+import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const { template, baseDir } = loadTemplate('template.yaml');

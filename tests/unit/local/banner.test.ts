@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { banner, type BannerFacts } from '../../../local/banner.js';
+import { banner, type BannerFacts } from '../../../packages/sam-local-websocket/src/cli/banner.js';
 
 /** Functions by logical id with their template Runtime (undefined: none given). */
 function functionsOf(runtimes: Record<string, string | undefined>): BannerFacts['functions'] {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { DEFAULT_FAULTS } from '../../../local/api-gateway/faults.js';
-import { CLI_HELP, readCliOptions } from '../../../local/cli-options.js';
-import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../local/gateway.js';
-import { OptionError } from '../../../tooling/errors.js';
+import { DEFAULT_FAULTS } from '../../../packages/sam-local-websocket/src/api-gateway/faults.js';
+import { CLI_HELP, readCliOptions } from '../../../packages/sam-local-websocket/src/cli/start-options.js';
+import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { OptionError } from '../../../packages/sam-local-websocket/src/errors.js';
 import { tempFiles } from '../../helpers/temp-files.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */

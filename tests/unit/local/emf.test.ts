@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatLogLine } from '../../../local/lambda/emf.js';
+import { formatLogLine } from '../../../packages/sam-local-websocket/src/lambda/emf.js';
 
 /** An EMF line as Powertools' Metrics writes it for one broadcast. */
 const EMF = {

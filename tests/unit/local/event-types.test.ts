@@ -12,8 +12,8 @@ import type { handler as connectHandler } from '../../../functions/connect/app.j
 import type { handler as defaultHandler } from '../../../functions/default/app.js';
 import type { handler as disconnectHandler } from '../../../functions/disconnect/app.js';
 import { authorize, type AuthorizerResult } from '../../../functions/shared/auth.js';
-import { authorizerEvent, type PolicyAnswer } from '../../../local/api-gateway/authorizer.js';
-import type { connectEvent, disconnectEvent, messageEvent } from '../../../local/api-gateway/events.js';
+import { authorizerEvent, type PolicyAnswer } from '../../../packages/sam-local-websocket/src/api-gateway/authorizer.js';
+import type { connectEvent, disconnectEvent, messageEvent } from '../../../packages/sam-local-websocket/src/api-gateway/events.js';
 
 /** Compiles only when a `From` can be passed where a `To` is expected. */
 type Fits<To, From extends To> = From;

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { connectionContext } from '../../../functions/shared/events.js';
-import { connectEvent, disconnectEvent, messageEvent, newId } from '../../../local/api-gateway/events.js';
+import { connectEvent, disconnectEvent, messageEvent, newId } from '../../../packages/sam-local-websocket/src/api-gateway/events.js';
 
 /** An id as API Gateway makes them: 16 characters, base64 (URL alphabet) of 11 bytes, ending in `=`. */
 const AWS_ID = /^[A-Za-z0-9_-]{15}=$/;

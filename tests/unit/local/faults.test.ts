@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { faultHooks } from '../../../local/api-gateway/faults.js';
+import { faultHooks } from '../../../packages/sam-local-websocket/src/api-gateway/faults.js';
 
 /** Just enough of a response to see what a hook answered. */
 function fakeResponse() {

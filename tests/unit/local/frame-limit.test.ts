@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FrameScanner } from '../../../local/api-gateway/frame-limit.js';
+import { FrameScanner } from '../../../packages/sam-local-websocket/src/api-gateway/frame-limit.js';
 import { frame as rawFrame, OPCODES } from '../../helpers/raw.js';
 
 /** A masked client frame with a payload of `length` bytes. */

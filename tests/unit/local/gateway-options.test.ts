@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { API_GATEWAY_LIMITS } from '../../../local/api-gateway/constants.js';
-import { DEFAULT_GATEWAY_OPTIONS, startGateway } from '../../../local/gateway.js';
+import { API_GATEWAY_LIMITS } from '../../../packages/sam-local-websocket/src/api-gateway/constants.js';
+import { DEFAULT_GATEWAY_OPTIONS, startGateway } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
 
 describe('the gateway’s client limits (options)', () => {
   it('default to API Gateway’s quotas: 32 KB frames, 4,096-character URLs', () => {

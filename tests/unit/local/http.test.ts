@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sinon from 'sinon';
-import { httpHandler, type HttpRoutes } from '../../../local/http.js';
+import { httpHandler, type HttpRoutes } from '../../../packages/sam-local-websocket/src/stack/http-routes.js';
 import { serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
 import { rawExchange } from '../../helpers/raw.js';
 import { tempFiles } from '../../helpers/temp-files.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { functionLogEntry, invocationLine, type InvocationOutcome } from '../../../local/api-gateway/invocation-outcome.js';
+import { functionLogEntry, invocationLine, type InvocationOutcome } from '../../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
 
 describe('invocation outcomes', () => {
   const base: InvocationOutcome = { kind: 'route', function: 'BroadcastFunction', route: 'broadcast', connectionId: 'abc=', status: 200, invoked: true, durationMs: 12 };

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { INVOKE_HELP } from '../../../local/invoke-options.js';
-import { runInvoke, type InvokeCommandDeps } from '../../../local/invoke-command.js';
-import type { Outcome } from '../../../local/lambda/invoker.js';
-import { readableLogLine } from '../../../local/lambda/log-line.js';
+import { INVOKE_HELP } from '../../../packages/sam-local-websocket/src/cli/invoke-options.js';
+import { runInvoke, type InvokeCommandDeps } from '../../../packages/sam-local-websocket/src/cli/invoke-command.js';
+import type { Outcome } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import { readableLogLine } from '../../../packages/sam-local-websocket/src/lambda/log-line.js';
 import { tempFiles } from '../../helpers/temp-files.js';
-import { BuildError, GatewayNotRunningError, UnknownFunctionError } from '../../../tooling/errors.js';
+import { BuildError, GatewayNotRunningError, UnknownFunctionError } from '../../../packages/sam-local-websocket/src/errors.js';
 
 describe('local/invoke-command', () => {
   const file = tempFiles({ 'event.json': '{"requestContext":{"routeKey":"broadcast"}}' });

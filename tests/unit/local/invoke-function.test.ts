@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { invokeFunction, type InvokeOptions } from '../../../local/invoke-function.js';
-import { GatewayNotRunningError, UnknownFunctionError } from '../../../tooling/errors.js';
+import { invokeFunction, type InvokeOptions } from '../../../packages/sam-local-websocket/src/stack/invoke-function.js';
+import { GatewayNotRunningError, UnknownFunctionError } from '../../../packages/sam-local-websocket/src/errors.js';
 import { fakeGatewayHandler, type FakeGateway } from '../../helpers/fake-gateway.js';
 import { freedPort, serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
 import { rejection } from '../../helpers/rejection.js';

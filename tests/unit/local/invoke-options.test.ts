@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../local/gateway.js';
-import { exitCodeOf, INVOKE_HELP, readInvokeOptions } from '../../../local/invoke-options.js';
-import { EXIT } from '../../../local/invoke-output.js';
+import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { exitCodeOf, INVOKE_HELP, readInvokeOptions } from '../../../packages/sam-local-websocket/src/cli/invoke-options.js';
+import { EXIT } from '../../../packages/sam-local-websocket/src/cli/invoke-output.js';
 import { tempFiles } from '../../helpers/temp-files.js';
-import { BuildError, GatewayNotRunningError, OptionError, TemplateError, UnknownFunctionError } from '../../../tooling/errors.js';
+import { BuildError, GatewayNotRunningError, OptionError, TemplateError, UnknownFunctionError } from '../../../packages/sam-local-websocket/src/errors.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */
 const read = (argv: string[], env: NodeJS.ProcessEnv = {}, stdin = (): string => {

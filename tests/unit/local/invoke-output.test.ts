@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EXIT, RESULT_PREFIX, resultLine } from '../../../local/invoke-output.js';
+import { EXIT, RESULT_PREFIX, resultLine } from '../../../packages/sam-local-websocket/src/cli/invoke-output.js';
 
 const times = { ms: 12, requestId: 'req-1' };
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readableLogLine } from '../../../local/lambda/log-line.js';
+import { readableLogLine } from '../../../packages/sam-local-websocket/src/lambda/log-line.js';
 
 /** A line as the functions' Powertools Logger writes it. */
 const RECORD = {

@@ -4,9 +4,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFunction } from '../../../local/lambda/invoker.js';
-import { containerExecArgv, nodeOptionGroups } from '../../../local/lambda/node-options.js';
-import type { FunctionSpec } from '../../../tooling/sam/template.js';
+import { LocalFunction } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import { containerExecArgv, nodeOptionGroups } from '../../../packages/sam-local-websocket/src/lambda/node-options.js';
+import type { FunctionSpec } from '../../../packages/sam-local-websocket/src/template/template.js';
 
 describe('NODE_OPTIONS in local containers', () => {
   it('splits NODE_OPTIONS as Node.js does, an option’s separate value kept with it', () => {

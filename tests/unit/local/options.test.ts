@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from '../../../local/options.js';
+import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from '../../../packages/sam-local-websocket/src/cli/flags.js';
 
 describe('local command options', () => {
   it('wholeNumber: a whole number, undefined when not given, an OptionError otherwise', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { escapeAttribute, servePage } from '../../../local/page.js';
+import { escapeAttribute, servePage } from '../../../packages/sam-local-websocket/src/page/serve-page.js';
 import { fakeResponse } from '../../helpers/fake-http.js';
 import { tempFiles } from '../../helpers/temp-files.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { PendingWork } from '../../../local/api-gateway/pending-work.js';
+import { PendingWork } from '../../../packages/sam-local-websocket/src/api-gateway/pending-work.js';
 
 describe('PendingWork', () => {
   let clock: sinon.SinonFakeTimers;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { readBody } from '../../../local/read-body.js';
+import { readBody } from '../../../packages/sam-local-websocket/src/shared/read-body.js';
 import { rejection } from '../../helpers/rejection.js';
 
 /** A request body stream the test writes into. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeSegment, parseRequestTarget } from '../../../local/request-url.js';
+import { decodeSegment, parseRequestTarget } from '../../../packages/sam-local-websocket/src/shared/request-url.js';
 
 describe('local/request-url', () => {
   describe('parseRequestTarget', () => {

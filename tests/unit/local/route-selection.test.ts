@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routeSelector } from '../../../local/api-gateway/route-selection.js';
+import { routeSelector } from '../../../packages/sam-local-websocket/src/api-gateway/route-selection.js';
 
 describe('routeSelector ($request.body.action)', () => {
   const select = routeSelector('$request.body.action', new Set(['$connect', '$disconnect', '$default', 'broadcast']));

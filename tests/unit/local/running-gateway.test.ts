@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { findRunningGateway } from '../../../local/running-gateway.js';
-import { GatewayNotRunningError } from '../../../tooling/errors.js';
+import { findRunningGateway } from '../../../packages/sam-local-websocket/src/stack/running-gateway.js';
+import { GatewayNotRunningError } from '../../../packages/sam-local-websocket/src/errors.js';
 import { fakeGatewayHandler, type FakeGateway } from '../../helpers/fake-gateway.js';
 import { freedPort, serveOnFreePort, type TestServer } from '../../helpers/http-server.js';
 import { rejection } from '../../helpers/rejection.js';

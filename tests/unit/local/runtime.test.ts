@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { functionEnvironment, localValues } from '../../../local/lambda/functions.js';
-import { applyConditions, resolveIntrinsic } from '../../../tooling/sam/intrinsics.js';
-import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../../../tooling/sam/template.js';
+import { functionEnvironment, localValues } from '../../../packages/sam-local-websocket/src/lambda/functions.js';
+import { applyConditions, resolveIntrinsic } from '../../../packages/sam-local-websocket/src/template/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../../../packages/sam-local-websocket/src/template/template.js';
 
 describe('local values of template.yaml', () => {
   const { template, baseDir } = loadTemplate('template.yaml');

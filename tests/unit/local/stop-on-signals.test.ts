@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import { onParentExit, PARENT_CHECK_MS, SAME_REQUEST_MS, STOP_EXIT, STOP_SIGNALS, stopOnSignals } from '../../../local/stop-on-signals.js';
+import { onParentExit, PARENT_CHECK_MS, SAME_REQUEST_MS, STOP_EXIT, STOP_SIGNALS, stopOnSignals } from '../../../packages/sam-local-websocket/src/cli/stop-on-signals.js';
 
 /** A process as stopping sees it: signals are events, exit is recorded, the parent can go. */
 class FakeProcess extends EventEmitter {

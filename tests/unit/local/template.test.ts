@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ParameterError } from '../../../tooling/errors.js';
+import { ParameterError } from '../../../packages/sam-local-websocket/src/errors.js';
 import {
   applyConditions,
   checkParameters,
@@ -7,8 +7,8 @@ import {
   pseudoParameters,
   resolveIntrinsic,
   UnsupportedIntrinsicError,
-} from '../../../tooling/sam/intrinsics.js';
-import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf, type Template } from '../../../tooling/sam/template.js';
+} from '../../../packages/sam-local-websocket/src/template/intrinsics.js';
+import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf, type Template } from '../../../packages/sam-local-websocket/src/template/template.js';
 
 describe('reading template.yaml for the local gateway', () => {
   const { template, baseDir } = loadTemplate('template.yaml');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import { listenForKeys } from '../../../local/terminal-keys.js';
+import { listenForKeys } from '../../../packages/sam-local-websocket/src/cli/terminal-keys.js';
 
 /** process.stdin as the keys see it. */
 class FakeTerminal extends EventEmitter {

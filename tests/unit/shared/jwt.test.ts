@@ -27,8 +27,8 @@ import {
   NotAnAccessTokenError,
   type JwtSettings,
 } from '../../../functions/shared/jwt.js';
-import { ISSUER_PATHS } from '../../../local/identity-provider/constants.js';
-import { LocalIssuer } from '../../../local/identity-provider/issuer.js';
+import { ISSUER_PATHS } from '../../../packages/sam-local-websocket/src/identity-provider/constants.js';
+import { LocalIssuer } from '../../../packages/sam-local-websocket/src/identity-provider/issuer.js';
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedBuild } from '../../../tooling/build-cache.js';
+import { cachedBuild } from '../../../packages/sam-local-websocket/src/lambda/build-cache.js';
 
 describe('build cache', () => {
   let dir: string;

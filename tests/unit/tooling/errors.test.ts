@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BuildError, ConditionError, FunctionNotRunningError, LocalError, OptionError, TemplateError, UnsupportedIntrinsicError } from '../../../tooling/errors.js';
+import { BuildError, ConditionError, FunctionNotRunningError, LocalError, OptionError, TemplateError, UnsupportedIntrinsicError } from '../../../packages/sam-local-websocket/src/errors.js';
 
 describe('local errors', () => {
   it('each has its own stable name and code, is a LocalError, and keeps its cause', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { buildPage } from '../../../tooling/page.js';
+import { buildPage } from '../../../packages/sam-local-websocket/src/page/build-page.js';
 import { rejection } from '../../helpers/rejection.js';
 
 /**

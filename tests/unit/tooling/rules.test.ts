@@ -3,10 +3,10 @@
  * names any other function, and the evaluator runs the rule functions over parameter values.
  */
 import { expect } from 'chai';
-import { ParameterError, TemplateError } from '../../../tooling/errors.js';
-import { checkParameters } from '../../../tooling/sam/intrinsics.js';
-import { checkRules, foreignRuleFunctions, RULE_FUNCTIONS } from '../../../tooling/sam/rules.js';
-import { loadTemplate, parameterValues, type Template } from '../../../tooling/sam/template.js';
+import { ParameterError, TemplateError } from '../../../packages/sam-local-websocket/src/errors.js';
+import { checkParameters } from '../../../packages/sam-local-websocket/src/template/intrinsics.js';
+import { checkRules, foreignRuleFunctions, RULE_FUNCTIONS } from '../../../packages/sam-local-websocket/src/template/rules.js';
+import { loadTemplate, parameterValues, type Template } from '../../../packages/sam-local-websocket/src/template/template.js';
 import { CheckFailed, checkRuleFunctions } from '../../../scripts/sam-checks.js';
 import { templateCopy } from '../../helpers/template-copy.js';
 

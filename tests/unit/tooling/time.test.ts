@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { median, sleep } from '../../../tooling/time.js';
+import { median, sleep } from '../../../packages/sam-local-websocket/src/shared/time.js';
 
 describe('tooling/time', () => {
   describe('sleep', () => {

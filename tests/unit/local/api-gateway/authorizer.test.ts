@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { TemplateError } from '../../../../tooling/errors.js';
-import { authorizerCheck } from '../../../../local/api-gateway/authorizer.js';
-import type { InvocationOutcome } from '../../../../local/api-gateway/invocation-outcome.js';
-import type { LocalFunction, Outcome } from '../../../../local/lambda/invoker.js';
-import type { AuthorizerSpec } from '../../../../tooling/sam/template.js';
+import { TemplateError } from '../../../../packages/sam-local-websocket/src/errors.js';
+import { authorizerCheck } from '../../../../packages/sam-local-websocket/src/api-gateway/authorizer.js';
+import type { InvocationOutcome } from '../../../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
+import type { LocalFunction, Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { AuthorizerSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 import { handshakeRequest, outcome, VALID_HANDSHAKE } from './fakes.js';
 
 const IDENTITY = { apiId: 'abc123', stage: 'dev', domainName: 'localhost:3001', region: 'eu-north-1', accountId: '123456789012' };

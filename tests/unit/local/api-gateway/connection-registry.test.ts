@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConnectionRegistry } from '../../../../local/api-gateway/connection-registry.js';
+import { ConnectionRegistry } from '../../../../packages/sam-local-websocket/src/api-gateway/connection-registry.js';
 import { fakeConnection } from './fakes.js';
 
 describe('ConnectionRegistry', () => {

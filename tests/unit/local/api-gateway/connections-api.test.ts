@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
-import { ConnectionRegistry } from '../../../../local/api-gateway/connection-registry.js';
-import { connectionsApi, CONNECTIONS_ERRORS, sendError, type ManagementHooks } from '../../../../local/api-gateway/connections-api.js';
+import { ConnectionRegistry } from '../../../../packages/sam-local-websocket/src/api-gateway/connection-registry.js';
+import { connectionsApi, CONNECTIONS_ERRORS, sendError, type ManagementHooks } from '../../../../packages/sam-local-websocket/src/api-gateway/connections-api.js';
 import { fakeConnection, socketOf } from './fakes.js';
 
 interface Answer {

@@ -4,11 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import sinon from 'sinon';
 import type { WebSocket } from 'ws';
-import { ConnectionRegistry, type Connection } from '../../../../local/api-gateway/connection-registry.js';
-import type { GatewayEvent } from '../../../../local/api-gateway/events.js';
-import type { SessionContext } from '../../../../local/api-gateway/session.js';
-import type { Outcome } from '../../../../local/lambda/invoker.js';
-import type { RouteSpec } from '../../../../tooling/sam/template.js';
+import { ConnectionRegistry, type Connection } from '../../../../packages/sam-local-websocket/src/api-gateway/connection-registry.js';
+import type { GatewayEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
+import type { SessionContext } from '../../../../packages/sam-local-websocket/src/api-gateway/session.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { RouteSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 
 /**
  * A `ws` WebSocket as the gateway uses it: an EventEmitter whose `send`, `close` and

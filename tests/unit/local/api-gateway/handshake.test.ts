@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { handshakeProblem, offeredProtocols } from '../../../../local/api-gateway/handshake.js';
+import { handshakeProblem, offeredProtocols } from '../../../../packages/sam-local-websocket/src/api-gateway/handshake.js';
 import { handshakeRequest, VALID_HANDSHAKE } from './fakes.js';
 
 const MAX_URL = 4096;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { FunctionNotRunningError } from '../../../../tooling/errors.js';
-import { messageEvent } from '../../../../local/api-gateway/events.js';
-import type { InvocationOutcome } from '../../../../local/api-gateway/invocation-outcome.js';
-import { bodyOf, gatewayFrame, routeInvoker, statusOf } from '../../../../local/api-gateway/route-invocation.js';
-import type { LocalFunctions } from '../../../../local/lambda/functions.js';
-import type { LocalFunction, Outcome } from '../../../../local/lambda/invoker.js';
+import { FunctionNotRunningError } from '../../../../packages/sam-local-websocket/src/errors.js';
+import { messageEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
+import type { InvocationOutcome } from '../../../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
+import { bodyOf, gatewayFrame, routeInvoker, statusOf } from '../../../../packages/sam-local-websocket/src/api-gateway/route-invocation.js';
+import type { LocalFunctions } from '../../../../packages/sam-local-websocket/src/lambda/functions.js';
+import type { LocalFunction, Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
 import { fakeConnection, outcome, route } from './fakes.js';
 
 const FAILED = outcome({ error: { name: 'Sandbox.Timedout', message: 'Task timed out after 3.00 seconds' } });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { goAway, runSession, socketErrorLine, type SessionContext } from '../../../../local/api-gateway/session.js';
+import { goAway, runSession, socketErrorLine, type SessionContext } from '../../../../packages/sam-local-websocket/src/api-gateway/session.js';
 import { FakeWebSocket, fakeConnection, outcome, sessionContext, socketOf } from './fakes.js';
 
 const IDLE_MS = 10_000;

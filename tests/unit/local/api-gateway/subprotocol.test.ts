@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { echoConnectProtocol, rememberConnectProtocol } from '../../../../local/api-gateway/subprotocol.js';
+import { echoConnectProtocol, rememberConnectProtocol } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
 import { handshakeRequest, outcome, VALID_HANDSHAKE } from './fakes.js';
 
 /** What `ws` asks with the protocols a client offered, after `$connect` answered `result`. */

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import sinon from 'sinon';
 import type { WebSocketServer } from 'ws';
-import type { EventConnection, GatewayEvent } from '../../../../local/api-gateway/events.js';
-import { echoConnectProtocol } from '../../../../local/api-gateway/subprotocol.js';
-import { refuseHandshake, upgradeHandler, type HandshakeCheck, type UpgradeLimits } from '../../../../local/api-gateway/upgrade.js';
-import type { Outcome } from '../../../../local/lambda/invoker.js';
-import type { RouteSpec } from '../../../../tooling/sam/template.js';
+import type { EventConnection, GatewayEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
+import { echoConnectProtocol } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
+import { refuseHandshake, upgradeHandler, type HandshakeCheck, type UpgradeLimits } from '../../../../packages/sam-local-websocket/src/api-gateway/upgrade.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { RouteSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 import { frame } from '../../../helpers/raw.js';
 import { FakeWebSocket, handshakeRequest, outcome, RecordingSocket, sessionContext, VALID_HANDSHAKE } from './fakes.js';
 

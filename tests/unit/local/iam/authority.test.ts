@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LocalIam } from '../../../../local/iam/authority.js';
-import { refusalLine, type IamRefusal } from '../../../../local/iam/refusal.js';
+import { LocalIam } from '../../../../packages/sam-local-websocket/src/iam/authority.js';
+import { refusalLine, type IamRefusal } from '../../../../packages/sam-local-websocket/src/iam/refusal.js';
 
 const scope = { partition: 'aws-cn', region: 'cn-north-1', accountId: '000000000000' };
 const policies = new Map([['BroadcastFunction', [{ effect: 'Allow' as const, actions: ['dynamodb:Scan'], resources: ['*'] }]]]);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { LocalIam } from '../../../../local/iam/authority.js';
-import { connectionsGuard } from '../../../../local/iam/connections-guard.js';
-import type { IamRefusal } from '../../../../local/iam/refusal.js';
+import type { LocalIam } from '../../../../packages/sam-local-websocket/src/iam/authority.js';
+import { connectionsGuard } from '../../../../packages/sam-local-websocket/src/api-gateway/connections-guard.js';
+import type { IamRefusal } from '../../../../packages/sam-local-websocket/src/iam/refusal.js';
 import { fakeResponse, incomingRequest } from '../../../helpers/fake-http.js';
 import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';

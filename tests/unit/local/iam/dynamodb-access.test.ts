@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dynamoDbAccesses, operationOf } from '../../../../local/iam/dynamodb-access.js';
+import { dynamoDbAccesses, operationOf } from '../../../../packages/sam-local-websocket/src/dynamodb/access.js';
 
 const arn = (table: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${table}`;
 const accesses = (operation: string, input: unknown) => dynamoDbAccesses(operation, Buffer.from(JSON.stringify(input)), arn);

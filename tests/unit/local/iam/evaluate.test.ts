@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evaluate, wildcardMatch, type PolicyStatement } from '../../../../local/iam/evaluate.js';
+import { evaluate, wildcardMatch, type PolicyStatement } from '../../../../packages/sam-local-websocket/src/iam/evaluate.js';
 
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/Connections';
 

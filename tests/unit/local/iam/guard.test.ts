@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import type { LocalIam } from '../../../../local/iam/authority.js';
-import { guard, type Access } from '../../../../local/iam/guard.js';
-import type { ReceivedRequest } from '../../../../local/iam/signature.js';
+import type { LocalIam } from '../../../../packages/sam-local-websocket/src/iam/authority.js';
+import { guard, type Access } from '../../../../packages/sam-local-websocket/src/iam/guard.js';
+import type { ReceivedRequest } from '../../../../packages/sam-local-websocket/src/iam/signature.js';
 import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest } from '../../../helpers/sigv4.js';
 

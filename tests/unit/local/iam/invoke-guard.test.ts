@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { LocalIam } from '../../../../local/iam/authority.js';
-import { invokeGuard } from '../../../../local/iam/invoke-guard.js';
-import type { IamRefusal } from '../../../../local/iam/refusal.js';
+import type { LocalIam } from '../../../../packages/sam-local-websocket/src/iam/authority.js';
+import { invokeGuard } from '../../../../packages/sam-local-websocket/src/lambda/invoke-api/invoke-guard.js';
+import type { IamRefusal } from '../../../../packages/sam-local-websocket/src/iam/refusal.js';
 import { incomingRequest } from '../../../helpers/fake-http.js';
 import { recordingIam } from '../../../helpers/iam.js';
 import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';

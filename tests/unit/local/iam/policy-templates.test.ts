@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
-import { SAM_POLICY_TEMPLATES } from '../../../../local/iam/policy-templates.js';
-import { pseudoParameters, resolveIntrinsic } from '../../../../tooling/sam/intrinsics.js';
+import { SAM_POLICY_TEMPLATES } from '../../../../packages/sam-local-websocket/src/iam/policy-templates.js';
+import { pseudoParameters, resolveIntrinsic } from '../../../../packages/sam-local-websocket/src/template/intrinsics.js';
 
 type RawStatement = { Effect: string; Action: string[]; Resource: unknown };
 

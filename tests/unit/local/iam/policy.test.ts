@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { pseudoParameters, type LocalValues } from '../../../../tooling/sam/intrinsics.js';
-import { functionPolicy } from '../../../../local/iam/policy.js';
-import type { Template } from '../../../../tooling/sam/template.js';
+import { pseudoParameters, type LocalValues } from '../../../../packages/sam-local-websocket/src/template/intrinsics.js';
+import { functionPolicy } from '../../../../packages/sam-local-websocket/src/iam/policy.js';
+import type { Template } from '../../../../packages/sam-local-websocket/src/template/template.js';
 
 const values: LocalValues = {
   refs: { ...pseudoParameters('eu-north-1'), Table: 'Connections', StageName: 'dev', Api: 'local' },

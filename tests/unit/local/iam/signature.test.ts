@@ -2,7 +2,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
-import { cachedSigningKeys, checkSignature, signatureParts, SIGNING_KEY_CACHE_SIZE, signingKeyFor, type ReceivedRequest } from '../../../../local/iam/signature.js';
+import { cachedSigningKeys, checkSignature, signatureParts, SIGNING_KEY_CACHE_SIZE, signingKeyFor, type ReceivedRequest } from '../../../../packages/sam-local-websocket/src/iam/signature.js';
 import { signedRequest, type SigningOptions } from '../../../helpers/sigv4.js';
 
 const KEY = { accessKeyId: 'LOCALFN-BroadcastFunction', secretAccessKey: 'the-secret' };

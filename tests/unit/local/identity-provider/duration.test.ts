@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { OptionError } from '../../../../tooling/errors.js';
-import { parseDuration } from '../../../../local/identity-provider/duration.js';
+import { OptionError } from '../../../../packages/sam-local-websocket/src/errors.js';
+import { parseDuration } from '../../../../packages/sam-local-websocket/src/identity-provider/duration.js';
 
 describe('local/identity-provider/duration', () => {
   it('reads seconds, minutes, hours and days; no unit is seconds', () => {

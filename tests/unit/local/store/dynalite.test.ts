@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { closeServer, DEFAULT_STORE_PORT, LOCAL_CREDENTIALS, startStore, type LocalStore } from '../../../../local/store/dynalite.js';
-import type { TableSpec } from '../../../../tooling/sam/template.js';
+import { closeServer, DEFAULT_STORE_PORT, LOCAL_CREDENTIALS, startStore, type LocalStore } from '../../../../packages/sam-local-websocket/src/dynamodb/store.js';
+import type { TableSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 import { serveOnFreePort } from '../../../helpers/http-server.js';
 import { rejection } from '../../../helpers/rejection.js';
 

@@ -1,0 +1,87 @@
+/**
+ * What `npm start` prints once the gateway listens: its URLs, the functions' Node.js, the IAM
+ * mode, the injected faults and what to try. Built from the running gateway's facts, so that
+ * reading it starts nothing.
+ */
+import { DEFAULT_GATEWAY_OPTIONS, type Gateway, type GatewayIam, type GatewayOptions } from '../stack/gateway.js';
+import { IAM_MODES } from '../iam/constants.js';
+import { nodeMajorOf } from '../template/template.js';
+
+/** What the banner reads of a running gateway ({@link Gateway} has it all). */
+export type BannerFacts = Pick<Gateway, 'port' | 'stage' | 'dbEndpoint' | 'tables'> & {
+  /** The local OIDC issuer (`--auth jwt`). */
+  issuer?: { url: string; audience: string };
+  iam: Pick<GatewayIam, 'mode' | 'accountId' | 'region' | 'warnings'>;
+  functions: {
+    built: readonly { logicalId: string }[];
+    get(logicalId: string): { spec: { runtime?: string } } | undefined;
+  };
+};
+
+function faultLines(options: Partial<GatewayOptions>): string[] {
+  const { latencyMs, failureRate, failureStatus } = options.faults ?? {};
+  if (!latencyMs && !failureRate) return [];
+  const failures = failureRate ? `, ${failureRate * 100}% of calls fail with ${failureStatus ?? 500}` : '';
+  return [`  Faults            @connections: +${latencyMs ?? 0} ms per call${failures}`, ''];
+}
+
+/** The Node.js the functions run on (this process: they are its worker threads) next to the template's runtime. */
+function runtimeLine(gateway: BannerFacts, nodeVersion: string): string {
+  const runtimes = [...new Set(gateway.functions.built.map((built) => gateway.functions.get(built.logicalId)?.spec.runtime ?? 'none'))];
+  const local = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
+  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? '   (differs: run npm ci, then npm start)' : '';
+  return `  Functions run on  Node.js ${nodeVersion}   (template Runtime: ${runtimes.join(', ')})${differs}`;
+}
+
+function iamLine(gateway: BannerFacts): string {
+  const { mode, accountId, region, warnings } = gateway.iam;
+  const where = `account ${accountId}, region ${region}`;
+  if (mode === IAM_MODES.off) return `  IAM               off: no call is checked (${where})`;
+  const warned = warnings.length > 0 ? `; ${warnings.length} warning(s) above` : '';
+  return `  IAM               enforce: functions hold to their template policies (${where}${warned}; --iam off)`;
+}
+
+/**
+ * The banner `npm start` prints for a running gateway started with `options` (the command
+ * line's). The token (`AuthToken`) is never printed: the lines show where it goes
+ * (`?Auth=$AUTH_TOKEN`). `nodeVersion`: the Node.js the functions run on, e.g. `v24.1.0`.
+ */
+export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, nodeVersion: string = process.version): string {
+  const host = (options.host ?? DEFAULT_GATEWAY_OPTIONS.host) === '127.0.0.1' ? 'localhost' : options.host;
+  const ws = `ws://${host}:${gateway.port}/${gateway.stage}`;
+  const db = gateway.dbEndpoint.replace('127.0.0.1', 'localhost');
+  const tables = Object.values(gateway.tables);
+  const jwtOn = Boolean(gateway.issuer);
+  const authOn = jwtOn || Boolean(options.parameters?.AuthToken);
+  const connectUrl = jwtOn ? `"${ws}?Auth=$(npm run -s token -- --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"` : authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
+  const authNote = jwtOn
+    ? '?Auth=<JWT>   (JWT authorizer on: connections need a token from the local issuer)'
+    : authOn
+      ? '?Auth=<token>   (authorizer on: connections need the token)'
+      : '   (open: no authorizer; see AUTH_TOKEN and --auth)';
+  return [
+    '',
+    '  Local WebSocket API is running',
+    '',
+    `  WebSocket URL     ${ws}${authNote}`,
+    ...(gateway.issuer ? [`  Local issuer      ${gateway.issuer.url}   (audience ${gateway.issuer.audience}; a new key pair each run)`] : []),
+    `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
+    `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
+    `  Lambda Invoke     http://${host}:${gateway.port}   (AWS_ENDPOINT_URL_LAMBDA; every function of the template)`,
+    `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
+    runtimeLine(gateway, nodeVersion),
+    iamLine(gateway),
+    '',
+    ...faultLines(options),
+    '  Try it (in another terminal):',
+    `    npx wscat -c ${connectUrl}`,
+    ...(authOn && !jwtOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
+    '    > {"action": "broadcast", "data": "Tervehdys kaikille!"}',
+    '',
+    '  Look inside the table:',
+    `    aws dynamodb scan --endpoint-url ${db} --table-name ${tables[0] ?? '<table>'}`,
+    '',
+    '  One line per invocation follows (route, connection, status, time). Ctrl-C stops.',
+    '',
+  ].join('\n');
+}
