@@ -1,7 +1,8 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
-import { startGateway, type Gateway, type GatewayOptions } from '../../packages/sam-local-websocket/src/stack/gateway.js';
+import { startGateway, type Gateway } from '../../packages/sam-local-websocket/src/stack/gateway.js';
+import type { GatewayOptions } from '../../packages/sam-local-websocket/src/stack/options.js';
 import type { FunctionLogEntry, InvocationOutcome } from '../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
 import type { ReloadEvent } from '../../packages/sam-local-websocket/src/lambda/functions.js';
 import type { IssuerRequestEvent } from '../../packages/sam-local-websocket/src/identity-provider/issuer.js';

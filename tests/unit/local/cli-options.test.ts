@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_FAULTS } from '../../../packages/sam-local-websocket/src/api-gateway/faults.js';
 import { CLI_HELP, readCliOptions } from '../../../packages/sam-local-websocket/src/cli/start-options.js';
-import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/options.js';
 import { OptionError } from '../../../packages/sam-local-websocket/src/errors.js';
 import { tempFiles } from '../../helpers/temp-files.js';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { API_GATEWAY_LIMITS } from '../../../packages/sam-local-websocket/src/api-gateway/constants.js';
-import { DEFAULT_GATEWAY_OPTIONS, startGateway } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { startGateway } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS } from '../../../packages/sam-local-websocket/src/stack/options.js';
 
 describe('the gateway’s client limits (options)', () => {
   it('default to API Gateway’s quotas: 32 KB frames, 4,096-character URLs', () => {

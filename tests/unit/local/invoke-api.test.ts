@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { asyncSettingsOf, runAsync, type AsyncFailure } from '../../../packages/sam-local-websocket/src/lambda/invoke-api/async-invocations.js';
 import { functionNameOf } from '../../../packages/sam-local-websocket/src/lambda/invoke-api/invoke-api.js';
-import type { Outcome } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 
 describe('local Lambda Invoke API', () => {
   const names: [string, string | undefined][] = [

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { INVOKE_HELP } from '../../../packages/sam-local-websocket/src/cli/invoke-options.js';
 import { runInvoke, type InvokeCommandDeps } from '../../../packages/sam-local-websocket/src/cli/invoke-command.js';
-import type { Outcome } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import { readableLogLine } from '../../../packages/sam-local-websocket/src/lambda/log-line.js';
 import { tempFiles } from '../../helpers/temp-files.js';
 import { BuildError, GatewayNotRunningError, UnknownFunctionError } from '../../../packages/sam-local-websocket/src/errors.js';

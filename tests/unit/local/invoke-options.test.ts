@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS as D } from '../../../packages/sam-local-websocket/src/stack/options.js';
 import { exitCodeOf, INVOKE_HELP, readInvokeOptions } from '../../../packages/sam-local-websocket/src/cli/invoke-options.js';
 import { EXIT } from '../../../packages/sam-local-websocket/src/cli/invoke-output.js';
 import { tempFiles } from '../../helpers/temp-files.js';

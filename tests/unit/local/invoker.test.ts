@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFunction, type Outcome } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import { LocalFunction } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import { type Outcome } from '../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import type { FunctionSpec } from '../../../packages/sam-local-websocket/src/template/template.js';
 
 // A handler that waits for `waitMs`, or burns `cpuMs` of its thread's CPU, and answers its tag.

@@ -13,7 +13,7 @@ import { guard } from '../iam/guard.js';
 import { signatureParts } from '../iam/signature.js';
 
 /** Where the `@connections` API is: its API id and stage. */
-export interface ConnectionsApi {
+export interface ConnectionsApiScope {
   apiId: string;
   stage: string;
 }
@@ -25,7 +25,7 @@ export interface ConnectionsApi {
 export type ConnectionsGuard = (request: IncomingMessage, response: ServerResponse, connectionId: string) => Promise<Buffer | undefined>;
 
 /** The `@connections` guard of a local IAM. */
-export function connectionsGuard(iam: LocalIam, api: ConnectionsApi): ConnectionsGuard {
+export function connectionsGuard(iam: LocalIam, api: ConnectionsApiScope): ConnectionsGuard {
   return async (request, response, connectionId) => {
     const method = request.method ?? 'GET';
     if (!signatureParts(request.headers.authorization)) {

@@ -2,7 +2,7 @@ import { FunctionNotRunningError } from '../errors.js';
 import { CONNECT_FAILED_STATUS, ROUTE_KEYS } from './constants.js';
 import type { GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
-import type { Outcome } from '../lambda/invoker.js';
+import type { Outcome } from '../lambda/container-protocol.js';
 import type { LocalFunctions } from '../lambda/functions.js';
 import type { RouteSpec } from '../template/template.js';
 

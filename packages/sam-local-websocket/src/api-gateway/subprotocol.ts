@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Outcome } from '../lambda/invoker.js';
+import type { Outcome } from '../lambda/container-protocol.js';
 
 /** The subprotocol each pending handshake's `$connect` answered with (keyed by its request). */
 const answered = new WeakMap<IncomingMessage, string>();

@@ -3,7 +3,8 @@
  * mode, the injected faults and what to try. Built from the running gateway's facts, so that
  * reading it starts nothing.
  */
-import { DEFAULT_GATEWAY_OPTIONS, type Gateway, type GatewayIam, type GatewayOptions } from '../stack/gateway.js';
+import type { Gateway, GatewayIam } from '../stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES } from '../iam/constants.js';
 import { nodeMajorOf } from '../template/template.js';
 

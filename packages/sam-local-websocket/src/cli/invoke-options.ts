@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../errors.js';
-import { DEFAULT_GATEWAY_OPTIONS } from '../stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS } from '../stack/options.js';
 import type { InvokeOptions } from '../stack/invoke-function.js';
 import { EXIT } from './invoke-output.js';
 import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './flags.js';

@@ -2,7 +2,7 @@
  * What `npm run invoke` promises its callers (scripts, tests): the result line's prefix and
  * the exit codes. Kept apart from the command so reading them runs nothing.
  */
-import type { Outcome } from '../lambda/invoker.js';
+import type { Outcome } from '../lambda/container-protocol.js';
 
 /** The process's exit code for each way an invoke ends. */
 export const EXIT = {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { OptionError } from '../errors.js';
 import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from '../api-gateway/faults.js';
-import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/gateway.js';
+import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES, type IamMode } from '../iam/constants.js';
 import { envVarsFile, templateParameters, wholeNumber } from './flags.js';
 

@@ -5,7 +5,8 @@
  */
 import { banner } from './banner.js';
 import { CLI_HELP, readCliOptions } from './start-options.js';
-import { startGateway, type GatewayOptions } from '../stack/gateway.js';
+import { startGateway } from '../stack/gateway.js';
+import type { GatewayOptions } from '../stack/options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { listenForKeys } from './terminal-keys.js';
 

@@ -1,7 +1,8 @@
 import { TemplateError, UnsupportedIntrinsicError } from '../errors.js';
 import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
 import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../template/intrinsics.js';
-import { LocalFunction, type LogSink } from './invoker.js';
+import { LocalFunction } from './invoker.js';
+import { type LogSink } from './container-protocol.js';
 import type { FunctionCredentials } from '../iam/authority.js';
 import type { FunctionSpec, TableSpec, Template } from '../template/template.js';
 

@@ -1,65 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
-import type { BuiltFunction } from './bundle.js';
 import type { FunctionSpec } from '../template/template.js';
+import type { BuiltFunction } from './bundle.js';
+import { Container, type Failure, type Invocation } from './container.js';
+import { EXPIRED_ERROR, SHUTDOWN_ERROR, type InvokeReply, type InvokeRequest, type LogSink, type Outcome } from './container-protocol.js';
 import { containerExecArgv } from './node-options.js';
 
-/** How an invocation ended: the handler's answer, or the error Lambda would report. */
-export type Outcome =
-  | ({ ok: true; result: unknown } & OutcomeTimes)
-  | ({ ok: false; error: { name: string; message: string }; /** It never started: its `startBy` passed while it waited. */ expired?: true } & OutcomeTimes);
-
-/** How long an invocation took, and how busy its container's thread was meanwhile. */
-interface OutcomeTimes {
-  ms: number;
-  requestId: string;
-  /**
-   * The container thread's CPU time during the invocation, ms, measured inside it (see
-   * worker.mjs). Absent when the handler did not run to an answer (shed, timed out, stopped).
-   */
-  cpuMs?: number;
-}
-
-/** Answer given to an invocation whose `startBy` passed while it waited for a container. */
-export const EXPIRED_ERROR = { name: 'EventAgeExceeded', message: 'the event waited longer than its maximum age for a container' } as const;
-
-/** Answer given to invocations the gateway will not run because it is stopping. */
-export const SHUTDOWN_ERROR = { name: 'Shutdown', message: 'the local gateway is stopping' } as const;
-
-/** Where a function's own log lines go. */
-export type LogSink = (functionName: string, line: string) => void;
-
-/** What a container is told when it starts (see worker.mjs). */
-export interface WorkerSetup {
-  file: string;
-  exportName: string;
-  functionName: string;
-  memorySize: number;
-}
-
-/** One invocation sent to a container. */
-export interface InvokeRequest {
-  id: number;
-  event: unknown;
-  requestId: string;
-  /** Epoch ms by which the handler must answer (its Timeout). */
-  deadline: number;
-}
-
-/** What the handler did with one invocation: its answer, or the error it threw. */
-export type InvokeResult = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
-
-/** A container's answer to one invocation, with the most heap it used meanwhile. */
-export type InvokeReply = InvokeResult & {
-  peakHeapBytes: number;
-  /** The container thread's CPU time during the invocation, ms. */
-  cpuMs: number;
-};
-
 /** How an invocation is queued. */
-export interface InvokeOptions {
+export interface QueueOptions {
   /**
    * Runs ahead of every queued ordinary invocation, and is still accepted while the function
    * drains (see {@link LocalFunction.drain}): `$disconnect`, which removes a stored record.
@@ -70,41 +19,6 @@ export interface InvokeOptions {
    * still busy then, it is not run and answers `expired` ({@link EXPIRED_ERROR}).
    */
   startBy?: number;
-}
-
-const WORKER_URL = new URL('./worker.mjs', import.meta.url);
-
-type Failure = { name: string; message: string };
-
-interface Invocation {
-  id: number;
-  priority: boolean;
-  startBy?: number;
-  event: unknown;
-  requestId: string;
-  queuedAt: number;
-  resolve: (outcome: Outcome) => void;
-}
-
-/** One worker thread: loads the bundle once, runs one invocation at a time, as Lambda does. */
-class Container {
-  readonly worker: Worker;
-  current?: { invocation: Invocation; started: number; timer: NodeJS.Timeout };
-  /** Set when a newer build was loaded: the container ends after its invocation. */
-  stale = false;
-
-  constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>, execArgv: string[]) {
-    const setup: WorkerSetup = { file: built.file, exportName: built.exportName, functionName: spec.logicalId, memorySize: spec.memorySize };
-    this.worker = new Worker(WORKER_URL, {
-      workerData: setup,
-      env,
-      // The bundle is plain JavaScript: no TypeScript loader in the container, only the
-      // function's own NODE_OPTIONS (e.g. --enable-source-maps), as Lambda's Node.js reads them.
-      execArgv,
-      stdout: true,
-      stderr: true,
-    });
-  }
 }
 
 /** How many containers a function may run at once, as Lambda's concurrency. */
@@ -152,7 +66,7 @@ export class LocalFunction {
   }
 
   /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
-  invoke(event: unknown, options: InvokeOptions = {}): Promise<Outcome> {
+  invoke(event: unknown, options: QueueOptions = {}): Promise<Outcome> {
     return new Promise((resolve) => {
       const invocation: Invocation = { id: this.nextId++, priority: options.priority ?? false, startBy: options.startBy, event, requestId: randomUUID(), queuedAt: Date.now(), resolve };
       if (this.closed || (this.draining && !invocation.priority)) return this.answer(invocation, Date.now(), SHUTDOWN_ERROR);

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
 const port = parentPort;
 
-/** @type {import('./invoker.js').WorkerSetup} */
+/** @type {import('./container-protocol.js').WorkerSetup} */
 const setup = workerData;
 
 const loaded = import(pathToFileURL(setup.file).href).then((module) => {
@@ -27,7 +27,7 @@ loaded.catch(() => {});
 /**
  * Lambda's context object, without the deprecated callback-era `done`/`fail`/`succeed`,
  * which the local container does not offer.
- * @param {import('./invoker.js').InvokeRequest} request
+ * @param {import('./container-protocol.js').InvokeRequest} request
  * @returns {Omit<import('aws-lambda').Context, 'done' | 'fail' | 'succeed'>}
  */
 function contextFor(request) {
@@ -71,11 +71,11 @@ const threadCpuMs = (() => {
 // The most heap this container used during an invocation, sampled while it runs.
 const heapUsed = () => getHeapStatistics().used_heap_size;
 
-port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ request) => {
+port.on('message', async (/** @type {import('./container-protocol.js').InvokeRequest} */ request) => {
   let peakHeapBytes = heapUsed();
   const cpuBefore = threadCpuMs();
   const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
-  /** @type {import('./invoker.js').InvokeResult} */
+  /** @type {import('./container-protocol.js').InvokeResult} */
   let reply;
   try {
     const handler = await loaded;
@@ -87,7 +87,7 @@ port.on('message', async (/** @type {import('./invoker.js').InvokeRequest} */ re
   await flushed();
   clearInterval(sampler);
   const cpuMs = threadCpuMs() - cpuBefore;
-  /** @type {import('./invoker.js').InvokeReply} */
+  /** @type {import('./container-protocol.js').InvokeReply} */
   const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs };
   port.postMessage(message);
 });

@@ -7,9 +7,10 @@ import { UnknownFunctionError } from '../errors.js';
 import { buildFunction } from '../lambda/bundle.js';
 import { functionsOf, loadTemplate } from '../template/template.js';
 import { LOCAL_API_ID } from '../api-gateway/constants.js';
-import { readServedApi } from './gateway.js';
+import { readServedApi } from './served-api.js';
 import { envVarOverrides, functionEnvironment, ignoredEnvVarsLine, localValues, type EnvVars } from '../lambda/functions.js';
-import { LocalFunction, type LogSink, type Outcome } from '../lambda/invoker.js';
+import { LocalFunction } from '../lambda/invoker.js';
+import { type LogSink, type Outcome } from '../lambda/container-protocol.js';
 import { findRunningGateway } from './running-gateway.js';
 import { LOCAL_CREDENTIALS } from '../dynamodb/store.js';
 

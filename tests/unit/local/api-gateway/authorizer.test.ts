@@ -3,7 +3,8 @@ import sinon from 'sinon';
 import { TemplateError } from '../../../../packages/sam-local-websocket/src/errors.js';
 import { authorizerCheck } from '../../../../packages/sam-local-websocket/src/api-gateway/authorizer.js';
 import type { InvocationOutcome } from '../../../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
-import type { LocalFunction, Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { LocalFunction } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import type { AuthorizerSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 import { handshakeRequest, outcome, VALID_HANDSHAKE } from './fakes.js';
 

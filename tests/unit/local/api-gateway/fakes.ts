@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { ConnectionRegistry, type Connection } from '../../../../packages/sam-local-websocket/src/api-gateway/connection-registry.js';
 import type { GatewayEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
 import type { SessionContext } from '../../../../packages/sam-local-websocket/src/api-gateway/session.js';
-import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import type { RouteSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 
 /**

@@ -5,7 +5,8 @@ import { messageEvent } from '../../../../packages/sam-local-websocket/src/api-g
 import type { InvocationOutcome } from '../../../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
 import { bodyOf, gatewayFrame, routeInvoker, statusOf } from '../../../../packages/sam-local-websocket/src/api-gateway/route-invocation.js';
 import type { LocalFunctions } from '../../../../packages/sam-local-websocket/src/lambda/functions.js';
-import type { LocalFunction, Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { LocalFunction } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import { fakeConnection, outcome, route } from './fakes.js';
 
 const FAILED = outcome({ error: { name: 'Sandbox.Timedout', message: 'Task timed out after 3.00 seconds' } });

@@ -5,7 +5,7 @@ import type { WebSocketServer } from 'ws';
 import type { EventConnection, GatewayEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
 import { echoConnectProtocol } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck, type UpgradeLimits } from '../../../../packages/sam-local-websocket/src/api-gateway/upgrade.js';
-import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/invoker.js';
+import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import type { RouteSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
 import { frame } from '../../../helpers/raw.js';
 import { FakeWebSocket, handshakeRequest, outcome, RecordingSocket, sessionContext, VALID_HANDSHAKE } from './fakes.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Outcome } from '../invoker.js';
+import type { Outcome } from '../container-protocol.js';
 import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from './constants.js';
 
 /** A function's `EventInvokeConfig`, resolved: how often to retry, where failures go. */

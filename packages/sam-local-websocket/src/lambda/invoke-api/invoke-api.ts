@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../shared/read-body.js';
 import { decodeSegment } from '../../shared/request-url.js';
-import type { LocalFunction, Outcome } from '../invoker.js';
+import type { LocalFunction } from '../invoker.js';
+import type { Outcome } from '../container-protocol.js';
 import { runAsync, type AsyncFailure, type AsyncSettings } from './async-invocations.js';
 import { INVOCATION_TYPES, INVOKE_ERRORS, INVOKE_LIMITS, INVOKE_PATH } from './constants.js';
 

@@ -1,0 +1,25 @@
+import { dirname, resolve } from 'node:path';
+import { applyConditions, checkParameters, pseudoParameters } from '../template/intrinsics.js';
+import { loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../template/template.js';
+import type { GatewayOptions } from './options.js';
+
+/** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
+export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region' | 'stage'>, overrides: Record<string, string>) {
+  const templatePath = resolve(options.template);
+  const loaded = loadTemplate(templatePath);
+  const parameters = parameterValues(loaded.template, overrides);
+  // What CloudFormation would refuse to deploy is refused here too.
+  checkParameters(loaded.template, parameters);
+  const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
+  const api = webSocketApiOf(template);
+  return {
+    template,
+    parameters,
+    api,
+    baseDir: loaded.baseDir,
+    rootDir: dirname(templatePath),
+    stage: options.stage ?? parameters.StageName ?? 'dev',
+    tables: tablesOf(template),
+  };
+}
+export type ServedApi = ReturnType<typeof readServedApi>;
