@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalFunction } from '../../../packages/sam-local-websocket/src/lambda/invoker.js';
-import { containerExecArgv, nodeOptionGroups } from '../../../packages/sam-local-websocket/src/lambda/node-options.js';
+import { NodeOptionsReader, nodeOptionGroups } from '../../../packages/sam-local-websocket/src/lambda/node-options.js';
 import type { FunctionSpec } from '../../../packages/sam-local-websocket/src/template/template.js';
 
 describe('NODE_OPTIONS in local containers', () => {
@@ -17,7 +17,7 @@ describe('NODE_OPTIONS in local containers', () => {
   });
 
   it('passes what a worker thread takes and names what only a whole process can', () => {
-    expect(containerExecArgv('--enable-source-maps --max-old-space-size=100 --no-warnings')).to.deep.equal({
+    expect(new NodeOptionsReader().containerExecArgv('--enable-source-maps --max-old-space-size=100 --no-warnings')).to.deep.equal({
       execArgv: ['--enable-source-maps', '--no-warnings'],
       ignored: ['--max-old-space-size=100'],
     });

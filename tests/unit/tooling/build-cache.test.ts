@@ -1,12 +1,16 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedBuild } from '../../../packages/sam-local-websocket/src/lambda/build-cache.js';
+import { BuildCache } from '../../../packages/sam-local-websocket/src/shared/build-cache.js';
 
 describe('build cache', () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'build-cache-'))));
+  let cache: BuildCache;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'build-cache-'));
+    cache = BuildCache.beside(dir);
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const counter = (input: string, output: string) => {
@@ -24,8 +28,8 @@ describe('build cache', () => {
     writeFileSync(input, 'a');
     const { build, builds } = counter(input, output);
     const key = `unchanged ${dir}`;
-    expect(await cachedBuild(key, build)).to.equal(1);
-    expect(await cachedBuild(key, build)).to.equal(1);
+    expect(await cache.get(key, build)).to.equal(1);
+    expect(await cache.get(key, build)).to.equal(1);
     expect(builds()).to.equal(1);
   });
 
@@ -34,12 +38,12 @@ describe('build cache', () => {
     writeFileSync(input, 'a');
     const { build } = counter(input, output);
     const key = `changed ${dir}`;
-    expect(await cachedBuild(key, build)).to.equal(1);
+    expect(await cache.get(key, build)).to.equal(1);
     writeFileSync(input, 'ab');
     utimesSync(input, new Date(), new Date(Date.now() + 5000));
-    expect(await cachedBuild(key, build)).to.equal(2);
+    expect(await cache.get(key, build)).to.equal(2);
     rmSync(output);
-    expect(await cachedBuild(key, build)).to.equal(3);
+    expect(await cache.get(key, build)).to.equal(3);
   });
 
   it('does not keep a failed build', async () => {
@@ -50,10 +54,21 @@ describe('build cache', () => {
       if (attempts === 1) throw new Error('does not build');
       return { value: 'ok', inputs: [], outputs: [] };
     };
-    await cachedBuild(key, build).then(
+    await cache.get(key, build).then(
       () => expect.fail('should have failed'),
       (error: Error) => expect(error.message).to.equal('does not build'),
     );
-    expect(await cachedBuild(key, build)).to.equal('ok');
+    expect(await cache.get(key, build)).to.equal('ok');
+  });
+
+  it('hands a fresh build to another cache on the same folder (the next process), and keeps its manifests there', async () => {
+    const [input, output] = [join(dir, 'in.ts'), join(dir, 'out.js')];
+    writeFileSync(input, 'a');
+    const { build, builds } = counter(input, output);
+    expect(await cache.get('shared', build)).to.equal(1);
+    expect(await BuildCache.beside(dir).get('shared', build)).to.equal(1);
+    expect(builds()).to.equal(1);
+    expect(readdirSync(join(dir, '.build', 'cache'))).to.have.length(1);
+    expect(await new BuildCache(join(dir, 'elsewhere')).get('shared', build), 'another folder: another cache').to.equal(2);
   });
 });

@@ -10,7 +10,6 @@ import { readBody } from '../shared/read-body.js';
 import type { LocalIam } from '../iam/authority.js';
 import { IAM_ERRORS, MANAGE_CONNECTIONS, SIGNATURE_MISMATCH_MESSAGE } from '../iam/constants.js';
 import { guard } from '../iam/guard.js';
-import { signatureParts } from '../iam/signature.js';
 
 /** Where the `@connections` API is: its API id and stage. */
 export interface ConnectionsApiScope {
@@ -28,7 +27,7 @@ export type ConnectionsGuard = (request: IncomingMessage, response: ServerRespon
 export function connectionsGuard(iam: LocalIam, api: ConnectionsApiScope): ConnectionsGuard {
   return async (request, response, connectionId) => {
     const method = request.method ?? 'GET';
-    if (!signatureParts(request.headers.authorization)) {
+    if (!iam.signatures.parts(request.headers.authorization)) {
       // Answered before the body is read: there is nothing to verify it against.
       request.resume();
       iam.refused({ service: 'execute-api', error: IAM_ERRORS.missingToken, status: 403, reason: 'the request is not signed' });

@@ -1,9 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Outcome } from '../lambda/container-protocol.js';
 
-/** The subprotocol each pending handshake's `$connect` answered with (keyed by its request). */
-const answered = new WeakMap<IncomingMessage, string>();
-
 /** The `Sec-WebSocket-Protocol` header of a Lambda proxy answer, in any case, if it has one. */
 function protocolHeaderOf(outcome: Outcome): string | undefined {
   if (!outcome.ok) return undefined;
@@ -14,19 +11,27 @@ function protocolHeaderOf(outcome: Outcome): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
-/** Keeps the subprotocol `$connect` chose for this handshake (API Gateway answers only that one). */
-export function rememberConnectProtocol(request: IncomingMessage, outcome: Outcome): void {
-  const protocol = protocolHeaderOf(outcome);
-  if (protocol) answered.set(request, protocol);
-}
-
 /**
- * `ws`'s `handleProtocols`: as API Gateway, the handshake answers `Sec-WebSocket-Protocol`
- * only when the `$connect` integration returned it, and here only when the client offered
- * it (otherwise the client would fail the handshake anyway). Without a `$connect` answer
- * naming one, no protocol is chosen, whatever the client offered.
+ * The subprotocols `$connect` answered with, by pending handshake (one per gateway): kept after
+ * `$connect` and read by `ws` when it completes the handshake.
  */
-export function echoConnectProtocol(offered: Set<string>, request: IncomingMessage): string | false {
-  const protocol = answered.get(request);
-  return protocol !== undefined && offered.has(protocol) ? protocol : false;
+export class ConnectProtocols {
+  private readonly answered = new WeakMap<IncomingMessage, string>();
+
+  /** Keeps the subprotocol `$connect` chose for this handshake (API Gateway answers only that one). */
+  remember(request: IncomingMessage, outcome: Outcome): void {
+    const protocol = protocolHeaderOf(outcome);
+    if (protocol) this.answered.set(request, protocol);
+  }
+
+  /**
+   * `ws`'s `handleProtocols`: as API Gateway, the handshake answers `Sec-WebSocket-Protocol`
+   * only when the `$connect` integration returned it, and here only when the client offered
+   * it (otherwise the client would fail the handshake anyway). Without a `$connect` answer
+   * naming one, no protocol is chosen, whatever the client offered.
+   */
+  readonly choose = (offered: Set<string>, request: IncomingMessage): string | false => {
+    const protocol = this.answered.get(request);
+    return protocol !== undefined && offered.has(protocol) ? protocol : false;
+  };
 }

@@ -7,7 +7,7 @@ import { limitFrameSize } from './frame-limit.js';
 import { handshakeProblem } from './handshake.js';
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
-import { rememberConnectProtocol } from './subprotocol.js';
+import type { ConnectProtocols } from './subprotocol.js';
 
 /**
  * Answers a handshake with an HTTP error and closes the socket, as API Gateway refuses one;
@@ -50,9 +50,10 @@ export interface UpgradeLimits {
  * `$connect` runs, and completes only if it answers 2xx; otherwise the client gets that
  * status. Without a `$connect` route the connection is accepted, as on AWS. A handshake
  * `ws` would refuse, or a URL over the quota, is refused first, so neither the authorizer
- * nor `$connect` runs for it.
+ * nor `$connect` runs for it. The subprotocol `$connect` answers with is kept in `protocols`, whose
+ * `choose` is the `handleProtocols` of `wss`.
  */
-export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck, limits: UpgradeLimits) {
+export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck, limits: UpgradeLimits, protocols: ConnectProtocols) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
     const problem = handshakeProblem(request, limits.maxUrlLength);
     if (problem) return refuseHandshake(socket, problem.status, problem.headers);
@@ -78,7 +79,7 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       // A $connect that throws or times out: API Gateway refuses the handshake with 502.
       const status = statusOf(outcome, ROUTE_KEYS.connect);
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
-      rememberConnectProtocol(request, outcome);
+      protocols.remember(request, outcome);
     }
     // ws refuses such a socket too (it would never open a session), so check it the same way.
     if (socket.destroyed || !socket.readable || !socket.writable) {

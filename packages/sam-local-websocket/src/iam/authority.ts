@@ -5,15 +5,11 @@
  * administrator's would be.
  */
 import { randomBytes } from 'node:crypto';
+import type { FunctionCredentials } from '../shared/credentials.js';
 import { FUNCTION_KEY_PREFIX, IAM_MODES, type IamMode } from './constants.js';
-import { evaluate, type Decision, type PolicyStatement } from './evaluate.js';
+import { PolicyEvaluator, type Decision, type PolicyStatement } from './evaluate.js';
 import type { IamRefusal } from './refusal.js';
-
-/** Credentials as the SDK's environment provider reads them. */
-export interface FunctionCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+import { SignatureVerifier } from './signature.js';
 
 /** Where the local IAM lives: what ARNs and principals carry. */
 export interface IamScope {
@@ -25,6 +21,9 @@ export interface IamScope {
 /** The local IAM of one gateway run. */
 export class LocalIam {
   private readonly secrets = new Map<string, { logicalId: string; secretAccessKey: string }>();
+  /** Checks the signatures of this run's calls, keeping their signing keys for the run. */
+  readonly signatures = new SignatureVerifier();
+  private readonly evaluator = new PolicyEvaluator();
 
   constructor(
     readonly mode: IamMode,
@@ -59,7 +58,7 @@ export class LocalIam {
 
   /** What IAM decides for a function's action on a resource. */
   decide(logicalId: string, action: string, resource: string): Decision {
-    return evaluate(this.policies.get(logicalId) ?? [], action, resource);
+    return this.evaluator.evaluate(this.policies.get(logicalId) ?? [], action, resource);
   }
 
   /** The principal a function's calls run as: its execution role's session. */

@@ -17,41 +17,44 @@ export interface PolicyStatement {
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
 /**
- * Each pattern's regular expression, compiled once: a pure function of the pattern and the flags,
- * so reusing it cannot change a decision. Patterns come from the template's policies (a bounded set).
+ * Evaluates policies, compiling each pattern's regular expression once for its own life (one
+ * per local IAM): a pure function of the pattern and the flags, so reusing it cannot change a
+ * decision. Patterns come from the template's policies (a bounded set).
  */
-const compiled = new Map<string, RegExp>();
+export class PolicyEvaluator {
+  private readonly compiled = new Map<string, RegExp>();
 
-function patternRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const flags = ignoreCase ? 'is' : 's';
-  const id = `${flags}:${pattern}`;
-  let regExp = compiled.get(id);
-  if (!regExp) {
-    const source = pattern
-      .split('')
-      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regExp = new RegExp(`^${source}$`, flags);
-    compiled.set(id, regExp);
+  /** True when `value` matches `pattern`, where `*` stands for any run of characters and `?` for one. */
+  matches(pattern: string, value: string, ignoreCase = false): boolean {
+    return this.regExpOf(pattern, ignoreCase).test(value);
   }
-  return regExp;
-}
 
-/** True when `value` matches `pattern`, where `*` stands for any run of characters and `?` for one. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  return patternRegExp(pattern, ignoreCase).test(value);
-}
+  /** Evaluates `action` on `resource` against a principal's statements, as IAM does. */
+  evaluate(statements: readonly PolicyStatement[], action: string, resource: string): Decision {
+    const matching = statements.filter((statement) => this.applies(statement, action, resource));
+    if (matching.some((statement) => statement.effect === 'Deny')) return 'explicitDeny';
+    return matching.length > 0 ? 'allowed' : 'implicitDeny';
+  }
 
-function applies(statement: PolicyStatement, action: string, resource: string): boolean {
-  return (
-    statement.actions.some((pattern) => wildcardMatch(pattern, action, true)) &&
-    statement.resources.some((pattern) => wildcardMatch(pattern, resource))
-  );
-}
+  private applies(statement: PolicyStatement, action: string, resource: string): boolean {
+    return (
+      statement.actions.some((pattern) => this.matches(pattern, action, true)) &&
+      statement.resources.some((pattern) => this.matches(pattern, resource))
+    );
+  }
 
-/** Evaluates `action` on `resource` against a principal's statements, as IAM does. */
-export function evaluate(statements: readonly PolicyStatement[], action: string, resource: string): Decision {
-  const matching = statements.filter((statement) => applies(statement, action, resource));
-  if (matching.some((statement) => statement.effect === 'Deny')) return 'explicitDeny';
-  return matching.length > 0 ? 'allowed' : 'implicitDeny';
+  private regExpOf(pattern: string, ignoreCase: boolean): RegExp {
+    const flags = ignoreCase ? 'is' : 's';
+    const id = `${flags}:${pattern}`;
+    let regExp = this.compiled.get(id);
+    if (!regExp) {
+      const source = pattern
+        .split('')
+        .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+      regExp = new RegExp(`^${source}$`, flags);
+      this.compiled.set(id, regExp);
+    }
+    return regExp;
+  }
 }

@@ -4,7 +4,7 @@
  */
 import type { LocalIam } from './authority.js';
 import { IAM_ERRORS, type IamError } from './constants.js';
-import { checkSignature, type ReceivedRequest } from './signature.js';
+import type { ReceivedRequest } from './signature.js';
 import type { IamRefusal } from './refusal.js';
 
 /** One action on one resource that a request asks for. */
@@ -32,7 +32,7 @@ export async function guard(
   signatureStatus: number,
   accessesOf: () => Access[],
 ): Promise<GuardResult> {
-  const check = await checkSignature(request, iam.secretOf);
+  const check = await iam.signatures.check(request, iam.secretOf);
   if (check.kind === 'unsigned') {
     return refuse(service, { error: IAM_ERRORS.missingToken, status: signatureStatus, reason: 'the request is not signed' });
   }

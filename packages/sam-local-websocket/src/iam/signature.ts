@@ -2,7 +2,8 @@
  * Who signed a request: SigV4 is checked by recomputing the signature from the signed parts of
  * the request, with the SDK's own signer (`@smithy/signature-v4`) for the canonical request and
  * the signing key, and comparing. What is the same from request to request is not recomputed:
- * the derived signing key is cached (see {@link signingKeyFor}).
+ * a {@link SignatureVerifier} keeps the derived signing keys, and the last header and date read,
+ * for its own life (one per local IAM).
  */
 import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -41,16 +42,6 @@ export type SignatureCheck =
   | { kind: 'valid'; accessKeyId: string; service: string }
   | { kind: 'invalid'; accessKeyId: string; service: string; reason: string };
 
-/** The last header read and what it said: a guard asks first whether a request is signed, then checks it. */
-let lastRead: { authorization: string; parts: SignatureParts | undefined } | undefined;
-
-/** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. The parts are shared: read them, don't change them. */
-export function signatureParts(authorization: string | undefined): SignatureParts | undefined {
-  if (!authorization?.startsWith(`${SIGV4_ALGORITHM} `)) return undefined;
-  if (lastRead?.authorization !== authorization) lastRead = { authorization, parts: parseAuthorization(authorization) };
-  return lastRead.parts;
-}
-
 function parseAuthorization(authorization: string): SignatureParts | undefined {
   // Comma-separated `Name=value` fields, each trimmed; a value ends at its next `=`; the last of a name counts.
   let credential: string | undefined;
@@ -78,24 +69,11 @@ interface SigningTime {
   shortDate: string;
 }
 
-/** The last `X-Amz-Date` read: requests signed in the same second carry the same value. */
-let lastSigningTime: { header: string; time: SigningTime | undefined } | undefined;
-
 /** `20261129T232400Z` as a Date; undefined when malformed or no such time. */
 function amzDate(value: string): Date | undefined {
   const match = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(value);
   const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
-}
-
-/** `20261129T232400Z` as a signing time; undefined when malformed or no such time. */
-function signingTimeOf(header: string | undefined): SigningTime | undefined {
-  if (header === undefined) return undefined;
-  if (lastSigningTime?.header !== header) {
-    const signingDate = amzDate(header);
-    lastSigningTime = { header, time: signingDate && canonicalizer.dates(signingDate) };
-  }
-  return lastSigningTime.time;
 }
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
@@ -118,32 +96,9 @@ class Canonicalizer extends SignatureV4 {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   }
 }
-const canonicalizer = new Canonicalizer();
 
-/** Signing keys by key id, day, region and service, each with the secret it was derived from. */
-const signingKeys = new Map<string, { secretAccessKey: string; key: KeyObject }>();
-/** Bound of {@link signingKeys}: key ids are only the functions', but days and regions are the caller's choice. */
+/** Bound of a verifier's signing keys: key ids are only the functions', but days and regions are the caller's choice. */
 export const SIGNING_KEY_CACHE_SIZE = 1000;
-
-/**
- * The SigV4 signing key of `secretAccessKey` for a day, region and service (the SDK's
- * `getSigningKey`: four HMACs), derived once and reused. An entry is used only for the very
- * secret it was derived from: a key id issued again with another secret (a new gateway run)
- * derives anew. A new day is a new entry. The cache is emptied when it reaches its bound.
- */
-export async function signingKeyFor(accessKeyId: string, secretAccessKey: string, shortDate: string, region: string, service: string): Promise<KeyObject> {
-  // As in the credential scope: none of the parts can hold a `/` (the scope is split at them).
-  const id = `${accessKeyId}/${shortDate}/${region}/${service}`;
-  const cached = signingKeys.get(id);
-  if (cached?.secretAccessKey === secretAccessKey) return cached.key;
-  if (signingKeys.size >= SIGNING_KEY_CACHE_SIZE) signingKeys.clear();
-  const key = createSecretKey(await getSigningKey(Sha256, { accessKeyId, secretAccessKey }, shortDate, region, service));
-  signingKeys.set(id, { secretAccessKey, key });
-  return key;
-}
-
-/** How many signing keys are cached (for tests). */
-export const cachedSigningKeys = (): number => signingKeys.size;
 
 /** The path of a request target, as the SDK's `HttpRequest` normalizes it: `/` when empty, always a leading `/`. */
 function pathOf(url: string): string {
@@ -169,41 +124,95 @@ function invalid(accessKeyId: string, service: string, reason: string): Signatur
 }
 
 /**
- * Checks a request's SigV4 signature. `secretOf` gives the secret of a key id the gateway
- * issued, or undefined for any other key id: those are not checked (their secret is unknown).
- * The signature is recomputed as the SDK's `SignatureV4.sign` computes it for the signed headers
- * (`signableHeaders`), at the request's `X-Amz-Date`, in the scope's region and service.
+ * Checks SigV4 signatures, keeping for its own life what does not change from request to
+ * request: the derived signing keys (bounded), and the last `Authorization` header and
+ * `X-Amz-Date` read (a guard asks first whether a request is signed, then checks it; requests
+ * signed in the same second carry the same date).
  */
-export async function checkSignature(request: ReceivedRequest, secretOf: (accessKeyId: string) => string | undefined): Promise<SignatureCheck> {
-  const parts = signatureParts(headerValue(request.headers.authorization));
-  if (!parts) return { kind: 'unsigned' };
-  const secretAccessKey = secretOf(parts.accessKeyId);
-  if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId: parts.accessKeyId };
-  const { accessKeyId, region, service } = parts;
+export class SignatureVerifier {
+  private readonly canonicalizer = new Canonicalizer();
+  /** Signing keys by key id, day, region and service, each with the secret it was derived from. */
+  private readonly signingKeys = new Map<string, { secretAccessKey: string; key: KeyObject }>();
+  private lastRead?: { authorization: string; parts: SignatureParts | undefined };
+  private lastSigningTime?: { header: string; time: SigningTime | undefined };
 
-  const signingTime = signingTimeOf(headerValue(request.headers['x-amz-date']));
-  if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid(accessKeyId, service, 'no signed X-Amz-Date');
-  if (!parts.signedHeaders.includes('host')) return invalid(accessKeyId, service, 'the Host header is not signed');
-  // The payload hash a signer may send must be the body's: the signature covers only the header.
-  const payloadHash = sha256Hex(request.body);
-  const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
-  if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid(accessKeyId, service, 'X-Amz-Content-Sha256 is not the hash of the body');
-
-  const { longDate, shortDate } = signingTime;
-  const headers: Record<string, string> = {};
-  for (const name of parts.signedHeaders) {
-    const value = headerValue(request.headers[name]);
-    if (value === undefined) return invalid(accessKeyId, service, `signed header ${name} is missing`);
-    // As the SDK's signer: the headers it generates itself are dropped, and X-Amz-Date written from the date.
-    if (!GENERATED_HEADERS.includes(name)) headers[name] = value;
+  /** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. The parts are shared: read them, don't change them. */
+  parts(authorization: string | undefined): SignatureParts | undefined {
+    if (!authorization?.startsWith(`${SIGV4_ALGORITHM} `)) return undefined;
+    if (this.lastRead?.authorization !== authorization) this.lastRead = { authorization, parts: parseAuthorization(authorization) };
+    return this.lastRead.parts;
   }
-  headers['x-amz-date'] = longDate;
-  const unsigned = { method: request.method, path: pathOf(request.url), query: queryOf(request.url), headers } as unknown as HttpRequest;
-  const canonicalHeaders = getCanonicalHeaders(unsigned, undefined, new Set(parts.signedHeaders));
-  const scope = createScope(shortDate, region, service);
-  const stringToSign = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(canonicalizer.canonicalRequest(unsigned, canonicalHeaders, payloadHash))}`;
-  const expected = createHmac('sha256', await signingKeyFor(accessKeyId, secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
-  const given = Buffer.from(parts.signature);
-  const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
-  return same ? { kind: 'valid', accessKeyId, service } : invalid(accessKeyId, service, 'the signature does not match');
+
+  /** `20261129T232400Z` as a signing time; undefined when malformed or no such time. */
+  private signingTimeOf(header: string | undefined): SigningTime | undefined {
+    if (header === undefined) return undefined;
+    if (this.lastSigningTime?.header !== header) {
+      const signingDate = amzDate(header);
+      this.lastSigningTime = { header, time: signingDate && this.canonicalizer.dates(signingDate) };
+    }
+    return this.lastSigningTime.time;
+  }
+
+  /**
+   * The SigV4 signing key of `secretAccessKey` for a day, region and service (the SDK's
+   * `getSigningKey`: four HMACs), derived once and reused. An entry is used only for the very
+   * secret it was derived from: a key id issued again with another secret (a new gateway run)
+   * derives anew. A new day is a new entry. The cache is emptied when it reaches its bound
+   * ({@link SIGNING_KEY_CACHE_SIZE}).
+   */
+  async signingKey(accessKeyId: string, secretAccessKey: string, shortDate: string, region: string, service: string): Promise<KeyObject> {
+    // As in the credential scope: none of the parts can hold a `/` (the scope is split at them).
+    const id = `${accessKeyId}/${shortDate}/${region}/${service}`;
+    const cached = this.signingKeys.get(id);
+    if (cached?.secretAccessKey === secretAccessKey) return cached.key;
+    if (this.signingKeys.size >= SIGNING_KEY_CACHE_SIZE) this.signingKeys.clear();
+    const key = createSecretKey(await getSigningKey(Sha256, { accessKeyId, secretAccessKey }, shortDate, region, service));
+    this.signingKeys.set(id, { secretAccessKey, key });
+    return key;
+  }
+
+  /** How many signing keys are cached (for tests). */
+  get cachedSigningKeys(): number {
+    return this.signingKeys.size;
+  }
+
+  /**
+   * Checks a request's SigV4 signature. `secretOf` gives the secret of a key id the gateway
+   * issued, or undefined for any other key id: those are not checked (their secret is unknown).
+   * The signature is recomputed as the SDK's `SignatureV4.sign` computes it for the signed headers
+   * (`signableHeaders`), at the request's `X-Amz-Date`, in the scope's region and service.
+   */
+  async check(request: ReceivedRequest, secretOf: (accessKeyId: string) => string | undefined): Promise<SignatureCheck> {
+    const parts = this.parts(headerValue(request.headers.authorization));
+    if (!parts) return { kind: 'unsigned' };
+    const secretAccessKey = secretOf(parts.accessKeyId);
+    if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId: parts.accessKeyId };
+    const { accessKeyId, region, service } = parts;
+
+    const signingTime = this.signingTimeOf(headerValue(request.headers['x-amz-date']));
+    if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid(accessKeyId, service, 'no signed X-Amz-Date');
+    if (!parts.signedHeaders.includes('host')) return invalid(accessKeyId, service, 'the Host header is not signed');
+    // The payload hash a signer may send must be the body's: the signature covers only the header.
+    const payloadHash = sha256Hex(request.body);
+    const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
+    if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid(accessKeyId, service, 'X-Amz-Content-Sha256 is not the hash of the body');
+
+    const { longDate, shortDate } = signingTime;
+    const headers: Record<string, string> = {};
+    for (const name of parts.signedHeaders) {
+      const value = headerValue(request.headers[name]);
+      if (value === undefined) return invalid(accessKeyId, service, `signed header ${name} is missing`);
+      // As the SDK's signer: the headers it generates itself are dropped, and X-Amz-Date written from the date.
+      if (!GENERATED_HEADERS.includes(name)) headers[name] = value;
+    }
+    headers['x-amz-date'] = longDate;
+    const unsigned = { method: request.method, path: pathOf(request.url), query: queryOf(request.url), headers } as unknown as HttpRequest;
+    const canonicalHeaders = getCanonicalHeaders(unsigned, undefined, new Set(parts.signedHeaders));
+    const scope = createScope(shortDate, region, service);
+    const stringToSign = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(this.canonicalizer.canonicalRequest(unsigned, canonicalHeaders, payloadHash))}`;
+    const expected = createHmac('sha256', await this.signingKey(accessKeyId, secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
+    const given = Buffer.from(parts.signature);
+    const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
+    return same ? { kind: 'valid', accessKeyId, service } : invalid(accessKeyId, service, 'the signature does not match');
+  }
 }

@@ -1,12 +1,10 @@
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { cachedBuild } from './build-cache.js';
+import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
 
-/** Where `npm run build` and the local gateway put the bundles (git-ignored). */
-export const BUILD_DIR = '.build';
 
 /** What `sam build` passes esbuild before any `BuildProperties`. */
 const SAM_DEFAULTS: esbuild.BuildOptions = {
@@ -87,12 +85,15 @@ export interface BuiltFunction {
   inputs: string[];
 }
 
-/** Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`. */
-export async function buildFunction(fn: FunctionSpec, rootDir: string): Promise<BuiltFunction> {
+/**
+ * Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`; an unchanged
+ * one is not built again (`cache`, by default the one beside the template, `{rootDir}/.build/cache`).
+ */
+export async function buildFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
   // The same sources with the same options give the same bundle, wherever it is written.
   const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options: { ...options, outdir: undefined } });
-  return cachedBuild(key, async () => {
+  return cache.get(key, async () => {
     const result = await esbuild.build(options).catch((error: Error) => {
       throw new BuildError(`${fn.logicalId} does not build: ${error.message}`, { cause: error });
     });

@@ -2,8 +2,10 @@ import { TemplateError, UnsupportedIntrinsicError } from '../errors.js';
 import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
 import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../template/intrinsics.js';
 import { LocalFunction } from './invoker.js';
+import { NodeOptionsReader } from './node-options.js';
+import { BuildCache } from '../shared/build-cache.js';
 import { type LogSink } from './container-protocol.js';
-import type { FunctionCredentials } from '../iam/authority.js';
+import type { FunctionCredentials } from '../shared/credentials.js';
 import type { FunctionSpec, TableSpec, Template } from '../template/template.js';
 
 /** What the functions' environment points at locally. */
@@ -173,9 +175,10 @@ export async function startFunctions(
 ): Promise<LocalFunctions> {
   const running = new Map<string, LocalFunction>();
   const disposers: (() => Promise<void>)[] = [];
+  const cache = BuildCache.beside(rootDir);
   const builds = await Promise.allSettled(
     functions.map(async (fn) => {
-      if (!options.watch) return buildFunction(fn, rootDir);
+      if (!options.watch) return buildFunction(fn, rootDir, cache);
       const watcher = await watchFunction(
         fn,
         rootDir,
@@ -200,8 +203,9 @@ export async function startFunctions(
     throw failed.reason;
   }
   const built = builds.map((build) => (build as PromiseFulfilledResult<BuiltFunction>).value);
+  const nodeOptions = new NodeOptionsReader();
   functions.forEach((fn, index) =>
-    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersOf(fn))),
+    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersOf(fn), nodeOptions)),
   );
   return {
     get: (logicalId) => running.get(logicalId),

@@ -5,7 +5,7 @@ import type { FunctionSpec } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 import { Container, type Failure, type Invocation } from './container.js';
 import { EXPIRED_ERROR, SHUTDOWN_ERROR, type InvokeReply, type InvokeRequest, type LogSink, type Outcome } from './container-protocol.js';
-import { containerExecArgv } from './node-options.js';
+import { NodeOptionsReader } from './node-options.js';
 
 /** How an invocation is queued. */
 export interface QueueOptions {
@@ -50,6 +50,7 @@ export class LocalFunction {
     private env: Record<string, string>,
     private readonly log: LogSink,
     private readonly maxContainers: number = DEFAULT_CONTAINERS_PER_FUNCTION,
+    private readonly nodeOptions: NodeOptionsReader = new NodeOptionsReader(),
   ) {
     this.applyNodeOptions();
     // One warm container from the start, as after a first invocation.
@@ -58,7 +59,7 @@ export class LocalFunction {
 
   /** Reads NODE_OPTIONS from the environment; what a worker thread cannot take is said once. */
   private applyNodeOptions(): void {
-    const { execArgv, ignored } = containerExecArgv(this.env.NODE_OPTIONS);
+    const { execArgv, ignored } = this.nodeOptions.containerExecArgv(this.env.NODE_OPTIONS);
     this.execArgv = execArgv;
     if (ignored.length > 0) {
       this.log(this.spec.logicalId, `NODE_OPTIONS ${ignored.join(', ')}: not applied locally (a local container is a worker thread, which cannot take it)`);

@@ -37,31 +37,39 @@ export function nodeOptionGroups(value: string | undefined): string[][] {
   return groups;
 }
 
-const accepted = new Map<string, boolean>();
+/**
+ * Reads `NODE_OPTIONS` into a container's `execArgv`, finding out once (for its own life: one per
+ * set of functions) whether a worker thread takes each option, by trying it in a worker that does nothing.
+ */
+export class NodeOptionsReader {
+  private readonly accepted = new Map<string, boolean>();
 
-/** Whether a worker thread takes this option: tried once per process, in a worker that does nothing. */
-function workerTakes(group: string[]): boolean {
-  const key = JSON.stringify(group);
-  if (!accepted.has(key)) {
-    try {
-      const probe = new Worker('', { eval: true, execArgv: group, stdout: true, stderr: true });
-      void probe.terminate();
-      accepted.set(key, true);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-      accepted.set(key, false);
+  /** The container's `execArgv` from `NODE_OPTIONS`, and the options a worker thread cannot take. */
+  containerExecArgv(nodeOptions: string | undefined): { execArgv: string[]; ignored: string[] } {
+    const execArgv: string[] = [];
+    const ignored: string[] = [];
+    for (const group of nodeOptionGroups(nodeOptions)) {
+      if (this.workerTakes(group)) execArgv.push(...group);
+      else ignored.push(group.join(' '));
     }
+    return { execArgv, ignored };
   }
-  return accepted.get(key)!;
-}
 
-/** The container's `execArgv` from `NODE_OPTIONS`, and the options a worker thread cannot take. */
-export function containerExecArgv(nodeOptions: string | undefined): { execArgv: string[]; ignored: string[] } {
-  const execArgv: string[] = [];
-  const ignored: string[] = [];
-  for (const group of nodeOptionGroups(nodeOptions)) {
-    if (workerTakes(group)) execArgv.push(...group);
-    else ignored.push(group.join(' '));
+  /** Whether a worker thread takes this option. */
+  private workerTakes(group: string[]): boolean {
+    const key = JSON.stringify(group);
+    let takes = this.accepted.get(key);
+    if (takes === undefined) {
+      try {
+        const probe = new Worker('', { eval: true, execArgv: group, stdout: true, stderr: true });
+        void probe.terminate();
+        takes = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+        takes = false;
+      }
+      this.accepted.set(key, takes);
+    }
+    return takes;
   }
-  return { execArgv, ignored };
 }

@@ -1,17 +1,16 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cachedBuild } from '../lambda/build-cache.js';
-import { BUILD_DIR } from '../lambda/bundle.js';
+import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 
 /**
  * Builds the page into `{rootDir}/.build/web/`: the HTML and CSS as they are, the
  * TypeScript as one classic script (so the page also works opened as a plain file).
  */
-export async function buildPage(rootDir: string): Promise<string> {
+export async function buildPage(rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<string> {
   const outdir = join(rootDir, BUILD_DIR, 'web');
   const copied = ['index.html', 'style.css'];
-  return cachedBuild(JSON.stringify({ build: 'page', esbuild: esbuild.version, outdir }), async () => {
+  return cache.get(JSON.stringify({ build: 'page', esbuild: esbuild.version, outdir }), async () => {
     mkdirSync(outdir, { recursive: true });
     const result = await esbuild.build({
       entryPoints: [join(rootDir, 'web', 'app.ts')],

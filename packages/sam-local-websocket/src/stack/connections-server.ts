@@ -9,7 +9,7 @@ import { PendingWork } from '../api-gateway/pending-work.js';
 import { routeInvoker } from '../api-gateway/route-invocation.js';
 import { routeSelector } from '../api-gateway/route-selection.js';
 import { goAway, type SessionContext } from '../api-gateway/session.js';
-import { echoConnectProtocol } from '../api-gateway/subprotocol.js';
+import { ConnectProtocols } from '../api-gateway/subprotocol.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from '../api-gateway/upgrade.js';
 import type { LocalIssuer } from '../identity-provider/issuer.js';
 import type { LocalFunctions } from '../lambda/functions.js';
@@ -51,17 +51,18 @@ export function serveConnections(
     closing: () => closing,
     log: options.log,
   };
+  const protocols = new ConnectProtocols();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes,
-    handleProtocols: echoConnectProtocol,
+    handleProtocols: protocols.choose,
     // ws ends the TCP connection when the client answers a close frame, and destroys the socket this long after close() if it does not.
     closeTimeout: options.closeTimeoutMs,
   });
   const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, {
     maxUrlLength: options.maxUrlLength,
     maxFrameBytes: options.maxFrameBytes,
-  });
+  }, protocols);
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);

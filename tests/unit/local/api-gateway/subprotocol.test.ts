@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { echoConnectProtocol, rememberConnectProtocol } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
+import { ConnectProtocols } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
 import { handshakeRequest, outcome, VALID_HANDSHAKE } from './fakes.js';
 
 /** What `ws` asks with the protocols a client offered, after `$connect` answered `result`. */
 function chosen(result: unknown, offered: string[]): string | false {
+  const protocols = new ConnectProtocols();
   const request = handshakeRequest({ ...VALID_HANDSHAKE, 'Sec-WebSocket-Protocol': offered.join(', ') });
-  rememberConnectProtocol(request, outcome({ result }));
-  return echoConnectProtocol(new Set(offered), request);
+  protocols.remember(request, outcome({ result }));
+  return protocols.choose(new Set(offered), request);
 }
 
 describe('the subprotocol a handshake answers', () => {
@@ -47,16 +48,19 @@ describe('the subprotocol a handshake answers', () => {
   });
 
   it('is none when $connect failed', () => {
+    const protocols = new ConnectProtocols();
     const request = handshakeRequest({ ...VALID_HANDSHAKE, 'Sec-WebSocket-Protocol': 'chat' });
-    rememberConnectProtocol(request, outcome({ error: { name: 'Error', message: 'boom' } }));
-    expect(echoConnectProtocol(new Set(['chat']), request)).to.equal(false);
+    protocols.remember(request, outcome({ error: { name: 'Error', message: 'boom' } }));
+    expect(protocols.choose(new Set(['chat']), request)).to.equal(false);
   });
 
   it('is kept per handshake: another request gets none', () => {
+    const protocols = new ConnectProtocols();
     const first = handshakeRequest({ ...VALID_HANDSHAKE, 'Sec-WebSocket-Protocol': 'chat' });
     const second = handshakeRequest({ ...VALID_HANDSHAKE, 'Sec-WebSocket-Protocol': 'chat' });
-    rememberConnectProtocol(first, outcome({ result: { headers: { 'Sec-WebSocket-Protocol': 'chat' } } }));
-    expect(echoConnectProtocol(new Set(['chat']), first)).to.equal('chat');
-    expect(echoConnectProtocol(new Set(['chat']), second)).to.equal(false);
+    protocols.remember(first, outcome({ result: { headers: { 'Sec-WebSocket-Protocol': 'chat' } } }));
+    expect(protocols.choose(new Set(['chat']), first)).to.equal('chat');
+    expect(protocols.choose(new Set(['chat']), second)).to.equal(false);
+    expect(new ConnectProtocols().choose(new Set(['chat']), first), 'another gateway’s').to.equal(false);
   });
 });

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import sinon from 'sinon';
 import type { WebSocketServer } from 'ws';
 import type { EventConnection, GatewayEvent } from '../../../../packages/sam-local-websocket/src/api-gateway/events.js';
-import { echoConnectProtocol } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
+import { ConnectProtocols } from '../../../../packages/sam-local-websocket/src/api-gateway/subprotocol.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck, type UpgradeLimits } from '../../../../packages/sam-local-websocket/src/api-gateway/upgrade.js';
 import type { Outcome } from '../../../../packages/sam-local-websocket/src/lambda/container-protocol.js';
 import type { RouteSpec } from '../../../../packages/sam-local-websocket/src/template/template.js';
@@ -71,12 +71,13 @@ describe('upgradeHandler', () => {
     const ws = new FakeWebSocket();
     const handleUpgrade = sinon.stub().callsFake((_request, _socket, _head, done: (ws: unknown) => void) => done(ws));
     const wss = { handleUpgrade } as unknown as WebSocketServer;
-    const upgrade = upgradeHandler(session.context, wss, check, limits);
+    const protocols = new ConnectProtocols();
+    const upgrade = upgradeHandler(session.context, wss, check, limits, protocols);
     const socket = new RecordingSocket();
     /** Runs the upgrade of a handshake with these headers and options. */
     const run = (request: IncomingMessage = handshakeRequest({ ...VALID_HANDSHAKE, 'User-Agent': 'unit-test' })) =>
       upgrade(request, socket, Buffer.alloc(0), new URL(request.url ?? '/', 'ws://localhost:3001'));
-    return { ...session, check, ws, handleUpgrade, socket, run };
+    return { ...session, check, ws, handleUpgrade, socket, run, protocols };
   }
 
   /** The route keys the stub invoker ran, in order. */
@@ -191,10 +192,10 @@ describe('upgradeHandler', () => {
     });
 
     it('keeps the subprotocol it answered, for ws to echo', async () => {
-      const { run } = handler({ connect: outcome({ result: { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'chat' } } }) });
+      const { run, protocols } = handler({ connect: outcome({ result: { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'chat' } } }) });
       const request = handshakeRequest({ ...VALID_HANDSHAKE, 'Sec-WebSocket-Protocol': 'chat' });
       await run(request);
-      expect(echoConnectProtocol(new Set(['chat']), request)).to.equal('chat');
+      expect(protocols.choose(new Set(['chat']), request)).to.equal('chat');
     });
 
     it('is not needed: without the route the handshake is accepted', async () => {

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { evaluate, wildcardMatch, type PolicyStatement } from '../../../../packages/sam-local-websocket/src/iam/evaluate.js';
+import { PolicyEvaluator, type PolicyStatement } from '../../../../packages/sam-local-websocket/src/iam/evaluate.js';
+
+const evaluator = new PolicyEvaluator();
+const wildcardMatch = (pattern: string, value: string, ignoreCase?: boolean) => evaluator.matches(pattern, value, ignoreCase);
+const evaluate = (statements: readonly PolicyStatement[], action: string, resource: string) => evaluator.evaluate(statements, action, resource);
 
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/Connections';
 
