@@ -12,11 +12,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROADCAST_CLIENTS } from '../functions/shared/constants.js';
-import { iamMode } from '../packages/sam-local-websocket/src/cli/start-options.js';
-import type { IamMode } from '../packages/sam-local-websocket/src/iam/constants.js';
+import { buildFunction, functionsOf, IAM_MODES, type IamMode, loadTemplate } from 'sam-local-websocket';
 import type { BroadcastClient } from '../functions/shared/config.js';
-import { buildFunction } from '../packages/sam-local-websocket/src/lambda/bundle.js';
-import { functionsOf, loadTemplate } from '../packages/sam-local-websocket/src/template/template.js';
 import { benchMarkdown, type BenchResult } from './load/bench-report.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
 import { FanOutBench, type FanOutSetting } from './load/fan-out-bench.js';
@@ -78,13 +75,12 @@ const coldRuns = positive('cold-runs', values['cold-runs'], true);
 const latencies = values.latency.split(',').map((raw) => positive('latency', raw, true));
 const concurrencies = values.concurrency.split(',').map((raw) => (raw === 'unbounded' ? 'unbounded' : positive('concurrency', raw)));
 const clientKinds = values.client.split(',') as BroadcastClient[];
-let iam: IamMode | undefined;
-try {
-  iam = iamMode(values.iam);
-} catch (error) {
-  console.error((error as Error).message);
+const iamModes = Object.values(IAM_MODES) as string[];
+if (values.iam !== undefined && !iamModes.includes(values.iam)) {
+  console.error(`--iam takes ${iamModes.join(' or ')}, got "${values.iam}"`);
   process.exit(2);
 }
+const iam = values.iam as IamMode | undefined;
 for (const kind of clientKinds) {
   if (!(BROADCAST_CLIENTS as readonly string[]).includes(kind)) {
     console.error(`--client takes ${BROADCAST_CLIENTS.join(', ')}, got "${kind}"`);

@@ -27,10 +27,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { functionEnvironment, localValues } from '../packages/sam-local-websocket/src/lambda/functions.js';
-import { BUILD_DIR } from '../packages/sam-local-websocket/src/shared/build-cache.js';
-import { applyConditions, pseudoParameters } from '../packages/sam-local-websocket/src/template/intrinsics.js';
-import { functionsOf, loadTemplate, parameterValues, tablesOf } from '../packages/sam-local-websocket/src/template/template.js';
+import { applyConditions, BUILD_DIR, functionEnvironment, functionsOf, loadTemplate, localValues, parameterValues, pseudoParameters, tablesOf } from 'sam-local-websocket';
 import { CheckFailed, checkRuleFunctions } from './sam-checks.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -2,8 +2,7 @@
  * The checks of `npm run check:sam` (scripts/check-sam.ts) that read the template and need no
  * tool: in their own module so that tests run them on templates of their own.
  */
-import { describeForeignFunctions, foreignRuleFunctions, RULE_FUNCTIONS } from '../packages/sam-local-websocket/src/template/rules.js';
-import { loadTemplate } from '../packages/sam-local-websocket/src/template/template.js';
+import { describeForeignFunctions, foreignRuleFunctions, loadTemplate, RULE_FUNCTIONS } from 'sam-local-websocket';
 
 /** A check did not pass: its message says what and where. */
 export class CheckFailed extends Error {

@@ -4,7 +4,7 @@
  */
 import type { FanOutRun, FanOutSetting } from './fan-out-bench.js';
 import type { WorkersRun } from './worker-runs.js';
-import { median } from '../../packages/sam-local-websocket/src/shared/time.js';
+import { median } from './stats.js';
 
 /** Median and range of one figure over the repetitions. */
 export interface Spread {

@@ -1,19 +1,14 @@
 import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { esbuildOptions } from '../../packages/sam-local-websocket/src/lambda/bundle.js';
-import { startGateway, type Gateway } from '../../packages/sam-local-websocket/src/stack/gateway.js';
-import type { InvokeApiOutcome } from '../../packages/sam-local-websocket/src/lambda/invoke-api/invoke-api.js';
-import { DEFAULT_CONTAINERS_PER_FUNCTION, type LocalFunction } from '../../packages/sam-local-websocket/src/lambda/invoker.js';
+import { DEFAULT_CONTAINERS_PER_FUNCTION, esbuildOptions, functionsOf, type Gateway, type IamMode, type InvocationOutcome, type InvokeApiOutcome, loadTemplate, type LocalFunction, startGateway } from 'sam-local-websocket';
+import { median } from './stats.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BroadcastClient } from '../../functions/shared/config.js';
 import { DEFAULTS } from '../../functions/shared/constants.js';
-import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
 import type { BareLoopInput } from './bare-loop.js';
-import type { InvocationOutcome } from '../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
 import { Swarm, type MessageStats } from './swarm.js';
-import { median, sleep } from '../../packages/sam-local-websocket/src/shared/time.js';
 import { threadCpuMs } from './thread-cpu.js';
-import type { IamMode } from '../../packages/sam-local-websocket/src/iam/constants.js';
 import { dispatcherSettings, percentile, round, workersRun, type WorkerPart, type WorkersBroadcast, type WorkersRun } from './worker-runs.js';
 
 /** One setting of the broadcast function compared by the benchmark. */

@@ -1,4 +1,4 @@
-// What both CPU-per-post micro-benchmarks share (post-cpu.ts and gateway-cpu.ts): their common flags and the post loop.
+// What the CPU-per-post micro-benchmark (post-cpu.ts) takes: its flags and the post loop. (The gateway's own, bench/connections-cpu.ts, is in packages/sam-local-websocket.)
 
 /** The flags both micro-benchmarks take, with their defaults. */
 export const POST_LOOP_OPTIONS = {

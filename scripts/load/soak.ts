@@ -1,5 +1,5 @@
-import { startGateway } from '../../packages/sam-local-websocket/src/stack/gateway.js';
-import { sleep } from '../../packages/sam-local-websocket/src/shared/time.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startGateway } from 'sam-local-websocket';
 import { Swarm } from './swarm.js';
 
 export interface SoakOptions {

@@ -21,8 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { esbuildOptions } from '../../packages/sam-local-websocket/src/lambda/bundle.js';
-import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
+import { esbuildOptions, functionsOf, loadTemplate } from 'sam-local-websocket';
 import { spread, type Spread } from './bench-report.js';
 
 const { values } = parseArgs({

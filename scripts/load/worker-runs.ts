@@ -3,7 +3,7 @@
  * the dispatcher's settings that start exactly K workers, and one run's figures from what
  * the gateway's hooks and the swarm reported for each broadcast.
  */
-import { median } from '../../packages/sam-local-websocket/src/shared/time.js';
+import { median } from './stats.js';
 
 /** The `p`th percentile (nearest rank) of `values`; 0 for none. */
 export const percentile = (values: number[], p: number): number => {

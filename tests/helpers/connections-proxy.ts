@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { serveOnFreePort, type TestServer } from './http-server.js';
+import { serveOnFreePort, type TestServer } from 'websocket-test-clients';
 
 /**
  * What the network does to one `@connections` call after the gateway has answered it:

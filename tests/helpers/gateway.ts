@@ -1,16 +1,8 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
-import { startGateway, type Gateway } from '../../packages/sam-local-websocket/src/stack/gateway.js';
-import type { GatewayOptions } from '../../packages/sam-local-websocket/src/stack/options.js';
-import type { FunctionLogEntry, InvocationOutcome } from '../../packages/sam-local-websocket/src/api-gateway/invocation-outcome.js';
-import type { ReloadEvent } from '../../packages/sam-local-websocket/src/lambda/functions.js';
-import type { IssuerRequestEvent } from '../../packages/sam-local-websocket/src/identity-provider/issuer.js';
-import type { IamRefusal } from '../../packages/sam-local-websocket/src/iam/refusal.js';
-import type { InvokeApiOutcome } from '../../packages/sam-local-websocket/src/lambda/invoke-api/invoke-api.js';
-import type { AsyncFailure } from '../../packages/sam-local-websocket/src/lambda/invoke-api/async-invocations.js';
-import { LOCAL_CREDENTIALS } from '../../packages/sam-local-websocket/src/dynamodb/store.js';
-import type { TestClient } from './clients.js';
+import { type AsyncFailure, type FunctionLogEntry, type Gateway, type GatewayOptions, type IamRefusal, type InvocationOutcome, type InvokeApiOutcome, type IssuerRequestEvent, LOCAL_CREDENTIALS, type ReloadEvent, startGateway } from 'sam-local-websocket';
+import type { TestClient } from 'websocket-test-clients';
 
 /**
  * A local gateway on free ports, with SDK clients pointed at it and what it reported kept:
@@ -57,6 +49,8 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
   const gateway = await startGateway({
     port: 0,
     dbPort: 0,
+    page: 'web', // the try-it page, as npm start serves it
+
     log: (line) => printed.push(line),
     onInvocation: (outcome) => invocations.push(outcome),
     onFunctionLog: (entry) => functionLogs.push(entry),

@@ -1,6 +1,5 @@
 import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, startStore } from '../../packages/sam-local-websocket/src/dynamodb/store.js';
-import { loadTemplate, tablesOf } from '../../packages/sam-local-websocket/src/template/template.js';
+import { loadTemplate, LOCAL_CREDENTIALS, startStore, tablesOf } from 'sam-local-websocket';
 
 /**
  * Every connection id left in the template's table kept at `dbPath`, read by starting the

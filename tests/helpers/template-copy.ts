@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { yamlDump } from 'yaml-cfn';
-import { loadTemplate, type Template } from '../../packages/sam-local-websocket/src/template/template.js';
+import { loadTemplate, type Template } from 'sam-local-websocket';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
-export function addRoute(template: Template, routeKey: string, handler: string, options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {}): void {
+export function addRoute(template: Template, routeKey: string, handler: string, options: { codeUri: string; returnsBody?: boolean; timeout?: number; policies?: unknown[] }): void {
   const name = routeKey.replace(/\W/g, '').replace(/^./, (c) => c.toUpperCase());
   template.Resources[`${name}Function`] = {
     Type: 'AWS::Serverless::Function',
     Properties: {
-      CodeUri: options.codeUri ?? resolve('tests/fixtures/extra-routes'),
+      CodeUri: options.codeUri,
       Handler: handler,
       ...(options.timeout ? { Timeout: options.timeout } : {}),
       ...(options.policies ? { Policies: options.policies } : {}),

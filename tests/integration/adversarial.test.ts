@@ -6,11 +6,9 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { API_GATEWAY_LIMITS, CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
-import { connect, eventually, type TestClient } from '../helpers/clients.js';
-import { caseTitle } from '../helpers/cases.js';
+import { API_GATEWAY_LIMITS, CLOSE_CODES } from 'sam-local-websocket';
+import { caseTitle, connect, eventually, frame, handshakeRequest, OPCODES, openSocket, rawExchange, rawWebSocket, type RawWebSocket, type TestClient, webSocketKey } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
-import { frame, handshakeRequest, OPCODES, openSocket, rawExchange, rawWebSocket, webSocketKey, type RawWebSocket } from '../helpers/raw.js';
 import { templateCopy } from '../helpers/template-copy.js';
 
 const FRAME_LIMIT = API_GATEWAY_LIMITS.maxFrameBytes;
@@ -276,58 +274,11 @@ describe('adversarial clients (table-driven, raw sockets and HTTP)', function ()
   });
 });
 
-describe('$connect answers: subprotocols (item 7) and a throwing $connect (item 8)', function () {
-  this.timeout(120_000);
-  let local: LocalGateway;
-  let copy: ReturnType<typeof templateCopy>;
-  before(async () => {
-    copy = templateCopy((template) => {
-      template.Resources.ConnectFunction.Properties!.CodeUri = resolve('tests/fixtures/extra-routes');
-      template.Resources.ConnectFunction.Properties!.Handler = 'app.connectWithChatOrThrow';
-    });
-    local = await startLocalGateway({ template: copy.path });
-  });
-  after(async () => {
-    await local?.close();
-    copy?.remove();
-  });
-
-  const CASES: { name: string; target: string; offered?: string; status: number; protocol?: string }[] = [
-    { name: '$connect returns chat, the client offers chat and superchat', target: '/dev', offered: 'superchat, chat', status: 101, protocol: 'chat' },
-    { name: '$connect returns chat, the client offers only superchat', target: '/dev', offered: 'superchat', status: 101 },
-    { name: '$connect returns chat, the client offers none', target: '/dev', status: 101 },
-    { name: '$connect throws', target: '/dev?fail=1', offered: 'chat', status: 502 },
-  ];
-  for (const testCase of CASES) {
-    it(`${testCase.name} → ${testCase.status}${testCase.protocol ? ` with ${testCase.protocol}` : ', no protocol'}`, async () => {
-      const client = await rawWebSocket(local.gateway.port, testCase.target, { 'Sec-WebSocket-Protocol': testCase.offered });
-      expect(client.status).to.equal(testCase.status);
-      expect(client.headers['sec-websocket-protocol']).to.equal(testCase.protocol);
-      if (testCase.status === 101) {
-        client.send(frame(OPCODES.close, Buffer.from([0x03, 0xe8])));
-      }
-      await client.closed;
-      await eventually(() => local.gateway.registry.size === 0);
-      expect(await local.storedIds()).to.deep.equal([]);
-    });
-  }
-
-  it('reports the throwing $connect as a failed invocation (the 502 is the gateway’s answer to it)', async () => {
-    const before = local.invocations.length;
-    const client = await rawWebSocket(local.gateway.port, '/dev?fail=1');
-    expect(client.status).to.equal(502);
-    await client.closed;
-    const [outcome] = connectsSince(local, before);
-    expect(outcome).to.include({ kind: 'route', function: 'ConnectFunction', invoked: true, status: 502 });
-    expect(outcome.error).to.include({ message: 'this $connect always fails when asked to' });
-  });
-});
-
 describe('the client limits are gateway options (maxFrameBytes, maxUrlLength)', function () {
   this.timeout(60_000);
   let local: LocalGateway;
   before(async () => {
-    local = await startLocalGateway({ page: false, maxFrameBytes: 1024, maxUrlLength: 100 });
+    local = await startLocalGateway({ maxFrameBytes: 1024, maxUrlLength: 100 });
   });
   after(async () => {
     await local?.close();
@@ -362,7 +313,7 @@ describe('the client limits are gateway options (maxFrameBytes, maxUrlLength)', 
 describe('a $connect that offers no protocol (this project\'s)', function () {
   this.timeout(60_000);
   it('answers a client that offers one without Sec-WebSocket-Protocol, as API Gateway does', async () => {
-    const local = await startLocalGateway({ page: false });
+    const local = await startLocalGateway({ page: undefined });
     try {
       const client = await rawWebSocket(local.gateway.port, '/dev', { 'Sec-WebSocket-Protocol': 'chat' });
       expect(client.status).to.equal(101);

@@ -6,7 +6,7 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { expect } from 'chai';
 import { resolve } from 'node:path';
-import { connect, eventually, type TestClient } from '../helpers/clients.js';
+import { connect, eventually, type TestClient } from 'websocket-test-clients';
 import { connectionsProxy, type NetworkFault } from '../helpers/connections-proxy.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { templateCopy } from '../helpers/template-copy.js';
@@ -91,14 +91,16 @@ describe('at most once per recipient', function () {
       const dispatched = JSON.parse(await clients[0].next(30_000));
       expect(dispatched).to.include({ status: 'broadcast_dispatched', workers: 2 });
       const summaries = () => local.records('segment summary').filter((record) => record.broadcastId === dispatched.broadcastId);
-      await eventually(() => local.asyncFailures.length === 1 && summaries().length === 1, 60_000);
+      const workerRuns = () => local.invokes.filter((outcome) => outcome.function === 'FanOutWorkerFunction' && outcome.invocationType === 'Event');
+      // The surviving worker's outcome comes after its summary line: wait for both workers' outcomes too.
+      await eventually(() => local.asyncFailures.length === 1 && summaries().length === 1 && workerRuns().length === 2, 60_000);
 
       // Segment 1's worker died after its second post: its invocation failed as a runtime exit, once.
       const [failure] = local.asyncFailures;
       expect(failure.record.requestPayload).to.deep.include({ broadcastId: dispatched.broadcastId, segment: 1 });
       expect(failure.record.responsePayload?.errorType).to.equal('Runtime.ExitError');
       expect(failure.record.requestContext).to.include({ condition: 'RetriesExhausted', approximateInvokeCount: 1 });
-      expect(local.invokes.filter((outcome) => outcome.function === 'FanOutWorkerFunction' && outcome.invocationType === 'Event')).to.have.length(2);
+      expect(workerRuns()).to.have.length(2);
       const [segment0] = summaries();
       expect(segment0).to.include({ segment: 0, failed: 0 });
 

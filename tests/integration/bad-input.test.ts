@@ -4,9 +4,8 @@
  */
 import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
-import { connect, eventually, sendFragmented, type TestClient } from '../helpers/clients.js';
-import { caseTitle } from '../helpers/cases.js';
+import { CLOSE_CODES } from 'sam-local-websocket';
+import { caseTitle, connect, eventually, sendFragmented, type TestClient } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** What a frame must get. */

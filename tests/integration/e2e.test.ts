@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { CLOSE_CODES } from '../../packages/sam-local-websocket/src/api-gateway/constants.js';
-import { connect, refusedStatus, type TestClient } from '../helpers/clients.js';
+import { CLOSE_CODES } from 'sam-local-websocket';
+import { connect, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 const deployedUrl = process.env.WS_URL;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
-import { connect, eventually, refusedStatus, type TestClient } from '../helpers/clients.js';
+import { connect, eventually, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { templateCopy } from '../helpers/template-copy.js';
 

@@ -6,10 +6,10 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { resolve } from 'node:path';
-import { connect, type TestClient } from '../helpers/clients.js';
+import { connect, type TestClient } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { addRoute, templateCopy } from '../helpers/template-copy.js';
-import type { Template } from '../../packages/sam-local-websocket/src/template/template.js';
+import type { Template } from 'sam-local-websocket';
 
 const TABLE_ARN = { 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] };
 const CONNECTIONS = (method: string) => ({

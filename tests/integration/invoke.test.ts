@@ -6,10 +6,11 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { EXIT, RESULT_PREFIX } from '../../packages/sam-local-websocket/src/cli/invoke-output.js';
-import { connect } from '../helpers/clients.js';
+import { EXIT, RESULT_PREFIX } from 'sam-local-websocket';
+import { connect } from 'websocket-test-clients';
 import { AUTHORIZER_SAMPLE, SAMPLE_EVENTS, sampleEventFiles, WORKER_SAMPLE } from '../helpers/events.js';
 import { readFileSync } from 'node:fs';
+import { COMMAND } from '../helpers/command.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** What one run of the command printed and how it ended. */
@@ -21,12 +22,12 @@ interface InvokeRun {
 }
 
 /**
- * Runs `npm run invoke`'s entry with `args` (and `stdin` written to its standard input, which is
+ * Runs `npm run invoke`'s command (`sam-local-websocket invoke`) with `args` (and `stdin` written to its standard input, which is
  * otherwise closed); the caller's AUTH_TOKEN, PORT and DB_PORT are not passed on.
  */
 function invoke(args: string[], stdin?: string): Promise<InvokeRun> {
   const { AUTH_TOKEN: _a, PORT: _p, DB_PORT: _d, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sam-local-websocket/src/cli/invoke.ts', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [COMMAND, 'invoke', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
   if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';

@@ -4,9 +4,9 @@ import { expect } from 'chai';
 import { UnsecuredJWT } from 'jose';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ISSUER_PATHS } from '../../packages/sam-local-websocket/src/identity-provider/constants.js';
-import type { LocalIssuer, MintOptions } from '../../packages/sam-local-websocket/src/identity-provider/issuer.js';
-import { connect, refusedStatus } from '../helpers/clients.js';
+import { ISSUER_PATHS, type LocalIssuer, type MintOptions } from 'sam-local-websocket';
+import { connect, refusedStatus } from 'websocket-test-clients';
+import { COMMAND } from '../helpers/command.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 const run = promisify(execFile);
@@ -105,7 +105,7 @@ describe('$connect JWT authorizer (AuthMode jwt, local issuer)', function () {
   });
 
   it('npm run token mints a token the gateway admits, asking the running gateway over loopback', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--sub', 'dave', '--expires', '5m', '--port', String(local.gateway.port)]);
+    const { stdout } = await run(process.execPath, [COMMAND, 'token', '--sub', 'dave', '--expires', '5m', '--port', String(local.gateway.port)]);
     const token = stdout.trim();
     const client = await connect(withAuth(local, token));
     try {

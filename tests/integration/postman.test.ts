@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import newman, { type NewmanRunSummary } from 'newman';
-import { connect, eventually, type TestClient } from '../helpers/clients.js';
+import { connect, eventually, type TestClient } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 interface KeyValue {

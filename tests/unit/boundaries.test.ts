@@ -1,11 +1,19 @@
 /**
- * The layout's boundaries, checked on every import so the shape stays: the Lambda code
- * (functions/) imports nothing from the local gateway, the scripts, the tooling or the
- * tests; a handler never imports another handler; nothing under local/ imports functions/.
+ * The repository's boundaries, checked on every import so the shape stays: the Lambda code
+ * (functions/) imports nothing from outside functions/ (not the twin, the scripts or the tests),
+ * and a handler never imports another handler; the scripts and tests reach the twin
+ * (packages/sam-local-websocket) only through its public entry, `sam-local-websocket`; the
+ * handlers' shared modules hold no module-level mutable state (a handler's own app.ts, the
+ * container's composition root, creates what lives for the container); no file of functions/
+ * or scripts/ is longer than 300 lines. (The twin checks its own layout: its test/unit/layout.test.ts.)
  */
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
+import { API_GATEWAY_LIMITS as TWIN_LIMITS } from 'sam-local-websocket';
+import { API_GATEWAY_LIMITS } from '../../functions/shared/constants.js';
+
+const TWIN = 'sam-local-websocket';
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -15,57 +23,68 @@ function sourcesUnder(dir: string): string[] {
   });
 }
 
-/** Every relative import of a file (static, dynamic, re-exports and `new URL` of a module), as a path from the root. */
-export function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => match[1]);
-  return specifiers.map((specifier) => normalize(join(dirname(file), specifier)));
+/** Every import specifier of a file (static, dynamic, re-exports and `new URL` of a module). */
+export function specifiersOf(text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|new URL\(\s*)['"]([^'"]+)['"]/g)].map((match) => match[1]);
 }
 
-/** The import that crosses a boundary, as `file → target`, or none. */
-export function crossings(file: string, imports: string[]): string[] {
-  const top = (path: string) => (path.startsWith('packages/sam-local-websocket/') ? 'twin' : path.split('/')[0]);
+/** The imports of a file (a path from the root) that cross a boundary, as `file → target`. */
+export function crossings(file: string, specifiers: string[]): string[] {
+  const top = (path: string) => path.split('/')[0];
   const handlerOf = (path: string) => /^functions\/([^/]+)\//.exec(path)?.[1];
-  return imports
-    .filter((target) => {
+  return specifiers
+    .filter((specifier) => {
+      const relativeTarget = specifier.startsWith('.') ? normalize(join(dirname(file), specifier)) : undefined;
       if (top(file) === 'functions') {
-        if (top(target) !== 'functions') return true;
-        const [from, to] = [handlerOf(file), handlerOf(target)];
+        if (relativeTarget === undefined) return specifier === TWIN || specifier.startsWith(`${TWIN}/`);
+        if (top(relativeTarget) !== 'functions') return true;
+        const [from, to] = [handlerOf(file), handlerOf(relativeTarget)];
         return from !== 'shared' && to !== 'shared' && from !== to;
       }
-      if (top(file) === 'twin') return top(target) === 'functions' || top(target) === 'tests' || top(target) === 'scripts';
-      return false;
+      // Anything else (scripts, tests, web): the twin through its entry only.
+      if (relativeTarget !== undefined) return relativeTarget.startsWith('packages/sam-local-websocket/');
+      return specifier.startsWith(`${TWIN}/`);
     })
-    .map((target) => `${file} → ${target}`);
+    .map((specifier) => `${file} → ${specifier}`);
 }
+
+/** Module-level declarations that hold mutable state: `let`/`var`, or a Map, Set or Weak* not typed read-only. */
+export function moduleState(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => /^(export )?(let|var) /.test(line) || (/^(export )?const \w+(: [^=]+)? = new (Map|Set|WeakMap|WeakSet)\b/.test(line) && !/: Readonly(Map|Set)</.test(line)));
+}
+
+const read = (file: string) => readFileSync(file, 'utf8');
 
 describe('layout boundaries', () => {
   it('finds the crossings it is meant to find', () => {
-    expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../../packages/sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
-    expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../connect/app.js';"))).to.have.length(1);
-    expect(crossings('functions/shared/a.ts', importsOf('functions/shared/a.ts', "export { x } from '../../tests/helpers/x.js';"))).to.have.length(1);
-    expect(crossings('packages/sam-local-websocket/src/a/b.ts', importsOf('packages/sam-local-websocket/src/a/b.ts', "const m = await import('../../../../functions/shared/x.js');"))).to.have.length(1);
-    expect(crossings('functions/broadcast/app.ts', importsOf('functions/broadcast/app.ts', "import { x } from '../shared/x.js';"))).to.deep.equal([]);
-    expect(crossings('packages/sam-local-websocket/src/stack/gateway.ts', importsOf('packages/sam-local-websocket/src/stack/gateway.ts', "import { x } from '../template/template.js';"))).to.deep.equal([]);
+    expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from 'sam-local-websocket';"))).to.have.length(1);
+    expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../../packages/sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
+    expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../connect/app.js';"))).to.have.length(1);
+    expect(crossings('functions/shared/a.ts', specifiersOf("export { x } from '../../tests/helpers/x.js';"))).to.have.length(1);
+    expect(crossings('tests/unit/a.test.ts', specifiersOf("const m = await import('../../packages/sam-local-websocket/src/errors.js');"))).to.have.length(1);
+    expect(crossings('scripts/a.ts', specifiersOf("import { x } from 'sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
+    expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../shared/x.js';"))).to.deep.equal([]);
+    expect(crossings('scripts/bench.ts', specifiersOf("import { startGateway } from 'sam-local-websocket';"))).to.deep.equal([]);
+    expect(moduleState('let last;\nconst cache = new Map<string, number>();\nconst KNOWN: ReadonlySet<string> = new Set([]);\n  let inner = 1;')).to.have.length(2);
   });
 
-  it('holds: functions/ ↛ local/, scripts/, tests/, tooling/; a handler ↛ another handler; local/ and tooling/ ↛ functions/', () => {
-    const files = ['functions', 'packages/sam-local-websocket/src'].flatMap(sourcesUnder);
-    expect(files.length).to.be.greaterThan(20);
-    const found = files.flatMap((file) => crossings(relative('.', file), importsOf(relative('.', file))));
-    expect(found).to.deep.equal([]);
+  it('holds: functions/ ↛ the twin, scripts/, tests/; a handler ↛ another handler; scripts/ and tests/ → the twin only through sam-local-websocket', () => {
+    // This file's own examples above are strings, not imports.
+    const files = ['functions', 'scripts', 'tests', 'web'].flatMap(sourcesUnder).filter((file) => file !== 'tests/unit/boundaries.test.ts');
+    expect(files.length).to.be.greaterThan(80);
+    expect(files.flatMap((file) => crossings(file, specifiersOf(read(file))))).to.deep.equal([]);
   });
 
-  it('keeps the template test independent of the evaluator it checks: tests/unit/template.test.ts ↛ tooling/, local/', () => {
-    const file = 'tests/unit/template.test.ts';
-    const found = importsOf(file).filter((target) => target.startsWith('packages/'));
-    expect(importsOf(file)).to.not.be.empty;
-    expect(found, 'an evaluator bug could then pass the template test').to.deep.equal([]);
+  it('keeps the template test independent of the evaluator it checks: tests/unit/template.test.ts ↛ the twin', () => {
+    const specifiers = specifiersOf(read('tests/unit/template.test.ts'));
+    expect(specifiers).to.not.be.empty;
+    expect(specifiers.filter((specifier) => specifier.startsWith(TWIN)), 'an evaluator bug could then pass the template test').to.deep.equal([]);
   });
 
-  it('keeps the limits the handlers share with the gateway equal to the gateway’s', async () => {
-    const handlers = await import('../../functions/shared/constants.js');
-    const gateway = await import('../../packages/sam-local-websocket/src/api-gateway/constants.js');
-    expect(handlers.API_GATEWAY_LIMITS.maxConnectionSeconds).to.equal(gateway.API_GATEWAY_LIMITS.maxConnectionSeconds);
-    expect(handlers.API_GATEWAY_LIMITS.maxPayloadBytes).to.equal(gateway.API_GATEWAY_LIMITS.maxPayloadBytes);
+  it('keeps the limits the handlers share with the gateway equal to the gateway’s', () => {
+    expect(API_GATEWAY_LIMITS.maxConnectionSeconds).to.equal(TWIN_LIMITS.maxConnectionSeconds);
+    expect(API_GATEWAY_LIMITS.maxPayloadBytes).to.equal(TWIN_LIMITS.maxPayloadBytes);
   });
 });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildFunction, esbuildOptions, type BuiltFunction } from '../../packages/sam-local-websocket/src/lambda/bundle.js';
-import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
+import { buildFunction, type BuiltFunction, esbuildOptions, functionsOf, loadTemplate } from 'sam-local-websocket';
 
 describe('npm run build (bundles from the template’s Metadata)', function () {
   this.timeout(60_000);

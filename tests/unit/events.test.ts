@@ -3,7 +3,7 @@ import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mockSdk } from '../helpers/mocks.js';
-import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
+import { functionsOf, loadTemplate } from 'sam-local-websocket';
 import { handler as fanOutWorker } from '../../functions/fan-out-worker/app.js';
 import { handler as broadcast } from '../../functions/broadcast/app.js';
 import { handler as connect } from '../../functions/connect/app.js';

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { functionsOf, loadTemplate, nodeMajorOf } from '../../packages/sam-local-websocket/src/template/template.js';
+import { functionsOf, loadTemplate, nodeMajorOf } from 'sam-local-websocket';
 
 const { template, baseDir } = loadTemplate('template.yaml');
 const runtime = template.Globals?.Function?.Runtime as string | undefined;

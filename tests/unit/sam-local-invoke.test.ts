@@ -6,9 +6,7 @@
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
-import { envVarOverrides } from '../../packages/sam-local-websocket/src/lambda/functions.js';
-import { envVarsFile } from '../../packages/sam-local-websocket/src/cli/flags.js';
-import { functionsOf, loadTemplate } from '../../packages/sam-local-websocket/src/template/template.js';
+import { envVarOverrides, envVarsFile, functionsOf, loadTemplate } from 'sam-local-websocket';
 
 const readme = readFileSync('README.md', 'utf8');
 const { template, baseDir } = loadTemplate('template.yaml');

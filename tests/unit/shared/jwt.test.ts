@@ -27,8 +27,7 @@ import {
   NotAnAccessTokenError,
   type JwtSettings,
 } from '../../../functions/shared/jwt.js';
-import { ISSUER_PATHS } from '../../../packages/sam-local-websocket/src/identity-provider/constants.js';
-import { LocalIssuer } from '../../../packages/sam-local-websocket/src/identity-provider/issuer.js';
+import { ISSUER_PATHS, LocalIssuer } from 'sam-local-websocket';
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(

@@ -1,5 +1,5 @@
 /**
- * What `npm start` prints once the gateway listens: its URLs, the functions' Node.js, the IAM
+ * What the start command prints once the gateway listens: its URLs, the functions' Node.js, the IAM
  * mode, the injected faults and what to try. Built from the running gateway's facts, so that
  * reading it starts nothing.
  */
@@ -9,7 +9,7 @@ import { IAM_MODES } from '../iam/constants.js';
 import { nodeMajorOf } from '../template/template.js';
 
 /** What the banner reads of a running gateway ({@link Gateway} has it all). */
-export type BannerFacts = Pick<Gateway, 'port' | 'stage' | 'dbEndpoint' | 'tables'> & {
+export type BannerFacts = Pick<Gateway, 'port' | 'stage' | 'dbEndpoint' | 'tables' | 'api'> & {
   /** The local OIDC issuer (`--auth jwt`). */
   issuer?: { url: string; audience: string };
   iam: Pick<GatewayIam, 'mode' | 'accountId' | 'region' | 'warnings'>;
@@ -30,7 +30,7 @@ function faultLines(options: Partial<GatewayOptions>): string[] {
 function runtimeLine(gateway: BannerFacts, nodeVersion: string): string {
   const runtimes = [...new Set(gateway.functions.built.map((built) => gateway.functions.get(built.logicalId)?.spec.runtime ?? 'none'))];
   const local = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
-  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? '   (differs: run npm ci, then npm start)' : '';
+  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? '   (differs: run it on the Node.js of the template\'s Runtime)' : '';
   return `  Functions run on  Node.js ${nodeVersion}   (template Runtime: ${runtimes.join(', ')})${differs}`;
 }
 
@@ -43,7 +43,18 @@ function iamLine(gateway: BannerFacts): string {
 }
 
 /**
- * The banner `npm start` prints for a running gateway started with `options` (the command
+ * A message to try, from the template's routes: the first custom route named in the body field
+ * the route selection expression reads (e.g. `{"action": "broadcast", "data": ...}`), or plain
+ * text for `$default` when the expression reads no body field or there is no custom route.
+ */
+export function exampleMessage(api: BannerFacts['api']): string {
+  const field = /^\$request\.body\.([A-Za-z_][\w]*)$/.exec(api.routeSelectionExpression)?.[1];
+  const route = api.routeKeys.find((key) => !key.startsWith('$'));
+  return field && route ? `{"${field}": "${route}", "data": "Tervehdys kaikille!"}` : 'Tervehdys kaikille!';
+}
+
+/**
+ * The banner the start command prints for a running gateway started with `options` (the command
  * line's). The token (`AuthToken`) is never printed: the lines show where it goes
  * (`?Auth=$AUTH_TOKEN`). `nodeVersion`: the Node.js the functions run on, e.g. `v24.1.0`.
  */
@@ -54,7 +65,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
   const tables = Object.values(gateway.tables);
   const jwtOn = Boolean(gateway.issuer);
   const authOn = jwtOn || Boolean(options.parameters?.AuthToken);
-  const connectUrl = jwtOn ? `"${ws}?Auth=$(npm run -s token -- --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"` : authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
+  const connectUrl = jwtOn ? `"${ws}?Auth=$(npx sam-local-websocket token --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"` : authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
   const authNote = jwtOn
     ? '?Auth=<JWT>   (JWT authorizer on: connections need a token from the local issuer)'
     : authOn
@@ -66,7 +77,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     '',
     `  WebSocket URL     ${ws}${authNote}`,
     ...(gateway.issuer ? [`  Local issuer      ${gateway.issuer.url}   (audience ${gateway.issuer.audience}; a new key pair each run)`] : []),
-    `  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`,
+    ...(options.page ? [`  Try-it page       http://${host}:${gateway.port}/   (open it in two tabs)`] : []),
     `  @connections      http://${host}:${gateway.port}/${gateway.stage}/@connections/{connectionId}`,
     `  Lambda Invoke     http://${host}:${gateway.port}   (AWS_ENDPOINT_URL_LAMBDA; every function of the template)`,
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
@@ -76,8 +87,8 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     ...faultLines(options),
     '  Try it (in another terminal):',
     `    npx wscat -c ${connectUrl}`,
-    ...(authOn && !jwtOn ? ['    (with AUTH_TOKEN set to the token you gave npm start)'] : []),
-    '    > {"action": "broadcast", "data": "Tervehdys kaikille!"}',
+    ...(authOn && !jwtOn ? ['    (with AUTH_TOKEN set to the token the gateway was given)'] : []),
+    `    > ${exampleMessage(gateway.api)}`,
     '',
     '  Look inside the table:',
     `    aws dynamodb scan --endpoint-url ${db} --table-name ${tables[0] ?? '<table>'}`,

@@ -1,5 +1,5 @@
 /**
- * npm run invoke's flow, from its command line to its exit code, with what it touches passed
+ * The invoke command's flow, from its command line to its exit code, with what it touches passed
  * in (invoke.ts passes the process's), so that tests run it without a gateway or a process.
  */
 import { invokeFunction } from '../stack/invoke-function.js';
@@ -7,7 +7,7 @@ import { exitCodeOf, INVOKE_HELP, readInvokeOptions, type ParsedInvoke } from '.
 import { EXIT, resultLine } from './invoke-output.js';
 import { readableLogLine } from '../lambda/log-line.js';
 
-/** What npm run invoke uses: its environment, the invocation, and where its lines go. */
+/** What the invoke command uses: its environment, the invocation, and where its lines go. */
 export interface InvokeCommandDeps {
   /** Where `PORT`, `DB_PORT` and `AUTH_TOKEN` are read. */
   env: NodeJS.ProcessEnv;
@@ -19,7 +19,7 @@ export interface InvokeCommandDeps {
 }
 
 /**
- * Runs npm run invoke with `argv` (the flags, without node and the script) and answers its exit
+ * Runs the invoke command with `argv` (the flags, without node and the script) and answers its exit
  * code ({@link EXIT}): the function's log lines and a `REPORT` line go to `err`, the
  * `RESULT {json}` line to `out`.
  */
@@ -28,7 +28,7 @@ export async function runInvoke(argv: string[], deps: InvokeCommandDeps): Promis
   try {
     options = readInvokeOptions(argv, deps.env);
   } catch (error) {
-    deps.err(`npm run invoke: ${(error as Error).message} (see --help)`);
+    deps.err(`sam-local-websocket invoke: ${(error as Error).message} (see --help)`);
     return EXIT.usage;
   }
   if (options === 'help') {
@@ -41,7 +41,7 @@ export async function runInvoke(argv: string[], deps: InvokeCommandDeps): Promis
     deps.out(resultLine(outcome));
     return outcome.ok ? EXIT.ok : EXIT.functionError;
   } catch (error) {
-    deps.err(`npm run invoke: ${(error as Error).message}`);
+    deps.err(`sam-local-websocket invoke: ${(error as Error).message}`);
     return exitCodeOf(error);
   }
 }

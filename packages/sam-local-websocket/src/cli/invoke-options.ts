@@ -1,5 +1,5 @@
 /**
- * npm run invoke's flags and exit codes by failure: the help text, the reading of the command
+ * The invoke command's flags and exit codes by failure: the help text, the reading of the command
  * line and the mapping of errors, apart from the command (invoke.ts) so reading them runs nothing.
  */
 import { readFileSync } from 'node:fs';
@@ -12,23 +12,23 @@ import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './fl
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
-/** npm run invoke's help text: every default is read from the gateway's own defaults. */
-export const INVOKE_HELP = `Usage: npm run invoke -- FUNCTION [-e events/FILE.json | -e -] [options]
+/** The invoke command's help text: every default is read from the gateway's own defaults. */
+export const INVOKE_HELP = `Usage: sam-local-websocket invoke FUNCTION [-e events/FILE.json | -e -] [options]
 
 Invokes one function of the template with an event, as sam local invoke does, without
-Docker: its bundle (built as npm start builds it) runs in a container like the gateway's,
-with its template environment, against the running local gateway (npm start) and its
-DynamoDB. Logs go to stderr; the result to stdout as one line: RESULT {json}.
+Docker: its bundle (built as the gateway builds it) runs in a container like the gateway's,
+with its template environment, against the running local gateway (sam-local-websocket) and
+its DynamoDB. Logs go to stderr; the result to stdout as one line: RESULT {json}.
 
 Options:
   -e, --event FILE      the event (JSON), e.g. events/broadcast.json; - reads it from stdin;
                         none: the event is {}, as for sam local invoke
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
-                        {"Parameters": {...all functions}, "BroadcastFunction": {...}};
+                        {"Parameters": {...all functions}, "MyFunction": {...}};
                         only variables the function declares are applied, as in SAM
   --template FILE       SAM template (default ${D.template})
   --parameter K=V       template parameter value (repeatable; env AUTH_TOKEN sets AuthToken),
-                        e.g. EnableFanOut=true for FanOutWorkerFunction
+                        e.g. StageName=prod
   --port N              the running gateway's port (default ${D.port}; env PORT)
   --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
   --host ADDR           the address the gateway listens on (default ${D.host})
@@ -44,7 +44,7 @@ function (the template's functions are listed), ${EXIT.gatewayNotRunning} no run
 export type ParsedInvoke = Omit<InvokeOptions, 'log'> | 'help';
 
 /**
- * Reads npm run invoke's flags (and the `PORT`, `DB_PORT` and `AUTH_TOKEN` of `env`), with the
+ * Reads the invoke command's flags (and the `PORT`, `DB_PORT` and `AUTH_TOKEN` of `env`), with the
  * gateway's defaults for what is not given; the event file is read here. `'help'` for
  * `-h`/`--help`; `-e -` reads the event from `readStdin`; a bad value throws an {@link OptionError}, a flag it does not know
  * `parseArgs`' own error (code `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
@@ -67,7 +67,7 @@ export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     },
   });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new OptionError(`name one function to invoke, e.g. npm run invoke -- BroadcastFunction -e events/broadcast.json`);
+  if (positionals.length !== 1) throw new OptionError(`name one function to invoke, e.g. invoke MyFunction -e events/my-event.json`);
   return {
     functionName: positionals[0],
     event: eventOf(values.event, readStdin),

@@ -1,6 +1,6 @@
 /**
- * npm start's flags: the help text and the reading of the command line, apart from the
- * command (cli.ts) so reading them starts nothing.
+ * The start command's flags: the help text and the reading of the command line, apart from
+ * the command (start.ts) so reading them starts nothing.
  */
 import { parseArgs } from 'node:util';
 import { OptionError } from '../errors.js';
@@ -11,10 +11,12 @@ import { envVarsFile, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
-/** npm start's help text: every default is read from the gateway's own defaults, never restated. */
-export const CLI_HELP = `Usage: npm start -- [options]
+/** The start command's help text: every default is read from the gateway's own defaults, never restated. */
+export const CLI_HELP = `Usage: sam-local-websocket [options]
+       sam-local-websocket invoke FUNCTION [-e EVENT.json] [options]   (invoke --help)
+       sam-local-websocket token --sub NAME [options]                  (token --help)
 
-Runs the WebSocket API of template.yaml locally: the same handlers, bundled as sam build
+Runs the WebSocket API of a SAM template locally: its functions, bundled as sam build
 bundles them, behind a gateway that behaves like API Gateway, with a local DynamoDB.
 
 Options:
@@ -24,18 +26,20 @@ Options:
   --db-port N           local DynamoDB port (default ${D.dbPort}; env DB_PORT)
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default ${D.template})
-  --parameter K=V       template parameter value (repeatable), e.g. EnableFanOut=true for
-                        the fan-out workers
+  --page DIR            serve the page in DIR at / (index.html, style.css, and app.ts,
+                        bundled into app.js; the gateway's ws:// URL is filled into its
+                        <meta name="websocket-url">), e.g. a try-it page (default: none)
+  --parameter K=V       template parameter value (repeatable), e.g. StageName=prod
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
-                        {"Parameters": {...all functions}, "BroadcastFunction": {...}};
+                        {"Parameters": {...all functions}, "MyFunction": {...}};
                         only variables a function declares are applied, as in SAM
   --auth MODE           none, token or jwt (the template's AuthMode; default: its default,
                         auto = token when a token is given, else none). jwt runs a local
                         OIDC issuer at /local-issuer on this port; mint tokens with
-                        npm run token -- --sub alice
+                        sam-local-websocket token --sub alice
   --auth-token TOKEN    require ?Auth=TOKEN on connect: switches on the template's
                         authorizer (same as --parameter AuthToken=TOKEN). Prefer the
-                        environment, AUTH_TOKEN=TOKEN npm start: arguments show in ps
+                        environment (AUTH_TOKEN=TOKEN): arguments show in ps
   --idle-timeout S      close idle connections after S seconds (default ${D.idleTimeoutMs / 1000})
   --max-duration S      close every connection after S seconds (default ${D.maxDurationMs / 1000})
   --close-timeout MS    after any close the gateway starts, end the TCP connection MS
@@ -55,16 +59,25 @@ Fault injection (to see how the handlers cope):
   --connections-failure-rate R     answer a share R (0..1) of @connections calls with an error
   --connections-failure-status S   that error's status: 429, 500, 403 or 410 (default ${DEFAULT_FAULTS.failureStatus})
   Press d (in a terminal) to stop the local DynamoDB, and d again to restart it.
+
+For scripts:
+  --ready-json          once the gateway listens, print one line of JSON on stdout before
+                        the banner: {"event":"ready","pid","url","port","stage",
+                        "managementEndpoint","lambdaEndpoint","pageUrl","dbEndpoint",
+                        "dbPort","tables","issuerUrl"} (pageUrl and issuerUrl when served)
   -h, --help            show this help
 `;
 
+/** What the start command's flags ask for: the gateway's options, and whether to print the ready line. */
+export type StartOptions = Partial<GatewayOptions> & { readyJson?: boolean };
+
 /**
- * Reads npm start's flags (and the `PORT`, `DB_PORT` and `AUTH_TOKEN` of `env`) as gateway
+ * Reads the start command's flags (and the `PORT`, `DB_PORT` and `AUTH_TOKEN` of `env`) as gateway
  * options: unset flags are left out, so they keep the gateway's defaults. `'help'` for
  * `-h`/`--help`; a bad value throws an {@link OptionError}, an unknown flag `parseArgs`' own
  * error (code `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
  */
-export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): Partial<GatewayOptions> | 'help' {
+export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StartOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     allowNegative: true,
@@ -75,6 +88,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
       'db-port': { type: 'string' },
       'db-path': { type: 'string' },
       template: { type: 'string' },
+      page: { type: 'string' },
       parameter: { type: 'string', multiple: true },
       'env-vars': { type: 'string' },
       auth: { type: 'string' },
@@ -89,6 +103,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
       'connections-latency': { type: 'string' },
       'connections-failure-rate': { type: 'string' },
       'connections-failure-status': { type: 'string' },
+      'ready-json': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,13 +121,14 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
   const auth = values.auth;
   if (auth !== undefined && !['none', 'token', 'jwt'].includes(auth)) throw new OptionError(`--auth must be none, token or jwt, got "${auth}"`);
   if (auth) parameters.AuthMode = auth;
-  const options: Partial<GatewayOptions> = {
+  const options: StartOptions = {
     port: number('port', values.port ?? env.PORT),
     host: values.host,
     stage: values.stage,
     dbPort: number('db-port', values['db-port'] ?? env.DB_PORT),
     dbPath: values['db-path'],
     template: values.template,
+    page: values.page,
     parameters,
     envVars: envVarsFile(values['env-vars']),
     idleTimeoutMs: seconds('idle-timeout', values['idle-timeout']),
@@ -124,6 +140,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
     shutdownTimeoutMs: seconds('shutdown-timeout', values['shutdown-timeout']),
     faults: faultsFrom(values),
     localIssuer: auth === 'jwt' ? true : undefined,
+    readyJson: values['ready-json'],
   };
   // Unset flags keep their defaults.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

@@ -1,3 +1,4 @@
+/// <reference path="./dynalite-types.d.ts" />
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { TemplateError } from '../errors.js';
 import { sleep } from '../shared/time.js';

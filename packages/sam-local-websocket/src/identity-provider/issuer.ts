@@ -35,7 +35,7 @@ export interface IssuerRequestEvent {
   status: number;
 }
 
-const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_ADDRESSES: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * A small OIDC issuer served on the gateway's port: an RSA key pair generated for this run,

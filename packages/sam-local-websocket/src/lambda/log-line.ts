@@ -7,7 +7,7 @@
 import { formatLogLine } from './emf.js';
 
 /** Fields Powertools puts on every line of an invocation: shown once elsewhere, or constant. */
-const REPEATED_FIELDS = new Set([
+const REPEATED_FIELDS: ReadonlySet<string> = new Set([
   'level',
   'message',
   'timestamp',

@@ -1,3 +1,4 @@
+/// <reference path="../api-gateway/ws-close-timeout.d.ts" />
 import { WebSocketServer } from 'ws';
 import type { ConnectionRegistry } from '../api-gateway/connection-registry.js';
 import type { ConnectionsApi } from '../api-gateway/connections-api.js';

@@ -4,7 +4,6 @@
  * the store, IAM and the functions (backends.ts), and serves connections on the port
  * (connections-server.ts). What each step starts is stopped, in order, by `close()`.
  */
-import { fileURLToPath } from 'node:url';
 import { ConnectionRegistry } from '../api-gateway/connection-registry.js';
 import { connectionsApi } from '../api-gateway/connections-api.js';
 import { connectionsGuard } from '../api-gateway/connections-guard.js';
@@ -42,7 +41,7 @@ export interface GatewayIam {
 export interface Gateway {
   /** `ws://127.0.0.1:{port}/{stage}` */
   url: string;
-  /** `http://127.0.0.1:{port}/`: the try-it page. */
+  /** `http://127.0.0.1:{port}/`: the page (with the `page` option). */
   pageUrl: string;
   /** `http://127.0.0.1:{port}/{stage}`: the endpoint for `ApiGatewayManagementApiClient`. */
   managementEndpoint: string;
@@ -52,6 +51,8 @@ export interface Gateway {
   dbEndpoint: string;
   /** Local table names by logical id. */
   tables: Record<string, string>;
+  /** The WebSocket API served: its route selection expression and route keys. */
+  api: { routeSelectionExpression: string; routeKeys: string[] };
   registry: ConnectionRegistry;
   functions: LocalFunctions;
   /** The local DynamoDB: `pause()` makes it unreachable, `resume()` brings it back. */
@@ -68,8 +69,6 @@ export interface Gateway {
    */
   close(): Promise<void>;
 }
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Starts the WebSocket API of a SAM template locally, with its functions and tables. */
 export async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
@@ -94,6 +93,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     stage: served.stage,
     dbEndpoint: backends.store.endpoint,
     tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
+    api: { routeSelectionExpression: served.api.routeSelectionExpression, routeKeys: [...served.api.routes.keys()] },
     registry,
     functions: backends.functions,
     store: backends.store,
@@ -125,8 +125,8 @@ async function startParts(options: GatewayOptions, listening: Listening) {
     ? { ...options.parameters, AuthMode: 'jwt', JwtIssuer: issuer.url, JwtAudience: issuer.audience }
     : options.parameters;
   const served = readServedApi(options, parameterOverrides);
-  // The page is this project's, whatever template is served: built before anything starts.
-  const pageDir = options.page ? await buildPage(PROJECT_ROOT) : undefined;
+  // Built before anything starts: a page that does not build fails the start.
+  const pageDir = options.page === undefined ? undefined : await buildPage(options.page);
   const managementEndpoint = `http://${listening.origin}/${served.stage}`;
   const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
   const report = reporter(options);

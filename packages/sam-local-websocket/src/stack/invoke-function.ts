@@ -78,7 +78,7 @@ function unknownFunction(options: InvokeOptions, available: string[]): UnknownFu
   const declared = loadTemplate(options.template).template.Resources[options.functionName];
   const why =
     declared?.Type === 'AWS::Serverless::Function' && declared.Condition
-      ? `${options.functionName} is left out by its Condition ${declared.Condition} with these parameters: pass the --parameter values that make ${declared.Condition} true, as for npm start.`
+      ? `${options.functionName} is left out by its Condition ${declared.Condition} with these parameters: pass the --parameter values that make ${declared.Condition} true, as for the gateway.`
       : `No function ${options.functionName} in ${options.template}.`;
   return new UnknownFunctionError(`${why} The template's functions: ${available.join(', ')}`, available);
 }

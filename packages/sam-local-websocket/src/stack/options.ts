@@ -60,8 +60,12 @@ export interface GatewayOptions {
   closeTimeoutMs: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
-  /** Serve the try-it page at `/`. Default true. */
-  page: boolean;
+  /**
+   * A page folder to serve at `/` (`index.html`, `style.css`, `app.ts`, bundled into `app.js`),
+   * its `<meta name="websocket-url">` filled with this gateway's URL, e.g. a project's try-it
+   * page. Default none: `/` answers 403 as API Gateway does.
+   */
+  page?: string;
   /** Containers each function may run at once (each serves one invocation at a time). Default 2. */
   containersPerFunction: number;
   /** Gateway lines (one per invocation) and the functions' own log lines. Default console.log. */
@@ -116,7 +120,6 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes,
   closeTimeoutMs: GATEWAY_TIMINGS.closeTimeoutMs,
   watch: false,
-  page: true,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
   log: (line) => console.log(line),
   faults: {},

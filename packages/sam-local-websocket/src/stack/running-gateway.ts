@@ -54,7 +54,7 @@ async function probeStage(origin: string, stage: string): Promise<void> {
     status = response.status;
     await response.body?.cancel();
   } catch (error) {
-    throw new GatewayNotRunningError(`no local gateway at ${origin} (${reason(error)}): start one with npm start, or pass --port`, { cause: error });
+    throw new GatewayNotRunningError(`no local gateway at ${origin} (${reason(error)}): start one (sam-local-websocket), or pass --port`, { cause: error });
   }
   if (status !== 426) {
     throw new GatewayNotRunningError(`${origin} is not a local gateway serving stage "${stage}" (GET ${url} answered ${status}): pass --port, or --stage / --parameter StageName=`);

@@ -1,0 +1,121 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import type { Socket } from 'node:net';
+import { startGateway, type Gateway } from '../../src/stack/gateway.js';
+import type { GatewayOptions } from '../../src/stack/options.js';
+import type { FunctionLogEntry, InvocationOutcome } from '../../src/api-gateway/invocation-outcome.js';
+import type { ReloadEvent } from '../../src/lambda/functions.js';
+import type { IssuerRequestEvent } from '../../src/identity-provider/issuer.js';
+import type { IamRefusal } from '../../src/iam/refusal.js';
+import type { InvokeApiOutcome } from '../../src/lambda/invoke-api/invoke-api.js';
+import type { AsyncFailure } from '../../src/lambda/invoke-api/async-invocations.js';
+import { LOCAL_CREDENTIALS } from '../../src/dynamodb/store.js';
+import type { TestClient } from 'websocket-test-clients';
+import { CHAT_APP_TEMPLATE } from './fixtures.js';
+
+/**
+ * A local gateway on free ports (serving the twin's test app unless told otherwise), with SDK clients pointed at it and what it reported kept:
+ * tests read these structured records, never the console lines.
+ */
+export interface LocalGateway {
+  gateway: Gateway;
+  dynamo: DynamoDBClient;
+  management: ApiGatewayManagementApiClient;
+  tableName: string;
+  /** Every invocation's outcome, in order. */
+  invocations: InvocationOutcome[];
+  /** Every line the functions wrote, with its JSON record. */
+  functionLogs: FunctionLogEntry[];
+  /** With `watch`: every rebuild. */
+  reloads: ReloadEvent[];
+  /** With `localIssuer`: every request the local issuer answered. */
+  issuerRequests: IssuerRequestEvent[];
+  /** Every call the local IAM refused, in order. */
+  refusals: IamRefusal[];
+  /** Every invocation made through the Lambda Invoke API (each async attempt too). */
+  invokes: InvokeApiOutcome[];
+  /** Every asynchronous invocation that failed all its attempts, with its destination record. */
+  asyncFailures: AsyncFailure[];
+  /**
+   * Everything the gateway would print. Only for checking what must never be printed (a
+   * secret); behaviour is checked through the records above.
+   */
+  printed: string[];
+  /** The JSON records the functions logged with this `message`. */
+  records(message: string): Record<string, unknown>[];
+  /** Every connection id in the table, sorted (all Scan pages). */
+  storedIds(): Promise<string[]>;
+  /** True when the table holds a record for `connectionId`. */
+  stored(connectionId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startLocalGateway(options: Partial<GatewayOptions> = {}): Promise<LocalGateway> {
+  const [invocations, functionLogs, reloads, printed] = [[] as InvocationOutcome[], [] as FunctionLogEntry[], [] as ReloadEvent[], [] as string[]];
+  const issuerRequests: IssuerRequestEvent[] = [];
+  const refusals: IamRefusal[] = [];
+  const [invokes, asyncFailures] = [[] as InvokeApiOutcome[], [] as AsyncFailure[]];
+  const gateway = await startGateway({
+    port: 0,
+    dbPort: 0,
+    template: CHAT_APP_TEMPLATE,
+
+    log: (line) => printed.push(line),
+    onInvocation: (outcome) => invocations.push(outcome),
+    onFunctionLog: (entry) => functionLogs.push(entry),
+    onReload: (event) => reloads.push(event),
+    onIssuerRequest: (event) => issuerRequests.push(event),
+    onRefusal: (refusal) => refusals.push(refusal),
+    onInvoke: (outcome) => invokes.push(outcome),
+    onAsyncFailure: (failure) => asyncFailures.push(failure),
+    ...options,
+  });
+  const clientConfig = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+  const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: gateway.dbEndpoint });
+  const management = new ApiGatewayManagementApiClient({ ...clientConfig, endpoint: gateway.managementEndpoint });
+  const tableName = Object.values(gateway.tables)[0];
+  return {
+    gateway,
+    dynamo,
+    management,
+    tableName,
+    invocations,
+    functionLogs,
+    reloads,
+    issuerRequests,
+    refusals,
+    invokes,
+    asyncFailures,
+    printed,
+    records: (message) => functionLogs.flatMap((entry) => (entry.record?.message === message ? [entry.record] : [])),
+    storedIds: async () => {
+      const ids: string[] = [];
+      let start: ScanCommandOutput['LastEvaluatedKey'];
+      do {
+        const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+        ids.push(...(page.Items ?? []).map((item) => item.connectionId.S!));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return ids.sort();
+    },
+    stored: async (connectionId) => {
+      const { Item } = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } } }));
+      return Item !== undefined;
+    },
+    close: async () => {
+      dynamo.destroy();
+      management.destroy();
+      await gateway.close();
+    },
+  };
+}
+
+/** The connection id the gateway gave a client, found by the client's socket port. */
+export function connectionIdOf(local: LocalGateway, client: TestClient): string {
+  const port = (client.socket as unknown as { _socket: Socket })._socket.localPort;
+  const connection = [...local.gateway.registry.all()].find(
+    (candidate) => (candidate.socket as unknown as { _socket: Socket })._socket.remotePort === port,
+  );
+  if (!connection) throw new Error('the gateway does not know this client');
+  return connection.connectionId;
+}
