@@ -11,21 +11,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BROADCAST_CLIENTS } from '../functions/shared/constants.js';
 import { buildFunction, functionsOf, IAM_MODES, type IamMode, loadTemplate } from 'sam-local-websocket';
-import type { BroadcastClient } from '../functions/shared/config.js';
 import { benchMarkdown, type BenchResult } from './load/bench-report.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
-import { FanOutBench, type FanOutSetting } from './load/fan-out-bench.js';
+import { BENCH_CLIENTS, type BenchClient } from './load/bench-posting.js';
+import { FanOutBench } from './load/fan-out-bench.js';
+import type { FanOutSetting } from './load/fan-out-run.js';
 
 const HELP = `Usage: npm run bench -- [options]
   --clients N          WebSocket clients (default 1000)
   --broadcasts M       broadcasts per setting and repetition, one after another (default 10)
   --latency LIST       @connections latency in ms to model AWS (default 0,20)
-  --concurrency LIST   BROADCAST_CONCURRENCY settings (default 200,unbounded)
-  --client LIST        BROADCAST_CLIENT settings, each run at every bounded concurrency
-                       (default lean,sdk); unbounded (everything at once, as sample code does)
-                       runs with the SDK client only
+  --concurrency LIST   posts in flight per broadcast (default 200,unbounded)
+  --client LIST        posters, each run at every bounded concurrency: lean (the handlers'),
+                       sdk (the SDK client it replaced) (default lean,sdk); unbounded
+                       (everything at once, as sample code does) runs with the SDK client only
   --workers LIST       also run the broadcast function as the dispatcher of exactly K fan-out
                        workers, for each K (e.g. 1,2,4; K = 1 goes through one worker too), in
                        addition to the settings above, alternating with them; the workers keep
@@ -46,7 +46,7 @@ const { values } = parseArgs({
     broadcasts: { type: 'string', default: '10' },
     latency: { type: 'string', default: '0,20' },
     concurrency: { type: 'string', default: '200,unbounded' },
-    client: { type: 'string', default: BROADCAST_CLIENTS.join(',') },
+    client: { type: 'string', default: BENCH_CLIENTS.join(',') },
     workers: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '10' },
@@ -74,7 +74,7 @@ const repeat = positive('repeat', values.repeat);
 const coldRuns = positive('cold-runs', values['cold-runs'], true);
 const latencies = values.latency.split(',').map((raw) => positive('latency', raw, true));
 const concurrencies = values.concurrency.split(',').map((raw) => (raw === 'unbounded' ? 'unbounded' : positive('concurrency', raw)));
-const clientKinds = values.client.split(',') as BroadcastClient[];
+const clientKinds = values.client.split(',') as BenchClient[];
 const iamModes = Object.values(IAM_MODES) as string[];
 if (values.iam !== undefined && !iamModes.includes(values.iam)) {
   console.error(`--iam takes ${iamModes.join(' or ')}, got "${values.iam}"`);
@@ -82,8 +82,8 @@ if (values.iam !== undefined && !iamModes.includes(values.iam)) {
 }
 const iam = values.iam as IamMode | undefined;
 for (const kind of clientKinds) {
-  if (!(BROADCAST_CLIENTS as readonly string[]).includes(kind)) {
-    console.error(`--client takes ${BROADCAST_CLIENTS.join(', ')}, got "${kind}"`);
+  if (!(BENCH_CLIENTS as readonly string[]).includes(kind)) {
+    console.error(`--client takes ${BENCH_CLIENTS.join(', ')}, got "${kind}"`);
     process.exit(2);
   }
 }

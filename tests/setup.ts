@@ -9,8 +9,6 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 // The authorizer's secret in unit tests; events/authorizer.json carries the same example token.
 process.env.AUTH_TOKEN ??= 'my-local-token';
-// Handler unit tests mock the SDK client; the lean poster has its own tests against a local server.
-process.env.BROADCAST_CLIENT ??= 'sdk';
 // Powertools: the service name and metrics namespace template.yaml's Globals set.
 process.env.POWERTOOLS_SERVICE_NAME ??= 'websocket-test';
 process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ServerlessWebSocketTest';

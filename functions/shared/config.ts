@@ -1,4 +1,4 @@
-import { BROADCAST_CLIENTS, DEFAULTS } from './constants.js';
+import { DEFAULTS } from './constants.js';
 import { ConfigError } from './errors.js';
 import { isLoopbackHttp } from './issuer-url.js';
 import type { JwtSettings } from './jwt.js';
@@ -11,19 +11,8 @@ export interface Config {
   managementEndpoint?: string;
   /** AWS region, used to derive the `@connections` endpoint (env `AWS_REGION`, set by Lambda). */
   region?: string;
-  /**
-   * Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). `unbounded`
-   * posts to everyone at once; with `BROADCAST_CLIENT=sdk` through a client with the SDK's
-   * defaults (a pool of 50, no request timeout), which is what the usual sample code does, but
-   * for the at-most-once retry rule every client has: kept as a setting so the benchmark can
-   * compare it, not for production.
-   */
+  /** Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). */
   broadcastConcurrency: number;
-  /**
-   * How a broadcast posts (env `BROADCAST_CLIENT`): `lean` (default) or `sdk`, the SDK client,
-   * kept so the benchmark can compare both.
-   */
-  broadcastClient: BroadcastClient;
   /**
    * Broadcasts name their sender (env `BROADCAST_INCLUDE_SENDER=true`): recipients get
    * `{"from": <sub or null>, "data": ...}`. Default false: the data exactly as sent.
@@ -40,9 +29,6 @@ export interface Config {
   fanOutWorkers: number;
 }
 
-/** A `BROADCAST_CLIENT` setting. */
-export type BroadcastClient = (typeof BROADCAST_CLIENTS)[number];
-
 /**
  * Reads and checks the configuration. Throws a {@link ConfigError} naming the variable
  * when one is missing or invalid, so a misconfigured function fails at cold start.
@@ -54,11 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tableName,
     managementEndpoint: env.MANAGEMENT_API_ENDPOINT?.trim() || undefined,
     region: env.AWS_REGION?.trim() || undefined,
-    broadcastConcurrency:
-      env.BROADCAST_CONCURRENCY?.trim() === 'unbounded'
-        ? Number.POSITIVE_INFINITY
-        : positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
-    broadcastClient: oneOf(env, 'BROADCAST_CLIENT', BROADCAST_CLIENTS, DEFAULTS.broadcastClient),
+    broadcastConcurrency: positiveInteger(env, 'BROADCAST_CONCURRENCY', DEFAULTS.broadcastConcurrency),
     broadcastIncludesSender: oneOf(env, 'BROADCAST_INCLUDE_SENDER', ['false', 'true'] as const, 'false') === 'true',
     fanOutWorkerFunction: env.FAN_OUT_WORKER_FUNCTION?.trim() || undefined,
     fanOutThreshold: positiveInteger(env, 'FAN_OUT_THRESHOLD', DEFAULTS.fanOutThreshold),

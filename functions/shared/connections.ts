@@ -29,7 +29,6 @@ export interface ScanSegment {
 export const TABLE_ATTRIBUTES = { key: 'connectionId', ttl: 'expiresAt' } as const;
 
 // One client per container, reused by every invocation. It honours AWS_ENDPOINT_URL_DYNAMODB.
-const dynamoDb = new DynamoDBClient({});
 
 /**
  * A record can outlive a dropped connection whose `$disconnect` never ran; TTL removes it
@@ -43,7 +42,7 @@ export function expiryFor(connectedAtMs: number): number {
 export class ConnectionStore {
   constructor(
     private readonly tableName: string,
-    private readonly client: DynamoDBClient = dynamoDb,
+    private readonly client: DynamoDBClient = new DynamoDBClient({}),
   ) {}
 
   /** Stores a connection record. */

@@ -55,17 +55,8 @@ export const API_GATEWAY_LIMITS = {
   maxConnectionSeconds: 2 * 60 * 60,
 } as const;
 
-/**
- * How a broadcast posts to `@connections` (env `BROADCAST_CLIENT`): `lean` signs and sends each
- * post with the SDK's own signer, credentials and retry strategy and no client around them
- * (lean-poster.ts); `sdk` sends a PostToConnectionCommand through the SDK client.
- */
-export const BROADCAST_CLIENTS = ['lean', 'sdk'] as const;
-
 /** Defaults a deployer or caller may override. */
 export const DEFAULTS = {
-  /** Which `@connections` client a broadcast uses (env `BROADCAST_CLIENT`): a third of the SDK client's CPU per post. */
-  broadcastClient: 'lean',
   /** Posts in flight at once during a broadcast (env `BROADCAST_CONCURRENCY`). */
   broadcastConcurrency: 100,
   /** Kept past the maximum connection duration before DynamoDB's TTL may remove a record. */

@@ -21,9 +21,6 @@ export function workerStarter(endpoint?: string): LambdaClient {
   });
 }
 
-// One client per container.
-const lambda = workerStarter();
-
 /** Where the dispatcher's decision comes from: its settings. */
 export interface FanOutSettings {
   /** Connections from which workers are used. */
@@ -72,7 +69,7 @@ export class DispatchError extends Error {
  * once). A start is retried only when it provably was not queued. Throws a
  * {@link DispatchError} when any could not be started.
  */
-export async function dispatchJobs(functionName: string, jobs: FanOutJob[], client: LambdaClient = lambda): Promise<void> {
+export async function dispatchJobs(functionName: string, jobs: FanOutJob[], client: LambdaClient): Promise<void> {
   const results = await Promise.allSettled(
     jobs.map((job) =>
       client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify(job) })),

@@ -1,8 +1,7 @@
 import { ConnectionStore, type ScanSegment } from './connections.js';
-import type { Config } from './config.js';
 import { fanOut, FanOutError, stopTime, type FanOutSummary } from './fan-out.js';
 import { logger } from './logger.js';
-import { broadcastPoster } from './posters.js';
+import { broadcastPoster, type Posting } from './posters.js';
 import { publishBroadcastMetrics } from './broadcast-metrics.js';
 
 /**
@@ -53,10 +52,10 @@ export function parseJob(payload: unknown): FanOutJob {
   return job as FanOutJob;
 }
 
-/** What a job needs from its function: the table, the posting settings and the time left. */
+/** What a job needs from its function: the table, how it posts, and the time left. */
 export interface JobRuntime {
-  config: Config;
   store: ConnectionStore;
+  posting: Posting;
   remainingMs?: number;
 }
 
@@ -68,14 +67,15 @@ export interface JobRuntime {
  * a retry would post twice to the connections already reached).
  */
 export async function runJob(job: FanOutJob, runtime: JobRuntime): Promise<FanOutSummary> {
-  const { config, store } = runtime;
+  const { store, posting } = runtime;
+  const poster = broadcastPoster(posting, job.endpoint);
   const keys = { broadcastId: job.broadcastId, segment: job.segment, totalSegments: job.totalSegments, senderId: job.senderId };
   try {
     const summary = await fanOut({
       recipients: store.connectionIds(job),
       payload: Buffer.from(job.message),
-      concurrency: config.broadcastConcurrency,
-      send: broadcastPoster(config, job.endpoint),
+      concurrency: posting.concurrency,
+      send: (connectionId, payload) => poster.post(connectionId, payload),
       removeStale: (connectionId) => store.remove(connectionId),
       stopAt: runtime.remainingMs === undefined ? undefined : stopTime(runtime.remainingMs),
     });

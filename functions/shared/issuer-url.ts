@@ -1,4 +1,4 @@
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** True for an `http://` URL on this machine: the local gateway's issuer, and nothing else. */
 export function isLoopbackHttp(url: string): boolean {

@@ -58,7 +58,7 @@ const ERROR_BY_STATUS: Record<number, keyof typeof MODELED_ERRORS> = {
 };
 
 /** Node's connection errors the SDK's HTTP handler renames to `TimeoutError`. */
-const NODE_TIMEOUT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const NODE_TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
 /**
  * PostToConnection without the SDK client's per-call machinery (middleware stack, endpoint

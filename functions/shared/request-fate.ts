@@ -22,11 +22,14 @@ interface SocketState {
   maySend: boolean;
 }
 
-const states = new WeakMap<Duplex, SocketState>();
+/** Where a tracked socket keeps its state: on itself, for its own life (no registry of sockets). */
+const STATE = Symbol('request-fate');
+type TrackedSocket = Duplex & { [STATE]?: SocketState };
+const stateOf = (socket: Duplex): SocketState | undefined => (socket as TrackedSocket)[STATE];
 
 /** True when some of the current request may have left on `socket` (unknown sockets: true). */
 export function socketWrote(socket: Duplex): boolean {
-  return states.get(socket)?.maySend ?? true;
+  return stateOf(socket)?.maySend ?? true;
 }
 
 /** True when some of `request` may have left this process; false while it has no socket. */
@@ -50,7 +53,7 @@ export function markSent<T>(error: T, sent: boolean): T {
  */
 function watchNewSocket(socket: Duplex): void {
   const state: SocketState = { maySend: false };
-  states.set(socket, state);
+  (socket as TrackedSocket)[STATE] = state;
   socket.once((socket as { encrypted?: boolean }).encrypted ? 'secureConnect' : 'connect', () => {
     state.maySend = true;
   });
@@ -65,7 +68,7 @@ function watchNewSocket(socket: Duplex): void {
  * fails later can only come from the event loop, after the request left.
  */
 function reused(socket: Duplex, request: ClientRequest): void {
-  const state = states.get(socket);
+  const state = stateOf(socket);
   if (!state) return;
   state.maySend = false;
   request.once('socket', onReusedSocket);
@@ -77,7 +80,7 @@ function onReusedSocket(socket: Duplex): void {
 }
 
 function afterFirstWrite(socket: Duplex): void {
-  const state = states.get(socket);
+  const state = stateOf(socket);
   if (state) state.maySend = !(socket.errored || socket.destroyed);
 }
 

@@ -4,8 +4,7 @@
  * with no scan, queue or bookkeeping. Bundled by esbuild like a function before it runs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BroadcastClient } from '../../functions/shared/config.js';
-import { posterFor } from '../../functions/shared/posters.js';
+import { postersOf, type BenchClient } from './bench-posting.js';
 
 export interface BareLoopInput {
   endpoint: string;
@@ -13,14 +12,15 @@ export interface BareLoopInput {
   payload: string;
   concurrency: number;
   maxSockets?: number;
-  /** The poster the handler uses (`BROADCAST_CLIENT`). */
-  client: BroadcastClient;
+  /** The poster the handler uses in the run (bench-posting.ts). */
+  client: BenchClient;
   passes: number;
 }
 
 const input = workerData as BareLoopInput;
 const payload = Buffer.from(input.payload);
-const post = posterFor(input.client, input.endpoint, input.maxSockets);
+const poster = postersOf(input.client).forEndpoint(input.endpoint, input.maxSockets);
+const post = (connectionId: string, data: Uint8Array) => poster.post(connectionId, data);
 
 let failed = 0;
 /** How many posts failed with each error name (e.g. TimeoutError): the reason a baseline failed. */

@@ -2,7 +2,7 @@
  * The benchmark's JSON and its Markdown: every figure as the median with min–max over the
  * repetitions, and ratios between settings computed within each repetition first.
  */
-import type { FanOutRun, FanOutSetting } from './fan-out-bench.js';
+import type { FanOutRun, FanOutSetting } from './fan-out-run.js';
 import type { WorkersRun } from './worker-runs.js';
 import { median } from './stats.js';
 

@@ -1,114 +1,17 @@
-import * as esbuild from 'esbuild';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { DEFAULT_CONTAINERS_PER_FUNCTION, esbuildOptions, functionsOf, type Gateway, type IamMode, type InvocationOutcome, type InvokeApiOutcome, loadTemplate, type LocalFunction, startGateway } from 'sam-local-websocket';
-import { median } from './stats.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BroadcastClient } from '../../functions/shared/config.js';
+import { DEFAULT_CONTAINERS_PER_FUNCTION, type Gateway, type IamMode, type InvocationOutcome, type InvokeApiOutcome, type LocalFunction, startGateway } from 'sam-local-websocket';
 import { DEFAULTS } from '../../functions/shared/constants.js';
-import type { BareLoopInput } from './bare-loop.js';
+import { buildBareLoop, runBareLoop } from './bare-loop-run.js';
+import { BENCH_VARIABLES } from './bench-posting.js';
+import { benchTemplate } from './bench-template.js';
+import type { FanOutRun, FanOutSetting } from './fan-out-run.js';
+import { median } from './stats.js';
 import { Swarm, type MessageStats } from './swarm.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { dispatcherSettings, percentile, round, workersRun, type WorkerPart, type WorkersBroadcast, type WorkersRun } from './worker-runs.js';
 
-/** One setting of the broadcast function compared by the benchmark. */
-export interface FanOutSetting {
-  /** `BROADCAST_CONCURRENCY`: a number, or `unbounded` (everything at once). */
-  concurrency: number | 'unbounded';
-  /** `BROADCAST_CLIENT`: the lean poster or the SDK client. */
-  client: BroadcastClient;
-}
-
-/** What one run of one setting measured (one repetition). */
-export interface FanOutRun extends FanOutSetting {
-  repetition: number;
-  clients: number;
-  broadcasts: number;
-  /** Added to every `@connections` call, ms. */
-  latencyMs: number;
-  /** Send to the last client's receipt, per broadcast: median and 99th percentile, ms. */
-  p50Ms: number;
-  p99Ms: number;
-  /** Clients reached per second of fan-out (clients / median fan-out time). */
-  deliveriesPerSecond: number;
-  /** The handler's own rate: delivered / its summary's ms (median over broadcasts). */
-  handlerPostsPerSecond: number;
-  /** A bare loop of posts through the same poster at the same concurrency, in the same gateway (median of as many passes). */
-  bareLoopPostsPerSecond?: number;
-  /** handlerPostsPerSecond / bareLoopPostsPerSecond. */
-  handlerToBare?: number;
-  /** The broadcast handler's CPU per delivery, µs: its container thread's CPU (measured inside it) over the deliveries. */
-  handlerCpuUsPerDelivery: number;
-  /** The gateway main thread's CPU per `@connections` post, µs (it serves the posts, sends the frames and runs the store). */
-  gatewayCpuUsPerPost: number;
-  /** The gateway main thread's CPU per post during the bare loop: the `@connections` path alone, µs. */
-  bareLoopGatewayCpuUsPerPost?: number;
-  /** Deliveries missing after 60 s, over all broadcasts. */
-  lost: number;
-  /** The most heap the broadcast handler's container used, MB. */
-  handlerPeakHeapMb: number;
-}
-
 const now = () => performance.timeOrigin + performance.now();
-
-/**
- * Bundles the bare loop exactly as the template bundles BroadcastFunction (its Metadata's
- * esbuild options), only from another entry point.
- */
-async function buildBareLoop(rootDir: string): Promise<string> {
-  const { template, baseDir } = loadTemplate(join(rootDir, 'template.yaml'));
-  const broadcast = functionsOf(template, baseDir).find((fn) => fn.logicalId === 'BroadcastFunction');
-  if (!broadcast) throw new Error('template.yaml has no BroadcastFunction to bundle the bare loop like');
-  const bareLoop = {
-    ...broadcast,
-    codeDir: join(rootDir, 'scripts', 'load'),
-    buildProperties: { ...broadcast.buildProperties, EntryPoints: ['bare-loop.ts'] },
-  };
-  const outdir = join(rootDir, '.build', 'bench');
-  const options = esbuildOptions(bareLoop, outdir);
-  await esbuild.build(options);
-  return join(outdir, `bare-loop${options.outExtension?.['.js'] ?? '.js'}`);
-}
-
-/**
- * Runs the bare loop; resolves with its posts/s (median of its passes) and the gateway main
- * thread's CPU per post meanwhile: the `@connections` path alone (HTTP, the local IAM's
- * signature check, the frame to the client), with no Scan for the store to serve.
- */
-async function runBareLoop(
-  file: string,
-  gateway: Gateway,
-  setting: FanOutSetting,
-  clients: number,
-  passes: number,
-): Promise<{ postsPerSecond: number; gatewayCpuUsPerPost: number }> {
-  const unbounded = setting.concurrency === 'unbounded';
-  const input: BareLoopInput = {
-    endpoint: gateway.managementEndpoint,
-    connectionIds: [...gateway.registry.all()].map((connection) => connection.connectionId),
-    payload: 'bare',
-    concurrency: unbounded ? clients : (setting.concurrency as number),
-    maxSockets: unbounded ? undefined : (setting.concurrency as number),
-    client: setting.client,
-    passes,
-  };
-  // Signed as the broadcast function signs: the local IAM holds @connections calls to its policy.
-  const credentials = gateway.iam.credentialsOf('BroadcastFunction');
-  const cpuBefore = threadCpuMs();
-  const worker = new Worker(file, {
-    workerData: input,
-    env: { ...process.env, AWS_REGION: gateway.iam.region, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  });
-  const result = await new Promise<{ rates: number[]; failed: number; failures: Record<string, number> }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const gatewayCpuMs = threadCpuMs() - cpuBefore;
-  await worker.terminate();
-  // A baseline with failed posts would measure the failures: the run fails instead.
-  if (result.failed > 0) throw new Error(`the bare loop's posts failed ${result.failed} times (${JSON.stringify(result.failures)})`);
-  return { postsPerSecond: median(result.rates), gatewayCpuUsPerPost: (gatewayCpuMs * 1000) / (input.connectionIds.length * passes) };
-}
 
 /** What a benchmark session holds for its life: one gateway at one latency, and its clients. */
 export interface FanOutBenchOptions {
@@ -157,6 +60,7 @@ export class FanOutBench {
 
   private constructor(
     private readonly options: FanOutBenchOptions,
+    private readonly template: { remove(): void },
     private readonly gateway: Gateway,
     private readonly swarm: Swarm,
     private readonly heard: Heard,
@@ -169,7 +73,10 @@ export class FanOutBench {
     const heard: Heard = { broadcasts: [], summaries: [], invokes: [], segments: [] };
     // With workers: every worker of a broadcast runs at once (a container each, reserved concurrency as high).
     const containers = Math.max(DEFAULT_CONTAINERS_PER_FUNCTION, options.maxWorkers ?? 0);
+    // The broadcast function built from the bench's entry, which takes the setting of each run.
+    const template = benchTemplate(join(options.rootDir, 'template.yaml'), DISPATCHER);
     const gateway = await startGateway({
+      template: template.path,
       port: 0,
       dbPort: 0,
       faults: { latencyMs: options.latencyMs },
@@ -187,18 +94,23 @@ export class FanOutBench {
       },
       // Every $disconnect of N clients runs before the store closes, however long that takes here.
       shutdownTimeoutMs: 600_000,
+    }).catch((error) => {
+      template.remove();
+      throw error;
     });
     const dispatcher = gateway.functions.get(DISPATCHER);
     const worker = gateway.functions.get(WORKER);
     if (!dispatcher || !worker) {
       await gateway.close();
+      template.remove();
       throw new Error(`template.yaml has no ${dispatcher ? WORKER : DISPATCHER}`);
     }
     const swarm = await Swarm.start().catch(async (error) => {
       await gateway.close();
+      template.remove();
       throw error;
     });
-    const bench = new FanOutBench(options, gateway, swarm, heard, { ...dispatcher.environment }, { ...worker.environment });
+    const bench = new FanOutBench(options, template, gateway, swarm, heard, { ...dispatcher.environment }, { ...worker.environment });
     try {
       const opened = await swarm.open(gateway.url, options.clients, 200);
       if (opened.failed > 0) throw new Error(`${opened.failed} clients could not connect`);
@@ -238,7 +150,7 @@ export class FanOutBench {
     const broadcast = this.fn(DISPATCHER);
     // Posting itself whatever the table's size: without a worker function it never dispatches.
     const alone = Object.fromEntries(Object.entries(this.dispatcherEnv).filter(([name]) => name !== 'FAN_OUT_WORKER_FUNCTION'));
-    broadcast.configure({ ...alone, BROADCAST_CONCURRENCY: String(setting.concurrency), BROADCAST_CLIENT: setting.client });
+    broadcast.configure({ ...alone, [BENCH_VARIABLES.client]: setting.client, [BENCH_VARIABLES.concurrency]: String(setting.concurrency) });
     this.clear();
     const { broadcasts: outcomes, summaries } = this.heard;
     const fanOutMs: number[] = [];
@@ -305,7 +217,8 @@ export class FanOutBench {
       measured.push(await this.workersBroadcast(workers, i === 0));
       await sleep(200); // let the machine settle
     }
-    const workerSetting = `${this.workerEnv.BROADCAST_CLIENT ?? DEFAULTS.broadcastClient} ${this.workerEnv.BROADCAST_CONCURRENCY ?? DEFAULTS.broadcastConcurrency}`;
+    // The workers are the template's own: the lean poster at their BROADCAST_CONCURRENCY.
+    const workerSetting = `lean ${this.workerEnv.BROADCAST_CONCURRENCY ?? DEFAULTS.broadcastConcurrency}`;
     return workersRun({ workers, repetition, clients, latencyMs, threshold: Number(settings.FAN_OUT_THRESHOLD), workerSetting }, measured);
   }
 
@@ -354,5 +267,6 @@ export class FanOutBench {
   async stop(): Promise<void> {
     await this.swarm.stop();
     await this.gateway.close();
+    this.template.remove();
   }
 }

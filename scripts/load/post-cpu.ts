@@ -136,8 +136,9 @@ async function measure(client: Client, port: number): Promise<Measurement> {
 
 async function posterFor(client: Client, endpoint: string): Promise<(id: string, payload: Uint8Array) => Promise<void>> {
   if (client === 'sdk') {
-    const { postToConnection } = await import('../../functions/shared/management.js');
-    return (id, payload) => postToConnection(endpoint, id, payload, concurrency);
+    const { ManagementClients } = await import('../../functions/shared/management.js');
+    const clients = new ManagementClients();
+    return (id, payload) => clients.post(endpoint, id, payload, concurrency);
   }
   if (client === 'lean') {
     const { LeanPoster } = await import('../../functions/shared/lean-poster.js');

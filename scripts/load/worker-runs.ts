@@ -70,7 +70,7 @@ export interface WorkersRun {
   latencyMs: number;
   /** The `FAN_OUT_THRESHOLD` the dispatcher ran with. */
   threshold: number;
-  /** The workers' `BROADCAST_CLIENT` and `BROADCAST_CONCURRENCY` (the template's), e.g. `lean 100`. */
+  /** The workers' poster (always the lean one) and `BROADCAST_CONCURRENCY` (the template's), e.g. `lean 100`. */
   workerSetting: string;
   /** Send to the last client's receipt: median and 99th percentile over the timed broadcasts, ms. */
   p50Ms: number;

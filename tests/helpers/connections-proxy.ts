@@ -16,6 +16,8 @@ export interface ProxiedCall {
   fault: NetworkFault;
   /** The gateway's status for it (what the caller would have got). */
   status: number;
+  /** Whether it came from an SDK client (which sends `amz-sdk-invocation-id`; the lean poster does not). */
+  fromSdkClient: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function connectionsProxy(
         const body: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => body.push(chunk));
         answer.on('end', () => {
-          calls.push({ method, connectionId, fault, status: answer.statusCode ?? 0 });
+          calls.push({ method, connectionId, fault, status: answer.statusCode ?? 0, fromSdkClient: 'amz-sdk-invocation-id' in incoming.headers });
           if (fault === 'reset-after-body') return incoming.socket.resetAndDestroy();
           if (fault === 'drop-mid-response') {
             incoming.socket.write(`HTTP/1.1 ${answer.statusCode} OK\r\nContent-Le`);

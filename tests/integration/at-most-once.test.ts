@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { connect, eventually, type TestClient } from 'websocket-test-clients';
 import { connectionsProxy, type NetworkFault } from '../helpers/connections-proxy.js';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
+import { benchTemplate } from '../../scripts/load/bench-template.js';
 import { templateCopy } from '../helpers/template-copy.js';
 
 const MARKER = 'marker: nothing of the broadcast can come after this';
@@ -37,9 +38,12 @@ const noticesIn = (frames: string[]) => frames.filter((frame) => frame.startsWit
 describe('at most once per recipient', function () {
   this.timeout(120_000);
 
+  // lean: the deployed handler (functions/broadcast/app.ts); sdk: the same handler built by the
+  // benchmark's entry with the SDK client it replaced (scripts/load/bench-broadcast.ts).
   for (const broadcastClient of ['lean', 'sdk'] as const) {
     it(`${broadcastClient} client: answers lost after the gateway delivered (reset after the body, dropped mid-answer) are not repeated, and the sender is told without a resend`, async () => {
-      const local = await startLocalGateway();
+      const template = broadcastClient === 'sdk' ? benchTemplate('template.yaml', 'BroadcastFunction') : undefined;
+      const local = await startLocalGateway(template ? { template: template.path } : {});
       const clients = await Promise.all(Array.from({ length: 6 }, () => connect(local.gateway.url)));
       try {
         const ids = clients.map((client) => connectionIdOf(local, client));
@@ -51,7 +55,7 @@ describe('at most once per recipient', function () {
         try {
           // The broadcast function reaches @connections through the faulty network, as `update-function-configuration` would set it.
           const fn = local.gateway.functions.get('BroadcastFunction')!;
-          fn.configure({ ...fn.environment, MANAGEMENT_API_ENDPOINT: `${proxy.origin}/${local.gateway.stage}`, BROADCAST_CLIENT: broadcastClient });
+          fn.configure({ ...fn.environment, MANAGEMENT_API_ENDPOINT: `${proxy.origin}/${local.gateway.stage}`, ...(template ? { BENCH_CLIENT: broadcastClient } : {}) });
 
           clients[0].socket.send(JSON.stringify({ action: 'broadcast', data: 'once' }));
           await eventually(() => local.invocations.some((outcome) => outcome.route === 'broadcast'), 30_000);
@@ -60,6 +64,10 @@ describe('at most once per recipient', function () {
           // The gateway delivered to all six, the two faulty ones included, each exactly once.
           expect(frames.map((received) => copiesOf(received, 'once'))).to.deep.equal([1, 1, 1, 1, 1, 1]);
           for (const id of [ids[2], ids[3]]) expect(proxy.calls.filter((call) => call.connectionId === id).map((call) => call.status)).to.deep.equal([200]);
+          // Every post of the broadcast came from the client the variant names (the sender's notice goes through the SDK client in both).
+          const broadcastPosts = proxy.calls.filter((call) => call.connectionId !== ids[0]);
+          expect(broadcastPosts).to.have.length(5);
+          expect(new Set(broadcastPosts.map((call) => call.fromSdkClient))).to.deep.equal(new Set([broadcastClient === 'sdk']));
           const [summary] = local.records('broadcast complete');
           expect(summary).to.include({ recipients: 6, delivered: 4, failed: 2, uncertain: 2 });
           // The sender hears what happened, with the broadcast's id, and is not asked to send again.
@@ -75,6 +83,7 @@ describe('at most once per recipient', function () {
         await Promise.all(clients.map((client) => client.close()));
         await eventually(async () => (await local.storedIds()).length === 0, 30_000).catch(() => {});
         await local.close();
+        template?.remove();
       }
     });
   }

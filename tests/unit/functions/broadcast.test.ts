@@ -2,7 +2,7 @@ import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatew
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mockSdk } from '../../helpers/mocks.js';
-import { handler } from '../../../functions/broadcast/app.js';
+import { broadcast as handler } from '../../helpers/handlers.js';
 import { messageEvent, sampleEvent } from '../../helpers/events.js';
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });

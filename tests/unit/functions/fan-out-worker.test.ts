@@ -1,7 +1,7 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { handler } from '../../../functions/fan-out-worker/app.js';
+import { fanOutWorker as handler } from '../../helpers/handlers.js';
 import { BadJobError, parseJob, SegmentIncompleteError, type FanOutJob } from '../../../functions/shared/fan-out-job.js';
 import { mockSdk } from '../../helpers/mocks.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { benchMarkdown, formatSpread, ratios, spread, workerRatios, workersMarkdown, type BenchResult } from '../../../scripts/load/bench-report.js';
-import type { FanOutRun } from '../../../scripts/load/fan-out-bench.js';
+import type { FanOutRun } from '../../../scripts/load/fan-out-run.js';
 import type { WorkersRun } from '../../../scripts/load/worker-runs.js';
 
 const run = (client: 'lean' | 'sdk', concurrency: number | 'unbounded', repetition: number, p50Ms: number, handlerCpuUsPerDelivery = 100): FanOutRun => ({

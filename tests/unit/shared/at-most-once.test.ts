@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import sinon from 'sinon';
 import { AtMostOnceRetryStrategy } from '../../../functions/shared/at-most-once-retry.js';
 import { LeanPoster } from '../../../functions/shared/lean-poster.js';
-import { managementClient, postToConnection } from '../../../functions/shared/management.js';
+import { ManagementClients } from '../../../functions/shared/management.js';
 
 type Fault = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
@@ -59,10 +59,10 @@ const clients = {
     const poster = new LeanPoster({ endpoint, maxSockets: 1 });
     return { post: (id: string, data: string) => poster.post(id, Buffer.from(data)), destroy: () => poster.destroy() };
   },
-  sdk: (endpoint: string) => ({
-    post: (id: string, data: string) => postToConnection(endpoint, id, data, 1),
-    destroy: () => managementClient(endpoint, 1).destroy(),
-  }),
+  sdk: (endpoint: string) => {
+    const management = new ManagementClients();
+    return { post: (id: string, data: string) => management.post(endpoint, id, data, 1), destroy: () => management.client(endpoint, 1).destroy() };
+  },
 } as const;
 
 for (const [name, clientFor] of Object.entries(clients)) {

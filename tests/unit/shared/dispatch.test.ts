@@ -74,7 +74,7 @@ describe('dispatch (the broadcast dispatcher)', () => {
   it('invokes one worker per job asynchronously (InvocationType Event) with the job as payload', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     const jobs = jobsFor(4, { message: 'hi', senderId: 's=', endpoint: 'http://x/dev' }, 'b-2');
-    await dispatchJobs('worker-fn', jobs);
+    await dispatchJobs('worker-fn', jobs, workerStarter());
     const inputs = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
     expect(inputs.map((input) => [input.FunctionName, input.InvocationType])).to.deep.equal(Array(4).fill(['worker-fn', 'Event']));
     expect(inputs.map((input) => JSON.parse(String(input.Payload)))).to.deep.equal(jobs);
@@ -90,7 +90,7 @@ describe('dispatch (the broadcast dispatcher)', () => {
       .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }))
       .on(InvokeCommand, { Payload: JSON.stringify(jobs[2]) })
       .rejects(new ServiceException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
-    const error = await dispatchJobs('worker-fn', jobs).catch((caught) => caught);
+    const error = await dispatchJobs('worker-fn', jobs, workerStarter()).catch((caught) => caught);
     expect(error).to.be.instanceOf(DispatchError);
     expect(error.started).to.equal(1);
     // A 429 was refused (never queued); a 500 may have been queued before it failed.

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
 import { DEFAULTS } from '../../../functions/shared/constants.js';
-import { postToConnection } from '../../../functions/shared/management.js';
+import { ManagementClients } from '../../../functions/shared/management.js';
 
 describe('management client request timeout', () => {
   let server: Server;
@@ -27,7 +27,7 @@ describe('management client request timeout', () => {
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
       let settled = false;
-      const post = postToConnection(endpoint, 'a=', 'x', 10).then(
+      const post = new ManagementClients().post(endpoint, 'a=', 'x', 10).then(
         () => ((settled = true), undefined),
         (error: unknown) => ((settled = true), error),
       );
@@ -54,7 +54,7 @@ describe('management client request timeout', () => {
       answer = [];
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
       let outcome: unknown = 'pending';
-      const post = postToConnection(endpoint, 'b=', 'x').then(
+      const post = new ManagementClients().post(endpoint, 'b=', 'x').then(
         () => (outcome = 'delivered'),
         (error: unknown) => (outcome = error),
       );

@@ -2,7 +2,7 @@ import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand }
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { ConfigError } from '../../../functions/shared/errors.js';
-import { isGone, managementClient, managementEndpoint, postToConnection } from '../../../functions/shared/management.js';
+import { isGone, ManagementClients, managementEndpoint } from '../../../functions/shared/management.js';
 
 describe('management', () => {
   let api: AwsClientStub<ApiGatewayManagementApiClient>;
@@ -34,16 +34,18 @@ describe('management', () => {
     expect(() => managementEndpoint({ apiId: 'a', stage: 'dev' }, {})).to.throw(ConfigError, /AWS_REGION/);
   });
 
-  it('creates one client per endpoint and pool size, and reuses it', () => {
-    expect(managementClient('http://a/dev')).to.equal(managementClient('http://a/dev'));
-    expect(managementClient('http://a/dev')).to.not.equal(managementClient('http://b/dev'));
-    expect(managementClient('http://a/dev', 200)).to.equal(managementClient('http://a/dev', 200));
-    expect(managementClient('http://a/dev', 200)).to.not.equal(managementClient('http://a/dev'));
+  it('creates one client per endpoint and pool size, and reuses it for the container’s life', () => {
+    const clients = new ManagementClients();
+    expect(clients.client('http://a/dev')).to.equal(clients.client('http://a/dev'));
+    expect(clients.client('http://a/dev')).to.not.equal(clients.client('http://b/dev'));
+    expect(clients.client('http://a/dev', 200)).to.equal(clients.client('http://a/dev', 200));
+    expect(clients.client('http://a/dev', 200)).to.not.equal(clients.client('http://a/dev'));
+    expect(new ManagementClients().client('http://a/dev'), 'another container’s').to.not.equal(clients.client('http://a/dev'));
   });
 
   it('posts the data as bytes to the connection', async () => {
     api.on(PostToConnectionCommand).resolves({});
-    await postToConnection('http://a/dev', 'id=', 'Tervehdys kaikille!');
+    await new ManagementClients().post('http://a/dev', 'id=', 'Tervehdys kaikille!');
     const input = api.commandCalls(PostToConnectionCommand)[0].args[0].input;
     expect(input.ConnectionId).to.equal('id=');
     expect(Buffer.from(input.Data as Uint8Array).toString()).to.equal('Tervehdys kaikille!');
