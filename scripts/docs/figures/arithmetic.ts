@@ -73,11 +73,10 @@ export function inputs(data: Data) {
   };
 }
 
-/** Dollars: cents from a cent up, two significant digits below. */
+/** Dollars: cents from a dollar up, two significant digits below. */
 export function usd(value: number): string {
   if (value === 0) return '$0';
-  if (value >= 0.01) return `$${value.toFixed(2)}`;
-  return `$${value.toFixed(Math.min(12, 1 - Math.floor(Math.log10(value))))}`;
+  return `$${value.toFixed(Math.min(12, Math.max(2, 1 - Math.floor(Math.log10(value)))))}`;
 }
 /** Seconds, rounded to what the inputs carry. */
 export const seconds = (value: number): string => (value >= 100 ? `${count(Math.round(value))} s` : value >= 10 ? `${value.toFixed(0)} s` : value >= 1 ? `${value.toFixed(1)} s` : `${value.toFixed(2)} s`);
@@ -140,7 +139,7 @@ function costPerMillion(data: Data): string {
     '| :--- | ---: |',
     `| API Gateway: a million outgoing messages | ${usd(messages)} |`,
     `| the broadcast function, lean poster | ${ranged(lean, (v) => lean.wall(v) * perSecond, usd)} |`,
-    `| the broadcast function, SDK client (\`BROADCAST_CLIENT=sdk\`) | ${ranged(sdk, (v) => sdk.wall(v) * perSecond, usd)} |`,
+    `| the broadcast function, had it posted through the SDK client | ${ranged(sdk, (v) => sdk.wall(v) * perSecond, usd)} |`,
     `| the Scan: a million connection records read, eventually consistent (about ${RECORD_BYTES} bytes each) | ${usd(scan)} |`,
     `| **total, lean poster** | **${usd(messages + lean.wall(lean.median) * perSecond + scan)}** |`,
     '',
@@ -240,7 +239,8 @@ export const arithmeticViews: View[] = [
         '',
         '| what | price |',
         '| :--- | ---: |',
-        ...Object.values(facts.prices).map((p) => `| [${p.what}](${p.source}) | ${usd(p.usd)} |`),
+        // The price as AWS lists it, never rounded.
+        ...Object.values(facts.prices).map((p) => `| [${p.what}](${p.source}) | $${Number.isInteger(p.usd * 100) ? p.usd.toFixed(2) : String(p.usd)} |`),
       ].join('\n');
     },
   },
