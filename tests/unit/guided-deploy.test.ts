@@ -43,7 +43,7 @@ function parametersOf(node: unknown): string[] {
 }
 
 describe('docs/deploy.md: sam deploy --guided', () => {
-  const prompts = tableAfter('**What `sam deploy --guided` asks**');
+  const prompts = tableAfter('## What `sam deploy --guided` asks');
   const parameterRows = prompts.filter(([prompt]) => prompt.startsWith('`Parameter '));
 
   it('asks for every parameter of template.yaml, in its order, with the default SAM shows', () => {
