@@ -198,8 +198,11 @@ const number = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : 
 /** `median (min–max)`, or the single value. */
 export const formatSpread = (s: Spread): string => (s.min === s.max ? number(s.median) : `${number(s.median)} (${number(s.min)}–${number(s.max)})`);
 
-/** The Markdown tables, with what ran, when and where above them. */
-export function benchMarkdown(result: BenchResult): string {
+/**
+ * The Markdown tables, with what ran, when and where above them. `bundleSizes: false` leaves the
+ * bundles' sizes out of the cold-start table (docs/performance.md shows them once, recomputed).
+ */
+export function benchMarkdown(result: BenchResult, { bundleSizes = true }: { bundleSizes?: boolean } = {}): string {
   const { machine } = result;
   const load = (values: number[]) => values.map((value) => value.toFixed(1)).join(' / ');
   const lines = [
@@ -230,9 +233,10 @@ export function benchMarkdown(result: BenchResult): string {
   }
   if (result.bundles.length > 0) {
     const runs = result.bundles[0].coldStartMs.n;
-    lines.push('', `Bundles (cold start: importing the bundle in a fresh process, median (min–max) of ${runs}):`, '', '| function | bundle KB | cold start ms |', '| :--- | ---: | ---: |');
-    for (const bundle of result.bundles) lines.push(`| ${bundle.function} | ${bundle.kb} | ${formatSpread(bundle.coldStartMs)} |`);
-    if (result.unbundledSdkColdStartMs) lines.push(`| (unbundled SDK clients from node_modules) | | ${formatSpread(result.unbundledSdkColdStartMs)} |`);
+    const size = (cell: string) => (bundleSizes ? ` ${cell} |` : '');
+    lines.push('', `Bundles (cold start: importing the bundle in a fresh process, median (min–max) of ${runs}):`, '', `| function |${size('bundle KB')} cold start ms |`, `| :--- |${size('---:')} ---: |`);
+    for (const bundle of result.bundles) lines.push(`| ${bundle.function} |${size(String(bundle.kb))} ${formatSpread(bundle.coldStartMs)} |`);
+    if (result.unbundledSdkColdStartMs) lines.push(`| (unbundled SDK clients from node_modules) |${size('')} ${formatSpread(result.unbundledSdkColdStartMs)} |`);
   }
   return lines.join('\n');
 }
