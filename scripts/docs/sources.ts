@@ -9,3 +9,4 @@ export { CLI_HELP } from '../../local/cli-options.js';
 export { INVOKE_HELP } from '../../local/invoke-options.js';
 export { benchMarkdown, spread, formatSpread, type BenchResult, type Spread } from '../load/bench-report.js';
 export type { SoakResult } from '../load/soak.js';
+export { SOURCE_MAP_VARIANTS, type SourceMapResult } from '../load/source-map-report.js';

@@ -7,8 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { count, type Dataset, type Provenance, provenanceLine, type View } from '../figure.js';
-import { benchMarkdown, type BenchResult, type SoakResult, type Spread } from '../sources.js';
-import { SOURCE_MAP_VARIANTS, type SourceMapResult } from '../../load/source-map-report.js';
+import { benchMarkdown, type BenchResult, SOURCE_MAP_VARIANTS, type SoakResult, type SourceMapResult, type Spread } from '../sources.js';
 
 /** Throws unless `json` carries what a measured dataset must: the command, an ISO date, the machine. */
 export function checkProvenance(json: unknown, what: string): asserts json is Provenance {
