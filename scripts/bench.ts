@@ -3,8 +3,8 @@
  * SDK client, bounded or everything at once; with `--workers`, also the dispatcher of K fan-out
  * workers) run `--repeat` times in one process, alternating the settings; a bare loop of posts
  * as the baseline; and each function bundle's size and cold start. Prints Markdown tables
- * (median with min–max) and writes the JSON that `npm run bench:readme` turns into the
- * README's tables. Flags: see --help.
+ * (median with min–max) and writes the JSON that `npm run docs:figures -- bench --from FILE`
+ * turns into docs/performance.md's tables. Flags: see --help.
  * Exits 1 only when a run loses or duplicates a message, or fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -168,7 +168,7 @@ result.machine.loadAverageAtEnd = loadavg();
 
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, JSON.stringify(result, null, 2));
-console.log(`\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run bench:readme puts these tables into the README)`);
+console.log(`\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run docs:figures -- bench --from ${values.out} puts these tables into docs/performance.md)`);
 const workerRuns = result.workerRuns ?? [];
 const lost = [...result.runs, ...workerRuns].reduce((sum, run) => sum + run.lost, 0);
 // Exactly once: a second copy fails the run like a missing one.

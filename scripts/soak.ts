@@ -1,7 +1,11 @@
 /**
- * npm run soak -- [--clients N] [--rate M] [--seconds S]: N clients, M broadcasts a second
- * for S seconds; every client must receive every broadcast exactly once.
+ * npm run soak -- [--clients N] [--rate M] [--seconds S] [--out FILE]: N clients, M broadcasts
+ * a second for S seconds; every client must receive every broadcast exactly once. Writes the
+ * result as JSON (`npm run docs:figures -- soak --from FILE` puts it into docs/performance.md).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SOAK, runSoak } from './load/soak.js';
 
@@ -11,6 +15,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: String(DEFAULT_SOAK.rate) },
     seconds: { type: 'string', default: String(DEFAULT_SOAK.seconds) },
     drain: { type: 'string', default: String(DEFAULT_SOAK.drainSeconds) },
+    out: { type: 'string', default: 'bench-results/soak.json' },
   },
 });
 const options = { clients: Number(values.clients), rate: Number(values.rate), seconds: Number(values.seconds), drainSeconds: Number(values.drain) };
@@ -21,6 +26,8 @@ for (const [name, value] of Object.entries(options)) {
   }
 }
 console.log(`soak: ${options.clients} clients, ${options.rate} broadcasts/s for ${options.seconds} s on Node.js ${process.version} …`);
+const loadAverageAtStart = loadavg();
+const date = new Date().toISOString();
 const result = await runSoak(options);
 const rows: [string, string | number][] = [
   ['clients', result.clients],
@@ -40,5 +47,13 @@ const rows: [string, string | number][] = [
   ['failed invocations', result.failedInvocations],
 ];
 for (const [name, value] of rows) console.log(`${name.padEnd(34)} ${value}`);
-console.log(JSON.stringify({ node: process.version, ...result }));
+const saved = {
+  command: ['npm run soak', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+  date,
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+  ...result,
+};
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify(saved, null, 2));
+console.log(JSON.stringify(saved));
 process.exitCode = result.lost === 0 && result.duplicated === 0 ? 0 : 1;

@@ -1,8 +1,10 @@
 /**
- * The README's `sam deploy --guided` table and outputs table are template.yaml's: every parameter
- * in the template's order with the default the SAM CLI shows (`str(Default)`, empty as `[]`; a
- * NoEcho parameter is asked with no default: `Parameter X:`), and every output, a conditional one
- * saying which parameter brings it. SAM CLI: commands/deploy/guided_context.py prompt_parameters.
+ * docs/deploy.md's `sam deploy --guided` table and outputs table are template.yaml's: every
+ * parameter in the template's order with the default the SAM CLI shows (`str(Default)`, empty as
+ * `[]`; a NoEcho parameter is asked with no default: `Parameter X:`), and every output, a
+ * conditional one saying which parameter brings it. SAM CLI: commands/deploy/guided_context.py
+ * prompt_parameters. (The tables are generated from the template by npm run docs:figures; this
+ * reads them as a user does and checks them against the template independently of that code.)
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ const template = yamlParse(readFileSync('template.yaml', 'utf8')) as {
   Conditions: Record<string, unknown>;
   Outputs: Record<string, { Condition?: string }>;
 };
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/deploy.md', 'utf8');
 
 /** The rows of the Markdown table that follows `heading`, as cells (first column unwrapped of backticks). */
 function tableAfter(heading: string): string[][] {
@@ -40,8 +42,8 @@ function parametersOf(node: unknown): string[] {
   });
 }
 
-describe('README: sam deploy --guided', () => {
-  const prompts = tableAfter('**What `sam deploy --guided` asks**');
+describe('docs/deploy.md: sam deploy --guided', () => {
+  const prompts = tableAfter('## What `sam deploy --guided` asks');
   const parameterRows = prompts.filter(([prompt]) => prompt.startsWith('`Parameter '));
 
   it('asks for every parameter of template.yaml, in its order, with the default SAM shows', () => {
@@ -53,10 +55,10 @@ describe('README: sam deploy --guided', () => {
   });
 
   it('says a prompt with a default (even an empty one) takes Enter: “cannot be left empty” only of a hidden one', () => {
-    for (const [prompt, what] of parameterRows) {
+    for (const [prompt, ...what] of parameterRows) {
       const name = /^`Parameter (\w+)/.exec(prompt)![1];
       if (template.Parameters[name].NoEcho) continue;
-      expect(what, name).to.not.match(/cannot be left empty|does not accept an empty|asks again on an empty/i);
+      expect(what.join(' | '), name).to.not.match(/cannot be left empty|does not accept an empty|asks again on an empty/i);
     }
     expect(readme).to.not.include('cannot be left empty');
   });
@@ -64,7 +66,8 @@ describe('README: sam deploy --guided', () => {
   it('lists every output of template.yaml, in its order, a conditional one with the parameter that brings it', () => {
     const rows = tableAfter("The stack's outputs give you what comes next");
     expect(rows.map(([output]) => output.replace(/^`|`$/g, ''))).to.deep.equal(Object.keys(template.Outputs));
-    for (const [output, use] of rows) {
+    for (const [output, ...rest] of rows) {
+      const use = rest.join(' | ');
       const condition = template.Outputs[output.replace(/^`|`$/g, '')].Condition;
       if (!condition) continue;
       const parameters = parametersOf(template.Conditions[condition]);

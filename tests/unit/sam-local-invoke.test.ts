@@ -1,5 +1,5 @@
 /**
- * The README's `sam local invoke` recipe as written: SAM overrides only the variables a function
+ * docs/deploy.md's `sam local invoke` recipe as written: SAM overrides only the variables a function
  * declares (its Environment.Variables and Globals) and ignores any other name in the --env-vars
  * file without a word, so every variable of the recipe's file must be declared for the function
  * the recipe invokes, or the recipe silently talks to AWS instead of the local gateway.
@@ -8,17 +8,17 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { envVarOverrides, envVarsFile, functionsOf, loadTemplate } from 'sam-local-websocket';
 
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/deploy.md', 'utf8');
 const { template, baseDir } = loadTemplate('template.yaml');
 // Every function of the template, whatever its Condition: a recipe may name any of them.
 const functions = new Map(functionsOf(template, baseDir).map((fn) => [fn.logicalId, fn]));
 
-/** Each `sam local invoke FUNCTION ... --env-vars FILE` command in the README. */
+/** Each `sam local invoke FUNCTION ... --env-vars FILE` command in docs/deploy.md. */
 const recipes = [...readme.matchAll(/^sam local invoke (\w+)\b(.*)$/gm)]
   .map(([, functionName, rest]) => ({ functionName, envVars: /--env-vars (\S+)/.exec(rest)?.[1], event: /-e (\S+)/.exec(rest)?.[1] }))
   .filter((recipe) => recipe.envVars !== undefined) as { functionName: string; envVars: string; event?: string }[];
 
-describe('the README’s sam local invoke recipe', () => {
+describe('docs/deploy.md’s sam local invoke recipe', () => {
   it('is there, with its --env-vars file in the repository', () => {
     expect(recipes.map((recipe) => recipe.envVars)).to.include('env.json');
     for (const recipe of recipes) expect(existsSync(recipe.envVars), recipe.envVars).to.equal(true);

@@ -27,6 +27,11 @@ export { parseReadyLine, type ReadyFacts } from './cli/ready-line.js';
 export { invokeFunction, type InvokeOptions } from './stack/invoke-function.js';
 export { EXIT, RESULT_PREFIX } from './cli/invoke-output.js';
 
+// The command's help texts (the docs quote them).
+export { CLI_HELP } from './cli/start-options.js';
+export { INVOKE_HELP } from './cli/invoke-options.js';
+export { TOKEN_HELP } from './cli/token.js';
+
 // Reading a template as the gateway does, and bundling its functions as `sam build` does.
 export {
   functionsOf,

@@ -60,6 +60,8 @@ describe('bench report', () => {
     expect(markdown).to.include('2026-11-29 23:59 UTC; 2 cores (Test CPU), 24 GB, Node.js v24.21.0');
     expect(markdown).to.include('| 1,000 | 20 ms | lean | 200 | 1,200 (1,000–1,200) | 2,400 (2,000–2,400) |');
     expect(markdown).to.include('| BroadcastFunction | 383.7 | 42 (40–45) |');
+    // docs/performance.md shows bundle sizes once, recomputed: the bench's table without them.
+    expect(benchMarkdown(result, { bundleSizes: false })).to.include('| function | cold start ms |').and.include('| BroadcastFunction | 42 (40–45) |').and.not.include('383.7');
     // A JSON without worker runs (every one before --workers) renders as before.
     expect(markdown).to.not.include('Fan-out workers');
     // Runs from before the bare loop's gateway column leave its cell empty; the last two cells are heap and lost.
