@@ -10,7 +10,7 @@ import type { HandshakeCheck } from './upgrade.js';
  * Reads one identity source (`route.request.querystring.X` or `route.request.header.X`).
  * A repeated query parameter is read as its last value: the value the function finds in
  * `queryStringParameters`, so the check and the function judge the same token (AWS does
- * not document which one a WebSocket identity source reads: a choice, see the README).
+ * not document which one a WebSocket identity source reads: a choice, written in the package README).
  */
 function identityReader(source: string): (request: IncomingMessage, url: URL) => string | undefined {
   const query = /^route\.request\.querystring\.(.+)$/.exec(source);

@@ -1,6 +1,6 @@
 /**
  * What the local API Gateway emulates, in one place: its route keys, limits and close codes
- * (see /work/shared/AWS-FACTS.md and the README's "Local gateway" section). Every default
+ * (see the package README's "What it runs"). Every default
  * the gateway, its CLI and its README state is read from here.
  */
 
