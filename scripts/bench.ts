@@ -160,7 +160,11 @@ if (coldRuns > 0) {
     const built = await buildFunction(fn, baseDir);
     // As deployed: with the function's NODE_OPTIONS (template Globals: --enable-source-maps).
     const nodeOptions: Record<string, string> = typeof fn.environment.NODE_OPTIONS === 'string' ? { NODE_OPTIONS: fn.environment.NODE_OPTIONS } : {};
-    result.bundles.push({ function: fn.logicalId, kb: Math.round(built.bytes / 102.4) / 10, coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir, nodeOptions) });
+    result.bundles.push({
+      function: fn.logicalId,
+      kb: Math.round(built.bytes / 102.4) / 10,
+      coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir, nodeOptions),
+    });
   }
   result.unbundledSdkColdStartMs = coldStartMs(['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'], coldRuns, rootDir);
 }
@@ -168,7 +172,9 @@ result.machine.loadAverageAtEnd = loadavg();
 
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, JSON.stringify(result, null, 2));
-console.log(`\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run docs:figures -- bench --from ${values.out} puts these tables into docs/performance.md)`);
+console.log(
+  `\n${benchMarkdown(result)}\n\nWrote ${values.out} (npm run docs:figures -- bench --from ${values.out} puts these tables into docs/performance.md)`,
+);
 const workerRuns = result.workerRuns ?? [];
 const lost = [...result.runs, ...workerRuns].reduce((sum, run) => sum + run.lost, 0);
 // Exactly once: a second copy fails the run like a missing one.

@@ -27,7 +27,17 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyConditions, BUILD_DIR, functionEnvironment, functionsOf, loadTemplate, localValues, parameterValues, pseudoParameters, tablesOf } from 'sam-local-websocket';
+import {
+  applyConditions,
+  BUILD_DIR,
+  functionEnvironment,
+  functionsOf,
+  loadTemplate,
+  localValues,
+  parameterValues,
+  pseudoParameters,
+  tablesOf,
+} from 'sam-local-websocket';
 import { CheckFailed, checkRuleFunctions } from './sam-checks.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -212,7 +222,8 @@ try {
   // samconfig.toml's [default.validate.parameters] lint = true: a plain `sam validate` lints. SAM
   // then runs cfn-lint instead of its basic validation, whose message would say to add --lint.
   const plain = run(sam, ['validate'], withoutAwsConfig(emptyHome), true);
-  if (plain.includes('basic SAM Validation')) throw new CheckFailed('sam validate did not lint: samconfig.toml needs lint = true under [default.validate.parameters]');
+  if (plain.includes('basic SAM Validation'))
+    throw new CheckFailed('sam validate did not lint: samconfig.toml needs lint = true under [default.validate.parameters]');
   run(sam, ['validate', '--lint'], withoutAwsConfig(emptyHome));
   // SAM's basic validation (the transform, with a region) too: from a config with the region only.
   const basicConfig = join(scratch, 'samconfig-basic.toml');

@@ -42,7 +42,7 @@ export function createJwtAuthorizer(verify: TokenVerifier) {
       logger.warn('connection refused', { reason: 'missing token' });
       throw new Error(UNAUTHORIZED);
     }
-    let identity;
+    let identity: ReturnType<typeof identityOf>;
     try {
       identity = identityOf(await verify(token));
     } catch (error) {

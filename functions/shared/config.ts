@@ -99,7 +99,10 @@ export function readAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   }
   // Keys over plain http could be swapped on the way: only the local gateway's own issuer may use it.
   if (url.protocol !== 'https:' && !isLoopbackHttp(issuer)) throw new ConfigError('JWT_ISSUER must be an https:// URL');
-  const audience = (env.JWT_AUDIENCE ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const audience = (env.JWT_AUDIENCE ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
   if (audience.length === 0) throw new ConfigError('JWT_AUDIENCE is not set: it must list the accepted client ids');
   const tokenUse = oneOf(env, 'JWT_TOKEN_USE', ['access', 'any'] as const, 'access');
   return { mode, issuer, audience, requiredScope: env.JWT_REQUIRED_SCOPE?.trim() || undefined, tokenUse };

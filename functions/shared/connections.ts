@@ -47,16 +47,12 @@ export class ConnectionStore {
 
   /** Stores a connection record. */
   async save(record: ConnectionRecord): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: marshall(record, { removeUndefinedValues: true }) }),
-    );
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall(record, { removeUndefinedValues: true }) }));
   }
 
   /** Deletes a connection record; deleting one that is already gone is not an error. */
   async remove(connectionId: string): Promise<void> {
-    await this.client.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ [TABLE_ATTRIBUTES.key]: connectionId }) }),
-    );
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ [TABLE_ATTRIBUTES.key]: connectionId }) }));
   }
 
   /**

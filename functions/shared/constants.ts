@@ -101,4 +101,3 @@ export const DEFAULTS = {
 
 /** The message a client sends to broadcast; used in notices as an example. */
 export const EXAMPLE_MESSAGE = { action: ROUTE_KEYS.broadcast, data: 'Hello' } as const;
-

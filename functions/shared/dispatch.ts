@@ -71,9 +71,7 @@ export class DispatchError extends Error {
  */
 export async function dispatchJobs(functionName: string, jobs: FanOutJob[], client: LambdaClient): Promise<void> {
   const results = await Promise.allSettled(
-    jobs.map((job) =>
-      client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify(job) })),
-    ),
+    jobs.map((job) => client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify(job) }))),
   );
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {

@@ -1,4 +1,4 @@
-import { ConnectionStore, type ScanSegment } from './connections.js';
+import type { ConnectionStore, ScanSegment } from './connections.js';
 import { fanOut, FanOutError, stopTime, type FanOutSummary } from './fan-out.js';
 import { logger } from './logger.js';
 import { broadcastPoster, type Posting } from './posters.js';

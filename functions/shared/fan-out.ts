@@ -68,7 +68,7 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutSummary> {
   const summary: FanOutSummary = { recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, uncertain: 0, timedOut: false, ms: 0 };
   const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
 
-  const deliver = async (connectionId: string): Promise<void | typeof pMapStop> => {
+  const deliver = async (connectionId: string): Promise<undefined | typeof pMapStop> => {
     if (Date.now() >= stopAt) {
       summary.timedOut = true;
       return pMapStop;

@@ -40,7 +40,6 @@ const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([a-
 /** The Cognito user pool id of an issuer URL, or undefined for any other issuer. */
 export const cognitoUserPoolId = (issuer: string): string | undefined => COGNITO_ISSUER.exec(issuer)?.[1];
 
-
 /**
  * RFC 9068: a JWT access token's header says `typ: at+jwt`. A generic OIDC issuer's id token
  * carries no such mark, so this is what "an access token is required" means for one; Cognito's
@@ -82,7 +81,10 @@ export type TokenVerifier = (token: string) => Promise<JwtPayload>;
  */
 export function createTokenVerifier(settings: JwtSettings, jwksCache?: JwksCache): TokenVerifier {
   const scope = settings.requiredScope;
-  const withSubject = (verify: TokenVerifier): TokenVerifier => async (token) => requireSubject(await verify(token));
+  const withSubject =
+    (verify: TokenVerifier): TokenVerifier =>
+    async (token) =>
+      requireSubject(await verify(token));
   const userPoolId = cognitoUserPoolId(settings.issuer);
   if (userPoolId) {
     const verifier = CognitoJwtVerifier.create(

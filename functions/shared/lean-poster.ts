@@ -197,7 +197,12 @@ async function serviceError(res: IncomingMessage): Promise<Error & { $metadata: 
   const status = res.statusCode ?? -1;
   const typeHeader = res.headers['x-amzn-errortype'];
   const type = (Array.isArray(typeHeader) ? typeHeader[0] : typeHeader)?.split(/[:,]/)[0]?.trim() || ERROR_BY_STATUS[status];
-  const $metadata = { httpStatusCode: status, requestId: header(res, 'x-amzn-requestid'), extendedRequestId: header(res, 'x-amz-id-2'), cfId: header(res, 'x-amz-cf-id') };
+  const $metadata = {
+    httpStatusCode: status,
+    requestId: header(res, 'x-amzn-requestid'),
+    extendedRequestId: header(res, 'x-amz-id-2'),
+    cfId: header(res, 'x-amz-cf-id'),
+  };
   const message = messageOf(Buffer.concat(chunks)) ?? type ?? 'UnknownError';
   const Modeled = type ? MODELED_ERRORS[type as keyof typeof MODELED_ERRORS] : undefined;
   if (Modeled) return new Modeled({ message, $metadata });

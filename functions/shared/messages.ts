@@ -1,8 +1,5 @@
 /** What a client's frame turned out to be. */
-export type ParsedMessage =
-  | { kind: 'not_json' }
-  | { kind: 'not_object' }
-  | { kind: 'object'; value: Record<string, unknown> };
+export type ParsedMessage = { kind: 'not_json' } | { kind: 'not_object' } | { kind: 'object'; value: Record<string, unknown> };
 
 /** Parses a frame's text without throwing: only a JSON object can name an action. */
 export function parseMessage(body: string | undefined | null): ParsedMessage {

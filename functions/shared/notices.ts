@@ -34,26 +34,18 @@ export function noticeForUnroutable(body: string | undefined | null): Notice {
   if (action === undefined) return notice(NOTICE_CODES.unknownAction, 'The message has no "action" field.');
   if (typeof action !== 'string') return notice(NOTICE_CODES.unknownAction, 'The "action" field must be a string.');
   const quoted = action.length > MAX_QUOTED_ACTION ? `${action.slice(0, MAX_QUOTED_ACTION)}…` : action;
-  return notice(
-    NOTICE_CODES.unknownAction,
-    `Unknown action "${quoted}". Actions are case-sensitive: ${ACTIONS.join(', ')}.`,
-  );
+  return notice(NOTICE_CODES.unknownAction, `Unknown action "${quoted}". Actions are case-sensitive: ${ACTIONS.join(', ')}.`);
 }
 
 /** The notice for a broadcast without `data`. */
-export const missingDataNotice = (): Notice =>
-  notice(NOTICE_CODES.missingData, 'A broadcast needs a "data" field that is not null; nothing was sent.');
+export const missingDataNotice = (): Notice => notice(NOTICE_CODES.missingData, 'A broadcast needs a "data" field that is not null; nothing was sent.');
 
 /** The notice for a broadcast whose `data` cannot be sent on. */
-export const invalidDataNotice = (): Notice =>
-  notice(NOTICE_CODES.invalidData, 'The "data" field is nested too deeply to send on; nothing was sent.');
+export const invalidDataNotice = (): Notice => notice(NOTICE_CODES.invalidData, 'The "data" field is nested too deeply to send on; nothing was sent.');
 
 /** The notice for a broadcast whose encoded `data` is larger than a message may be. */
 export const payloadTooLargeNotice = (bytes: number, limitBytes: number): Notice => ({
-  ...notice(
-    NOTICE_CODES.payloadTooLarge,
-    `The "data" field encodes to ${bytes} bytes, over the ${limitBytes}-byte limit of a message; nothing was sent.`,
-  ),
+  ...notice(NOTICE_CODES.payloadTooLarge, `The "data" field encodes to ${bytes} bytes, over the ${limitBytes}-byte limit of a message; nothing was sent.`),
   limitBytes,
 });
 
@@ -89,7 +81,11 @@ export const broadcastFailedNotice = (broadcastId: string): BroadcastNotice => (
 });
 
 /** The notice for a broadcast that reached some connections and not others, and why. */
-export function broadcastIncompleteNotice(broadcastId: string, summary: Pick<FanOutSummary, 'delivered' | 'failed'>, reason: IncompleteReason): IncompleteNotice {
+export function broadcastIncompleteNotice(
+  broadcastId: string,
+  summary: Pick<FanOutSummary, 'delivered' | 'failed'>,
+  reason: IncompleteReason,
+): IncompleteNotice {
   const { delivered, failed } = summary;
   // A failed post may have arrived all the same (sent, then no answer): "not confirmed", not "not reached".
   const failures = failed > 0 ? `; ${failed} more could not be confirmed as reached` : '';

@@ -45,7 +45,8 @@ export class PostSigner extends SignatureV4 {
   async signPost(path: string, headers: Record<string, string>, body: Uint8Array, signingDate: Date): Promise<Record<string, string>> {
     const credentials = await this.credentialProvider();
     this.validateResolvedCredentials(credentials);
-    const region = this.region ?? (this.region = await this.regionProvider());
+    this.region ??= await this.regionProvider();
+    const region = this.region;
     const { longDate, shortDate } = this.datesOf(signingDate);
     const scope = createScope(shortDate, region, SERVICE);
     const signed: Record<string, string> = { ...headers, 'x-amz-date': longDate };
@@ -58,7 +59,9 @@ export class PostSigner extends SignatureV4 {
     // createStringToSign and the signature's HMAC, with node:crypto called directly (what the SDK's
     // Sha256 wraps on Node) instead of through its wrapper's hash copy and byte/hex conversions.
     const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-    const signature = createHmac('sha256', await this.keyOf(credentials, region, shortDate)).update(stringToSign).digest('hex');
+    const signature = createHmac('sha256', await this.keyOf(credentials, region, shortDate))
+      .update(stringToSign)
+      .digest('hex');
     signed.authorization = `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`;
     return signed;
   }

@@ -8,7 +8,12 @@ import type { Notice, StatusNotice } from './notices.js';
  * `clients` (a proxy route's body is not returned without a route response). A caller that is
  * gone is logged, not thrown (the invocation's log lines already carry its connection id).
  */
-export async function replyWith(clients: ManagementClients, context: ConnectionContext, settings: EndpointSettings, notice: Notice | StatusNotice): Promise<boolean> {
+export async function replyWith(
+  clients: ManagementClients,
+  context: ConnectionContext,
+  settings: EndpointSettings,
+  notice: Notice | StatusNotice,
+): Promise<boolean> {
   try {
     await clients.post(managementEndpoint(context, settings), context.connectionId, JSON.stringify(notice));
     return true;

@@ -46,7 +46,8 @@ export interface Provenance {
 export function provenanceLine(p: Provenance): string {
   const load = (values?: number[]) => (values && values.length > 0 ? values.map((value) => value.toFixed(1)).join(' / ') : undefined);
   const [start, end] = [load(p.machine.loadAverageAtStart), load(p.machine.loadAverageAtEnd)];
-  const loads = start && end ? `; load average (1/5/15 min) ${start} at the start, ${end} at the end` : end ? `; load average (1/5/15 min) ${end} at the end` : '';
+  const loads =
+    start && end ? `; load average (1/5/15 min) ${start} at the start, ${end} at the end` : end ? `; load average (1/5/15 min) ${end} at the end` : '';
   return `Measured by \`${p.command}\` on ${p.date.slice(0, 16).replace('T', ' ')} UTC: ${p.machine.cores} cores${p.machine.cpu ? ` (${p.machine.cpu})` : ''}, Node.js ${p.machine.node}${loads}.`;
 }
 

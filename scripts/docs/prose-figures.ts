@@ -26,7 +26,7 @@ export const ALLOWED_FACTS: Record<string, string> = {
 
 const NUMBER = String.raw`\d[\d,]*(?:\.\d+)?`;
 const RANGE = String.raw`(?:~|≈|about |around )?${NUMBER}(?:\s*[–-]\s*${NUMBER})?`;
-const UNIT = String.raw`(?:µs|ms|seconds?|sec|s|minutes?|min|hours?|h|days?|B|kB|KB|MB|GB|%|×|x|vCPUs?|/s)`;
+const UNIT = '(?:µs|ms|seconds?|sec|s|minutes?|min|hours?|h|days?|B|kB|KB|MB|GB|%|×|x|vCPUs?|/s)';
 const PATTERNS = [
   new RegExp(String.raw`${RANGE}\s?${UNIT}(?![\w/])`, 'g'),
   new RegExp(String.raw`\$\s?${NUMBER}`, 'g'),

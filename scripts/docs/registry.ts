@@ -13,7 +13,11 @@ import { testCountsDataset, testCountsViews } from './figures/test-counts.js';
 export const FIGURES_DIR = 'docs/figures';
 
 /** The facts dataset has no code: docs/figures/aws-facts.json is edited by hand, with sources. */
-const awsFactsDataset: Dataset = { name: 'aws-facts', kind: 'facts', howTo: 'edit docs/figures/aws-facts.json by hand, with each source and the date it was read' };
+const awsFactsDataset: Dataset = {
+  name: 'aws-facts',
+  kind: 'facts',
+  howTo: 'edit docs/figures/aws-facts.json by hand, with each source and the date it was read',
+};
 
 export const DATASETS: Dataset[] = [
   templateDataset,

@@ -66,7 +66,10 @@ function groups(runs: FanOutRun[]): { latencyMs: number; clients: number; settin
   const found: ReturnType<typeof groups> = [];
   for (const run of runs) {
     let group = found.find((candidate) => candidate.latencyMs === run.latencyMs && sameSetting(candidate.setting, run));
-    if (!group) found.push((group = { latencyMs: run.latencyMs, clients: run.clients, setting: { client: run.client, concurrency: run.concurrency }, runs: [] }));
+    if (!group) {
+      group = { latencyMs: run.latencyMs, clients: run.clients, setting: { client: run.client, concurrency: run.concurrency }, runs: [] };
+      found.push(group);
+    }
     group.runs.push(run);
   }
   return found;
@@ -98,20 +101,30 @@ export function ratios(runs: FanOutRun[]): Ratio[] {
         const second = atLatency.find((run) => run.repetition === repetition && sameSetting(run, b));
         return first && second ? [value(first, second)] : [];
       });
-    const add = (label: string, values: number[]) => values.length > 0 && result.push({ latencyMs, clients, label, spread: spread(values.map((v) => Math.round(v * 100) / 100)) });
+    const add = (label: string, values: number[]) =>
+      values.length > 0 && result.push({ latencyMs, clients, label, spread: spread(values.map((v) => Math.round(v * 100) / 100)) });
     const settings = groups(atLatency).map((group) => group.setting);
     const unbounded = settings.find((setting) => setting.client === 'sdk' && setting.concurrency === 'unbounded');
     if (unbounded) {
       for (const setting of settings.filter((candidate) => candidate.concurrency !== 'unbounded')) {
-        add(`${settingName(setting)} vs ${settingName(unbounded)}: speed (p50 of ${settingName(unbounded)} / p50)`, pairs(setting, unbounded, (a, b) => b.p50Ms / a.p50Ms));
+        add(
+          `${settingName(setting)} vs ${settingName(unbounded)}: speed (p50 of ${settingName(unbounded)} / p50)`,
+          pairs(setting, unbounded, (a, b) => b.p50Ms / a.p50Ms),
+        );
       }
     }
     for (const concurrency of new Set(settings.map((setting) => setting.concurrency))) {
       const lean: FanOutSetting = { client: 'lean', concurrency };
       const sdk: FanOutSetting = { client: 'sdk', concurrency };
       if (!settings.some((s) => sameSetting(s, lean)) || !settings.some((s) => sameSetting(s, sdk))) continue;
-      add(`lean vs sdk at ${concurrency}: speed (p50 sdk / p50 lean)`, pairs(lean, sdk, (a, b) => b.p50Ms / a.p50Ms));
-      add(`lean vs sdk at ${concurrency}: handler CPU per delivery (sdk / lean)`, pairs(lean, sdk, (a, b) => b.handlerCpuUsPerDelivery / a.handlerCpuUsPerDelivery));
+      add(
+        `lean vs sdk at ${concurrency}: speed (p50 sdk / p50 lean)`,
+        pairs(lean, sdk, (a, b) => b.p50Ms / a.p50Ms),
+      );
+      add(
+        `lean vs sdk at ${concurrency}: handler CPU per delivery (sdk / lean)`,
+        pairs(lean, sdk, (a, b) => b.handlerCpuUsPerDelivery / a.handlerCpuUsPerDelivery),
+      );
     }
   }
   return result;
@@ -122,7 +135,10 @@ function workerGroups(runs: WorkersRun[]): { latencyMs: number; clients: number;
   const found: ReturnType<typeof workerGroups> = [];
   for (const run of runs) {
     let group = found.find((candidate) => candidate.latencyMs === run.latencyMs && candidate.workers === run.workers);
-    if (!group) found.push((group = { latencyMs: run.latencyMs, clients: run.clients, workers: run.workers, workerSetting: run.workerSetting, runs: [] }));
+    if (!group) {
+      group = { latencyMs: run.latencyMs, clients: run.clients, workers: run.workers, workerSetting: run.workerSetting, runs: [] };
+      found.push(group);
+    }
     group.runs.push(run);
   }
   return found;
@@ -177,7 +193,8 @@ export function workersMarkdown(runs: WorkersRun[], repeat: number): string[] {
     '| ---: | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const group of workerGroups(runs)) {
-    const each = (key: 'p50Ms' | 'p99Ms' | 'dispatchMs' | 'deliveriesPerSecond' | 'workerCpuUsPerDelivery' | 'dispatcherCpuMs') => cell(group.runs.map((run) => run[key]));
+    const each = (key: 'p50Ms' | 'p99Ms' | 'dispatchMs' | 'deliveriesPerSecond' | 'workerCpuUsPerDelivery' | 'dispatcherCpuMs') =>
+      cell(group.runs.map((run) => run[key]));
     const total = (key: 'failedWorkers' | 'lost' | 'duplicated') => number(group.runs.reduce((sum, run) => sum + run[key], 0));
     const workers = group.runs.flatMap((run) => run.perWorker);
     lines.push(
@@ -188,7 +205,13 @@ export function workersMarkdown(runs: WorkersRun[], repeat: number): string[] {
   }
   const computed = workerRatios(runs);
   if (computed.length > 0) {
-    lines.push('', 'Workers: ratios against the smallest K, computed within each repetition, then median (min–max):', '', '| clients | latency | comparison | ratio |', '| ---: | ---: | :--- | ---: |');
+    lines.push(
+      '',
+      'Workers: ratios against the smallest K, computed within each repetition, then median (min–max):',
+      '',
+      '| clients | latency | comparison | ratio |',
+      '| ---: | ---: | :--- | ---: |',
+    );
     for (const ratio of computed) lines.push(`| ${number(ratio.clients)} | ${ratio.latencyMs} ms | ${ratio.label} | ${formatSpread(ratio.spread)}× |`);
   }
   return lines;
@@ -212,8 +235,8 @@ export function benchMarkdown(result: BenchResult, { bundleSizes = true }: { bun
       `(a machine shared with other work: above ${machine.cores}, processes waited for a core). ` +
       `Each figure: median (min–max) over ${result.repeat} repetitions, the settings alternating within each repetition.`,
     '',
-    '| clients | latency | client | concurrency | ' + FIGURES.map(([, title]) => title).join(' | ') + ' |',
-    '| ---: | ---: | :--- | :--- | ' + FIGURES.map(() => '---:').join(' | ') + ' |',
+    `| clients | latency | client | concurrency | ${FIGURES.map(([, title]) => title).join(' | ')} |`,
+    `| ---: | ---: | :--- | :--- | ${FIGURES.map(() => '---:').join(' | ')} |`,
   ];
   for (const group of groups(result.runs)) {
     const cells = FIGURES.map(([key]) => {
@@ -224,19 +247,40 @@ export function benchMarkdown(result: BenchResult, { bundleSizes = true }: { bun
   }
   const computed = ratios(result.runs);
   if (computed.length > 0) {
-    lines.push('', 'Ratios between settings, computed within each repetition, then median (min–max):', '', '| clients | latency | comparison | ratio |', '| ---: | ---: | :--- | ---: |');
+    lines.push(
+      '',
+      'Ratios between settings, computed within each repetition, then median (min–max):',
+      '',
+      '| clients | latency | comparison | ratio |',
+      '| ---: | ---: | :--- | ---: |',
+    );
     for (const ratio of computed) lines.push(`| ${number(ratio.clients)} | ${ratio.latencyMs} ms | ${ratio.label} | ${formatSpread(ratio.spread)}× |`);
   }
   lines.push(...workersMarkdown(result.workerRuns ?? [], result.repeat));
   if (result.failures.length > 0) {
-    lines.push('', 'Failed runs:', '', ...result.failures.map((failure) => `- ${failure.latencyMs} ms${failure.setting ? `, ${settingName(failure.setting)}` : ''}${failure.workers ? `, K=${failure.workers} workers` : ''}${failure.repetition ? `, repetition ${failure.repetition}` : ''}: ${failure.error}`));
+    lines.push(
+      '',
+      'Failed runs:',
+      '',
+      ...result.failures.map(
+        (failure) =>
+          `- ${failure.latencyMs} ms${failure.setting ? `, ${settingName(failure.setting)}` : ''}${failure.workers ? `, K=${failure.workers} workers` : ''}${failure.repetition ? `, repetition ${failure.repetition}` : ''}: ${failure.error}`,
+      ),
+    );
   }
   if (result.bundles.length > 0) {
     const runs = result.bundles[0].coldStartMs.n;
     const size = (cell: string) => (bundleSizes ? ` ${cell} |` : '');
-    lines.push('', `Bundles (cold start: importing the bundle in a fresh process, median (min–max) of ${runs}):`, '', `| function |${size('bundle KB')} cold start ms |`, `| :--- |${size('---:')} ---: |`);
+    lines.push(
+      '',
+      `Bundles (cold start: importing the bundle in a fresh process, median (min–max) of ${runs}):`,
+      '',
+      `| function |${size('bundle KB')} cold start ms |`,
+      `| :--- |${size('---:')} ---: |`,
+    );
     for (const bundle of result.bundles) lines.push(`| ${bundle.function} |${size(String(bundle.kb))} ${formatSpread(bundle.coldStartMs)} |`);
-    if (result.unbundledSdkColdStartMs) lines.push(`| (unbundled SDK clients from node_modules) |${size('')} ${formatSpread(result.unbundledSdkColdStartMs)} |`);
+    if (result.unbundledSdkColdStartMs)
+      lines.push(`| (unbundled SDK clients from node_modules) |${size('')} ${formatSpread(result.unbundledSdkColdStartMs)} |`);
   }
   return lines.join('\n');
 }

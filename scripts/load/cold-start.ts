@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { spread, type Spread } from './bench-report.js';
 
-
 /**
  * The time, over `runs` fresh Node.js processes, to import `specifiers` (the load part of a
  * Lambda cold start; process start-up itself is not counted): median and range, ms. `env` adds

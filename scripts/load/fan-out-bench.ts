@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_CONTAINERS_PER_FUNCTION, type Gateway, type IamMode, type InvocationOutcome, type InvokeApiOutcome, type LocalFunction, startGateway } from 'sam-local-websocket';
+import {
+  DEFAULT_CONTAINERS_PER_FUNCTION,
+  type Gateway,
+  type IamMode,
+  type InvocationOutcome,
+  type InvokeApiOutcome,
+  type LocalFunction,
+  startGateway,
+} from 'sam-local-websocket';
 import { DEFAULTS } from '../../functions/shared/constants.js';
 import { buildBareLoop, runBareLoop } from './bare-loop-run.js';
 import { BENCH_VARIABLES } from './bench-posting.js';
@@ -171,10 +179,11 @@ export class FanOutBench {
     const handlerCpuMs = outcomes.reduce((sum, outcome) => sum + (outcome.cpuMs ?? 0), 0);
     const handlerPostsPerSecond = median(summaries.map((summary) => (summary.delivered / summary.ms) * 1000));
     const handlerPeakHeapMb = round(broadcast.peakHeapBytes / 1024 / 1024);
-    const bare =
-      bareLoop && setting.concurrency !== 'unbounded'
-        ? await runBareLoop((this.bareLoopFile ??= await buildBareLoop(this.options.rootDir)), this.gateway, setting, clients, broadcasts)
-        : undefined;
+    let bare: Awaited<ReturnType<typeof runBareLoop>> | undefined;
+    if (bareLoop && setting.concurrency !== 'unbounded') {
+      this.bareLoopFile ??= await buildBareLoop(this.options.rootDir);
+      bare = await runBareLoop(this.bareLoopFile, this.gateway, setting, clients, broadcasts);
+    }
     const p50 = median(fanOutMs);
     return {
       ...setting,
@@ -234,7 +243,8 @@ export class FanOutBench {
     const [final] = (await this.swarm.report([seq])).messages;
     const [dispatcher] = outcomes;
     if (!dispatcher) throw new Error(`broadcast m:${seq}: the dispatcher did not answer within 60 s`);
-    if (dispatcher.status !== 200) throw new Error(`broadcast m:${seq}: the dispatcher answered ${dispatcher.status}${dispatcher.error ? ` (${dispatcher.error.name})` : ''}`);
+    if (dispatcher.status !== 200)
+      throw new Error(`broadcast m:${seq}: the dispatcher answered ${dispatcher.status}${dispatcher.error ? ` (${dispatcher.error.name})` : ''}`);
     const totals = [...new Set(segments.map((summary) => summary.totalSegments))];
     if (invokes.length !== workers || totals.some((total) => total !== workers)) {
       throw new Error(`broadcast m:${seq}: ${workers} workers expected, ${invokes.length} ran (segments of ${totals.join(', ') || 'none'})`);

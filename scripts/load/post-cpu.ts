@@ -86,7 +86,21 @@ async function main(): Promise<void> {
 
 /** Measures one client in a fresh process. */
 async function child(client: Client, port: number): Promise<Measurement> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--client', client, '--port', String(port), '--posts', String(posts), '--concurrency', String(concurrency), '--warmup', String(warmup)];
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--client',
+    client,
+    '--port',
+    String(port),
+    '--posts',
+    String(posts),
+    '--concurrency',
+    String(concurrency),
+    '--warmup',
+    String(warmup),
+  ];
   const proc = spawn(process.execPath, [...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -109,7 +123,7 @@ async function measure(client: Client, port: number): Promise<Measurement> {
   const endpoint = `http://127.0.0.1:${port}/dev`;
   const post = await posterFor(client, endpoint);
   const payload = Buffer.from('{"message":"Hello, everyone"}');
-  const ids = Array.from({ length: Math.max(posts, warmup) }, (_, i) => Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15) + '=');
+  const ids = Array.from({ length: Math.max(posts, warmup) }, (_, i) => `${Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15)}=`);
   let failed = 0;
   const loop = (count: number) =>
     postLoop(count, concurrency, async (index) => {
@@ -150,8 +164,19 @@ async function posterFor(client: Client, endpoint: string): Promise<(id: string,
   return (id, payload) =>
     new Promise((resolve, reject) => {
       const req = request(
-        { agent, hostname: url.hostname, port: url.port, method: 'POST', path: `${url.pathname}/@connections/${encodeURIComponent(id)}`, headers: { 'content-type': 'application/octet-stream', 'content-length': payload.byteLength } },
-        (res) => res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)))).on('error', reject).resume(),
+        {
+          agent,
+          hostname: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: `${url.pathname}/@connections/${encodeURIComponent(id)}`,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': payload.byteLength },
+        },
+        (res) =>
+          res
+            .on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))))
+            .on('error', reject)
+            .resume(),
       );
       req.on('error', reject);
       req.end(payload);

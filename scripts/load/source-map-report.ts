@@ -35,7 +35,10 @@ export function sourceMapMarkdown(result: SourceMapResult): string {
     '| :--- | ---: | ---: | ---: | ---: |',
     ...result.results.map((cost) => {
       const v = names.map((name) => cost.variants[name]);
-      return `| ${cost.function} | ${v.map((x) => kb(x.bundleBytes)).join(' / ')} | ${v.slice(1).map((x) => kb(x.mapBytes)).join(' / ')} | ${v.map((x) => ms(x.importMs)).join(' / ')} | ${v.map((x) => ms(x.firstStackMs)).join(' / ')} |`;
+      return `| ${cost.function} | ${v.map((x) => kb(x.bundleBytes)).join(' / ')} | ${v
+        .slice(1)
+        .map((x) => kb(x.mapBytes))
+        .join(' / ')} | ${v.map((x) => ms(x.importMs)).join(' / ')} | ${v.map((x) => ms(x.firstStackMs)).join(' / ')} |`;
     }),
   ].join('\n');
 }

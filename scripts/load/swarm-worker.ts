@@ -81,7 +81,15 @@ process.on('message', async (command: SwarmCommand) => {
     }
     case 'close': {
       const victims = command.indexes.map((index) => clients[index]).filter((client): client is WebSocket => Boolean(client));
-      await Promise.all(victims.map((client) => new Promise((resolve) => (client.once('close', resolve), client.close()))));
+      await Promise.all(
+        victims.map(
+          (client) =>
+            new Promise((resolve) => {
+              client.once('close', resolve);
+              client.close();
+            }),
+        ),
+      );
       reply({ type: 'closed', open: clients.filter(Boolean).length });
       break;
     }

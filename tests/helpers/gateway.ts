@@ -1,7 +1,19 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
-import { type AsyncFailure, type FunctionLogEntry, type Gateway, type GatewayOptions, type IamRefusal, type InvocationOutcome, type InvokeApiOutcome, type IssuerRequestEvent, LOCAL_CREDENTIALS, type ReloadEvent, startGateway } from 'sam-local-websocket';
+import {
+  type AsyncFailure,
+  type FunctionLogEntry,
+  type Gateway,
+  type GatewayOptions,
+  type IamRefusal,
+  type InvocationOutcome,
+  type InvokeApiOutcome,
+  type IssuerRequestEvent,
+  LOCAL_CREDENTIALS,
+  type ReloadEvent,
+  startGateway,
+} from 'sam-local-websocket';
 import type { TestClient } from 'websocket-test-clients';
 
 /**
@@ -104,9 +116,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
 /** The connection id the gateway gave a client, found by the client's socket port. */
 export function connectionIdOf(local: LocalGateway, client: TestClient): string {
   const port = (client.socket as unknown as { _socket: Socket })._socket.localPort;
-  const connection = [...local.gateway.registry.all()].find(
-    (candidate) => (candidate.socket as unknown as { _socket: Socket })._socket.remotePort === port,
-  );
+  const connection = [...local.gateway.registry.all()].find((candidate) => (candidate.socket as unknown as { _socket: Socket })._socket.remotePort === port);
   if (!connection) throw new Error('the gateway does not know this client');
   return connection.connectionId;
 }

@@ -14,6 +14,12 @@ import { SdkPosters } from '../../functions/shared/posters.js';
 const config = readConfig();
 const posting = { posters: new SdkPosters(), concurrency: config.broadcastConcurrency };
 
-export const broadcast = broadcastHandler({ config, store: new ConnectionStore(config.tableName), posting, clients: new ManagementClients(), workers: workerStarter() });
+export const broadcast = broadcastHandler({
+  config,
+  store: new ConnectionStore(config.tableName),
+  posting,
+  clients: new ManagementClients(),
+  workers: workerStarter(),
+});
 
 export const fanOutWorker = fanOutWorkerHandler({ store: new ConnectionStore(config.tableName), posting });

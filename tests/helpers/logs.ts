@@ -23,7 +23,10 @@ export function captureLogs(): { lines: () => Record<string, any>[]; metrics: ()
     const original = stream.write.bind(stream) as Write;
     return sinon.stub(stream, 'write').callsFake(((chunk: unknown, ...rest: unknown[]) => {
       const text = String(chunk);
-      const objects = text.split('\n').filter((line) => line !== '').map(jsonObject);
+      const objects = text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map(jsonObject);
       if (objects.length === 0 || objects.some((object) => object === undefined)) return (original as any)(chunk, ...rest);
       captured.push(...(objects as Record<string, any>[]));
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
@@ -37,6 +40,8 @@ export function captureLogs(): { lines: () => Record<string, any>[]; metrics: ()
     lines: () => captured.filter((line) => !isMetrics(line)),
     /** EMF metric lines. */
     metrics: () => captured.filter(isMetrics),
-    restore: () => stubs.forEach((stub) => stub.restore()),
+    restore: () => {
+      for (const stub of stubs) stub.restore();
+    },
   };
 }

@@ -5,7 +5,12 @@ import { yamlDump } from 'yaml-cfn';
 import { loadTemplate, type Template } from 'sam-local-websocket';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
-export function addRoute(template: Template, routeKey: string, handler: string, options: { codeUri: string; returnsBody?: boolean; timeout?: number; policies?: unknown[] }): void {
+export function addRoute(
+  template: Template,
+  routeKey: string,
+  handler: string,
+  options: { codeUri: string; returnsBody?: boolean; timeout?: number; policies?: unknown[] },
+): void {
   const name = routeKey.replace(/\W/g, '').replace(/^./, (c) => c.toUpperCase());
   template.Resources[`${name}Function`] = {
     Type: 'AWS::Serverless::Function',

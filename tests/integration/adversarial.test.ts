@@ -4,12 +4,23 @@
  * exactly the gateway's open connections (issue 11).
  */
 import { expect } from 'chai';
-import { resolve } from 'node:path';
 import { NOTICE_CODES } from '../../functions/shared/constants.js';
 import { API_GATEWAY_LIMITS, CLOSE_CODES } from 'sam-local-websocket';
-import { caseTitle, connect, eventually, frame, handshakeRequest, OPCODES, openSocket, rawExchange, rawWebSocket, type RawWebSocket, type TestClient, webSocketKey } from 'websocket-test-clients';
+import {
+  caseTitle,
+  connect,
+  eventually,
+  frame,
+  handshakeRequest,
+  OPCODES,
+  openSocket,
+  rawExchange,
+  rawWebSocket,
+  type RawWebSocket,
+  type TestClient,
+  webSocketKey,
+} from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
-import { templateCopy } from '../helpers/template-copy.js';
 
 const FRAME_LIMIT = API_GATEWAY_LIMITS.maxFrameBytes;
 const bc = (data: unknown) => JSON.stringify({ action: 'broadcast', data });
@@ -164,18 +175,42 @@ describe('adversarial clients (table-driven, raw sockets and HTTP)', function ()
     const CASES: { name: string; frames: () => Buffer[]; expect: Expected }[] = [
       { name: 'a single 40 KB text frame', frames: () => [frame(OPCODES.text, broadcastOfSize(40 * 1024))], expect: { close: CLOSE_CODES.messageTooBig } },
       { name: 'a 32 KB + 1 byte frame', frames: () => [frame(OPCODES.text, broadcastOfSize(FRAME_LIMIT + 1))], expect: { close: CLOSE_CODES.messageTooBig } },
-      { name: 'a continuation frame over 32 KB', frames: () => [frame(OPCODES.text, '{"action":"broadcast",', { fin: false }), frame(OPCODES.continuation, `"data":"${'c'.repeat(FRAME_LIMIT)}"}`)], expect: { close: CLOSE_CODES.messageTooBig } },
-      { name: 'a frame of exactly 32 KB', frames: () => [frame(OPCODES.text, broadcastOfSize(FRAME_LIMIT))], expect: { broadcast: 'p'.repeat(FRAME_LIMIT - bc('').length) } },
-      { name: 'a 120 KB message in 30 KB fragments', frames: () => fragments(bc('f'.repeat(120 * 1024)), 30 * 1024), expect: { broadcast: 'f'.repeat(120 * 1024) } },
-      { name: 'a message of exactly 128 KB in 32 KB fragments', frames: () => fragments(broadcastOfSize(128 * 1024)), expect: { broadcast: 'p'.repeat(128 * 1024 - bc('').length) } },
-      { name: 'fragments of 32 KB totalling 128 KB + 1', frames: () => fragments(broadcastOfSize(128 * 1024 + 1)), expect: { close: CLOSE_CODES.messageTooBig } },
+      {
+        name: 'a continuation frame over 32 KB',
+        frames: () => [frame(OPCODES.text, '{"action":"broadcast",', { fin: false }), frame(OPCODES.continuation, `"data":"${'c'.repeat(FRAME_LIMIT)}"}`)],
+        expect: { close: CLOSE_CODES.messageTooBig },
+      },
+      {
+        name: 'a frame of exactly 32 KB',
+        frames: () => [frame(OPCODES.text, broadcastOfSize(FRAME_LIMIT))],
+        expect: { broadcast: 'p'.repeat(FRAME_LIMIT - bc('').length) },
+      },
+      {
+        name: 'a 120 KB message in 30 KB fragments',
+        frames: () => fragments(bc('f'.repeat(120 * 1024)), 30 * 1024),
+        expect: { broadcast: 'f'.repeat(120 * 1024) },
+      },
+      {
+        name: 'a message of exactly 128 KB in 32 KB fragments',
+        frames: () => fragments(broadcastOfSize(128 * 1024)),
+        expect: { broadcast: 'p'.repeat(128 * 1024 - bc('').length) },
+      },
+      {
+        name: 'fragments of 32 KB totalling 128 KB + 1',
+        frames: () => fragments(broadcastOfSize(128 * 1024 + 1)),
+        expect: { close: CLOSE_CODES.messageTooBig },
+      },
       {
         name: 'data that re-encodes to 528 KB (24,000 × 1e20), in fragments',
         frames: () => fragments(`{"action":"broadcast","data":[${Array(24_000).fill('1e20').join(',')}]}`),
         expect: { notice: NOTICE_CODES.payloadTooLarge, limitBytes: API_GATEWAY_LIMITS.maxPayloadBytes },
       },
       { name: 'invalid UTF-8', frames: () => [frame(OPCODES.text, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))], expect: { close: 1007 } },
-      { name: 'invalid UTF-8 split across fragments', frames: () => [frame(OPCODES.text, Buffer.from([0x22, 0xe2]), { fin: false }), frame(OPCODES.continuation, Buffer.from([0x28, 0xa1]))], expect: { close: 1007 } },
+      {
+        name: 'invalid UTF-8 split across fragments',
+        frames: () => [frame(OPCODES.text, Buffer.from([0x22, 0xe2]), { fin: false }), frame(OPCODES.continuation, Buffer.from([0x28, 0xa1]))],
+        expect: { close: 1007 },
+      },
       { name: 'reserved data opcode 0x3', frames: () => [frame(0x3, 'x')], expect: { close: 1002 } },
       { name: 'reserved control opcode 0xB', frames: () => [frame(0xb, 'x')], expect: { close: 1002 } },
       { name: 'RSV1 set (no extension negotiated)', frames: () => [frame(OPCODES.text, bc('x'), { rsv: 4 })], expect: { close: 1002 } },
@@ -184,7 +219,11 @@ describe('adversarial clients (table-driven, raw sockets and HTTP)', function ()
       { name: 'a ping of 126 bytes (control frames stop at 125)', frames: () => [frame(OPCODES.ping, Buffer.alloc(126))], expect: { close: 1002 } },
       { name: 'a fragmented ping', frames: () => [frame(OPCODES.ping, 'x', { fin: false })], expect: { close: 1002 } },
       { name: 'a continuation with nothing to continue', frames: () => [frame(OPCODES.continuation, 'x')], expect: { close: 1002 } },
-      { name: 'a new text frame inside a fragmented message', frames: () => [frame(OPCODES.text, 'a', { fin: false }), frame(OPCODES.text, 'b')], expect: { close: 1002 } },
+      {
+        name: 'a new text frame inside a fragmented message',
+        frames: () => [frame(OPCODES.text, 'a', { fin: false }), frame(OPCODES.text, 'b')],
+        expect: { close: 1002 },
+      },
       { name: 'a close frame with an invalid code (999)', frames: () => [frame(OPCODES.close, Buffer.from([0x03, 0xe7]))], expect: { close: 1002 } },
     ];
     for (const testCase of CASES) {
@@ -310,7 +349,7 @@ describe('the client limits are gateway options (maxFrameBytes, maxUrlLength)', 
   });
 });
 
-describe('a $connect that offers no protocol (this project\'s)', function () {
+describe("a $connect that offers no protocol (this project's)", function () {
   this.timeout(60_000);
   it('answers a client that offers one without Sec-WebSocket-Protocol, as API Gateway does', async () => {
     const local = await startLocalGateway({ page: undefined });

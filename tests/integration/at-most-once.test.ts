@@ -55,7 +55,11 @@ describe('at most once per recipient', function () {
         try {
           // The broadcast function reaches @connections through the faulty network, as `update-function-configuration` would set it.
           const fn = local.gateway.functions.get('BroadcastFunction')!;
-          fn.configure({ ...fn.environment, MANAGEMENT_API_ENDPOINT: `${proxy.origin}/${local.gateway.stage}`, ...(template ? { BENCH_CLIENT: broadcastClient } : {}) });
+          fn.configure({
+            ...fn.environment,
+            MANAGEMENT_API_ENDPOINT: `${proxy.origin}/${local.gateway.stage}`,
+            ...(template ? { BENCH_CLIENT: broadcastClient } : {}),
+          });
 
           clients[0].socket.send(JSON.stringify({ action: 'broadcast', data: 'once' }));
           await eventually(() => local.invocations.some((outcome) => outcome.route === 'broadcast'), 30_000);
@@ -93,7 +97,10 @@ describe('at most once per recipient', function () {
       template.Resources.FanOutWorkerFunction.Properties!.CodeUri = resolve('tests/fixtures/failing-worker');
     });
     // 24 connections, a threshold of 4 and at most 2 workers: two segments of about 12; one post at a time.
-    const local = await startLocalGateway({ template: copy.path, parameters: { EnableFanOut: 'true', FanOutThreshold: '4', FanOutWorkers: '2', BroadcastConcurrency: '1' } });
+    const local = await startLocalGateway({
+      template: copy.path,
+      parameters: { EnableFanOut: 'true', FanOutThreshold: '4', FanOutWorkers: '2', BroadcastConcurrency: '1' },
+    });
     const clients = await Promise.all(Array.from({ length: 24 }, () => connect(local.gateway.url)));
     try {
       clients[0].socket.send(JSON.stringify({ action: 'broadcast', data: 'm:die' }));

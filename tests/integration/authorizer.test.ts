@@ -1,10 +1,8 @@
 /** The $connect authorizer through the local gateway, over real sockets. */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { resolve } from 'node:path';
 import { connect, eventually, refusedStatus } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
-import { templateCopy } from '../helpers/template-copy.js';
 
 const TOKEN = 'a-long-local-test-token-7f3c';
 
@@ -29,7 +27,7 @@ describe('$connect authorizer (template with AuthToken set)', function () {
 
   it('refuses a wrong token with 401, and a token one character off', async () => {
     expect(await refusedStatus(withAuth('wrong'))).to.equal(401);
-    expect(await refusedStatus(withAuth(TOKEN.slice(0, -1) + 'd'))).to.equal(401);
+    expect(await refusedStatus(withAuth(`${TOKEN.slice(0, -1)}d`))).to.equal(401);
     expect(local.gateway.registry.size).to.equal(0);
   });
 
@@ -38,9 +36,7 @@ describe('$connect authorizer (template with AuthToken set)', function () {
     try {
       a.socket.send('{"action":"broadcast","data":"only for members"}');
       expect(await b.next()).to.equal('only for members');
-      const { Item } = await local.dynamo.send(
-        new GetItemCommand({ TableName: local.tableName, Key: { connectionId: { S: connectionIdOf(local, a) } } }),
-      );
+      const { Item } = await local.dynamo.send(new GetItemCommand({ TableName: local.tableName, Key: { connectionId: { S: connectionIdOf(local, a) } } }));
       expect(Item?.principalId?.S).to.match(/^token-[0-9a-f]{8}$/);
       const authorizer = local.gateway.registry.get(connectionIdOf(local, a))?.authorizer;
       expect(authorizer).to.include({ authMethod: 'shared-token', principalId: Item?.principalId?.S });

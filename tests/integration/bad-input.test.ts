@@ -54,8 +54,18 @@ const CASES: Case[] = [
   { name: 'data with unicode', frame: bc('Tervehdys kaikille! 👋 ÅÄÖ'), expect: { broadcast: 'Tervehdys kaikille! 👋 ÅÄÖ' } },
   { name: 'extra fields', frame: JSON.stringify({ action: 'broadcast', data: 'x', room: 'a', priority: 9 }), expect: { broadcast: 'x' } },
   { name: 'a 100 KB string that still fits', frame: bc('y'.repeat(100 * 1024)), fragmented: true, expect: { broadcast: 'y'.repeat(100 * 1024) } },
-  { name: 'deeply nested JSON data (50,000 levels)', frame: `{"action":"broadcast","data":${deep(50_000)}}`, fragmented: true, expect: { notice: NOTICE_CODES.invalidData } },
-  { name: 'data that re-encodes to over 128 KB (24,000 × 1e20)', frame: `{"action":"broadcast","data":[${Array(24_000).fill('1e20').join(',')}]}`, fragmented: true, expect: { notice: NOTICE_CODES.payloadTooLarge } },
+  {
+    name: 'deeply nested JSON data (50,000 levels)',
+    frame: `{"action":"broadcast","data":${deep(50_000)}}`,
+    fragmented: true,
+    expect: { notice: NOTICE_CODES.invalidData },
+  },
+  {
+    name: 'data that re-encodes to over 128 KB (24,000 × 1e20)',
+    frame: `{"action":"broadcast","data":[${Array(24_000).fill('1e20').join(',')}]}`,
+    fragmented: true,
+    expect: { notice: NOTICE_CODES.payloadTooLarge },
+  },
   { name: 'a single 40 KB frame', frame: bc('w'.repeat(40 * 1024)), expect: { close: CLOSE_CODES.messageTooBig } },
   { name: 'a 129 KB message', frame: bc('z'.repeat(129 * 1024)), fragmented: true, expect: { close: CLOSE_CODES.messageTooBig } },
   { name: 'a binary frame', frame: Buffer.from('{"action":"broadcast","data":"x"}'), binary: true, expect: { close: CLOSE_CODES.unsupportedData } },
@@ -81,7 +91,8 @@ describe('bad input (table-driven, real sockets)', function () {
     const expectations = CASES.map((testCase) => testCase.expect);
     const covered = (kind: string, value: unknown) => expectations.some((expected) => (expected as Record<string, unknown>)[kind] === value);
     for (const code of clientNotices) expect(covered('notice', code), `a case answered with ${code}`).to.equal(true);
-    for (const code of [CLOSE_CODES.messageTooBig, CLOSE_CODES.unsupportedData, 1007]) expect(covered('close', code), `a case closed with ${code}`).to.equal(true);
+    for (const code of [CLOSE_CODES.messageTooBig, CLOSE_CODES.unsupportedData, 1007])
+      expect(covered('close', code), `a case closed with ${code}`).to.equal(true);
     expect(expectations.some((expected) => 'broadcast' in expected)).to.equal(true);
     expect(new Set(CASES.map((testCase) => testCase.name)).size, 'case names are unique').to.equal(CASES.length);
   });
@@ -101,7 +112,9 @@ describe('bad input (table-driven, real sockets)', function () {
         if ('notice' in expected) {
           const notice = JSON.parse(await sender.next());
           expect(notice.error).to.equal(expected.notice);
-          expect(notice.message).to.be.a('string').and.not.match(/at .*\(.*:\d+:\d+\)/); // no stack trace
+          expect(notice.message)
+            .to.be.a('string')
+            .and.not.match(/at .*\(.*:\d+:\d+\)/); // no stack trace
           expect(notice.actions).to.deep.equal(['broadcast']);
         } else if ('broadcast' in expected) {
           expect(await observer.next()).to.equal(expected.broadcast);

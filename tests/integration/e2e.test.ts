@@ -40,11 +40,7 @@ describe(`end to end against ${deployedUrl ?? 'the local gateway'}`, function ()
   it('delivers a broadcast to all three clients, the sender included, exactly as sent', async () => {
     const [a, b, c] = [await open(), await open(), await open()];
     a.socket.send(JSON.stringify({ action: 'broadcast', data: 'Tervehdys kaikille!' }));
-    expect(await Promise.all([a.next(), b.next(), c.next()])).to.deep.equal([
-      'Tervehdys kaikille!',
-      'Tervehdys kaikille!',
-      'Tervehdys kaikille!',
-    ]);
+    expect(await Promise.all([a.next(), b.next(), c.next()])).to.deep.equal(['Tervehdys kaikille!', 'Tervehdys kaikille!', 'Tervehdys kaikille!']);
   });
 
   it('sends object data as JSON', async () => {

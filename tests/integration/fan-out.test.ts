@@ -19,7 +19,11 @@ describe('fan-out workers', function () {
     try {
       const error = await lambda.send(new InvokeCommand({ FunctionName: 'FanOutWorkerFunction' })).catch((caught: unknown) => caught);
       expect(error).to.be.instanceOf(ResourceNotFoundException);
-      expect(local.gateway.functions.get('BroadcastFunction')!.environment).to.not.have.any.keys('FAN_OUT_WORKER_FUNCTION', 'FAN_OUT_THRESHOLD', 'FAN_OUT_WORKERS');
+      expect(local.gateway.functions.get('BroadcastFunction')!.environment).to.not.have.any.keys(
+        'FAN_OUT_WORKER_FUNCTION',
+        'FAN_OUT_THRESHOLD',
+        'FAN_OUT_WORKERS',
+      );
       // One connection and a threshold of 1 would dispatch with workers: without them it posts.
       sender.socket.send(JSON.stringify({ action: 'broadcast', data: 'posted by broadcast' }));
       expect(await sender.next(30_000)).to.equal('posted by broadcast');
@@ -59,7 +63,10 @@ describe('fan-out workers', function () {
 
     it('accepts an Event invocation with 202 and records it in the on-failure destination after MaximumRetryAttempts (0)', async () => {
       // The template's EventInvokeConfig, as the Invoke API applies it.
-      expect(local.gateway.functions.get('FanOutWorkerFunction')!.spec.eventInvokeConfig).to.include({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
+      expect(local.gateway.functions.get('FanOutWorkerFunction')!.spec.eventInvokeConfig).to.include({
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 300,
+      });
       const answer = await lambda.send(new InvokeCommand({ FunctionName: 'FanOutWorkerFunction', InvocationType: 'Event', Payload: '{"nothing":1}' }));
       expect(answer.StatusCode).to.equal(202);
       await eventually(() => local.asyncFailures.length === 1, 30_000);
@@ -77,7 +84,9 @@ describe('fan-out workers', function () {
     const copy = templateCopy((template) => {
       const statements = template.Resources.BroadcastFunction.Properties!.Policies[0].Statement as unknown[];
       // The statement is the template's !If [FanOutEnabled, {...}, !Ref AWS::NoValue].
-      template.Resources.BroadcastFunction.Properties!.Policies[0].Statement = statements.filter((statement) => !JSON.stringify(statement).includes('lambda:InvokeFunction'));
+      template.Resources.BroadcastFunction.Properties!.Policies[0].Statement = statements.filter(
+        (statement) => !JSON.stringify(statement).includes('lambda:InvokeFunction'),
+      );
     });
     // A threshold of 1: every broadcast is dispatched.
     const local = await startLocalGateway({ template: copy.path, parameters: { EnableFanOut: 'true', FanOutThreshold: '1', FanOutWorkers: '2' } });

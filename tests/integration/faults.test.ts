@@ -44,7 +44,9 @@ describe('faults', function () {
       await local.gateway.store.pause();
       // A drop without a close frame, as when a phone loses its network.
       leaving.socket.terminate();
-      await eventually(() => local.invocations.some((outcome) => outcome.route === '$disconnect' && outcome.connectionId === leavingId && outcome.status === 500));
+      await eventually(() =>
+        local.invocations.some((outcome) => outcome.route === '$disconnect' && outcome.connectionId === leavingId && outcome.status === 500),
+      );
       await local.gateway.store.resume();
       expect(await storedIds(local)).to.include(leavingId);
 
@@ -104,7 +106,13 @@ describe('faults', function () {
         expect(attempts.get(broken)).to.equal(1); // a 500 may have been delivered before it failed: never repeated
         const [summary] = local.records('broadcast complete');
         expect(summary).to.include({ recipients: 6, delivered: 5, failed: 1, uncertain: 1, staleRemoved: 0 });
-        expect(notice).to.include({ error: NOTICE_CODES.broadcastIncomplete, reason: 'posts_failed', delivered: 5, failed: 1, broadcastId: summary.broadcastId });
+        expect(notice).to.include({
+          error: NOTICE_CODES.broadcastIncomplete,
+          reason: 'posts_failed',
+          delivered: 5,
+          failed: 1,
+          broadcastId: summary.broadcastId,
+        });
       } finally {
         await Promise.all(clients.map((client) => client.close()));
         await local.close();

@@ -1,18 +1,10 @@
-/** The app's connections table through the local gateway: what $connect, $disconnect and a broadcast leave in it. */
-import {
-  DeleteConnectionCommand,
-  GetConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { request } from 'node:http';
-import { CLOSE_CODES } from 'sam-local-websocket';
-import { connect, eventually, refusedStatus, type TestClient } from 'websocket-test-clients';
+import { connect, eventually, type TestClient } from 'websocket-test-clients';
 import { connectionIdOf, startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 
 /** Resolves with the error an SDK call rejected with. */
-const failure = (promise: Promise<unknown>) =>
+const _failure = (promise: Promise<unknown>) =>
   promise.then(
     () => {
       throw new Error('the call succeeded');
@@ -43,9 +35,7 @@ describe('connections in the table, through the local gateway', function () {
   describe('connections in DynamoDB', () => {
     it('stores a connection with its expiry on $connect', async () => {
       const client = await open();
-      const { Item } = await local.dynamo.send(
-        new GetItemCommand({ TableName: local.tableName, Key: { connectionId: { S: connectionIdOf(local, client) } } }),
-      );
+      const { Item } = await local.dynamo.send(new GetItemCommand({ TableName: local.tableName, Key: { connectionId: { S: connectionIdOf(local, client) } } }));
       const connectedAt = Number(Item!.connectedAt.N);
       expect(Math.abs(connectedAt - Date.now())).to.be.below(10_000);
       expect(Number(Item!.expiresAt.N)).to.equal(Math.floor(connectedAt / 1000) + 7200 + 300);

@@ -22,10 +22,7 @@ function withProbes(template: Template): void {
   const probe = (routeKey: string, policies: unknown[]) =>
     addRoute(template, routeKey, 'app.probe', { returnsBody: true, codeUri: resolve('tests/fixtures/iam'), policies });
   probe('notGranted', [allow('execute-api:ManageConnections', CONNECTIONS('POST')), allow('dynamodb:PutItem', TABLE_ARN)]);
-  probe('denyWins', [
-    allow('dynamodb:*', TABLE_ARN),
-    { Statement: [{ Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: TABLE_ARN }] },
-  ]);
+  probe('denyWins', [allow('dynamodb:*', TABLE_ARN), { Statement: [{ Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: TABLE_ARN }] }]);
   probe('wildcards', [
     allow(['dynamodb:Get*', 'dynamodb:?utItem'], { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/Connections*' }),
     allow('execute-api:ManageConnections', CONNECTIONS('*')),
@@ -116,7 +113,9 @@ describe('local IAM', function () {
     expect(result.getItem).to.equal('ok');
     expect(result.scan).to.equal('ok');
     expect(result.deleteItem).to.deep.include({ name: 'AccessDeniedException', status: 400 });
-    expect((result.deleteItem as { message: string }).message).to.match(/dynamodb:DeleteItem on resource: .* with an explicit deny in an identity-based policy$/);
+    expect((result.deleteItem as { message: string }).message).to.match(
+      /dynamodb:DeleteItem on resource: .* with an explicit deny in an identity-based policy$/,
+    );
   });
 
   it('grants what * and ? wildcards match, and no more', async () => {
@@ -129,7 +128,17 @@ describe('local IAM', function () {
   });
 
   it('grants DynamoDBCrudPolicy’s actions on its table and its indexes, and no more', async () => {
-    const result = await probe('crud', ['putItem', 'getItem', 'scan', 'describeTable', 'deleteItem', 'queryIndex', 'listTables', 'describeOtherTable', 'getConnection']);
+    const result = await probe('crud', [
+      'putItem',
+      'getItem',
+      'scan',
+      'describeTable',
+      'deleteItem',
+      'queryIndex',
+      'listTables',
+      'describeOtherTable',
+      'getConnection',
+    ]);
     for (const call of ['putItem', 'getItem', 'scan', 'describeTable', 'deleteItem']) expect(result[call], call).to.equal('ok');
     // Allowed by IAM (table/NAME/index/*); the store then finds no such index.
     expect(denied(result.queryIndex)).to.equal('ValidationException');

@@ -66,11 +66,14 @@ describe('$connect JWT authorizer (AuthMode jwt, local issuer)', function () {
     ['a token signed by another key (same kid)', (i) => i.mint({ sub: 'mallory', signWith: 'foreign' })],
     ['a token with alg none', (i) => unsigned(i, 'mallory')],
     ['a truncated token', async (i) => (await i.mint({ sub: 'mallory' })).slice(0, -12)],
-    ['a token whose signature was swapped', async (i) => {
-      const [header, , signature] = (await i.mint({ sub: 'alice' })).split('.');
-      const [, payload] = (await i.mint({ sub: 'mallory' })).split('.');
-      return `${header}.${payload}.${signature}`;
-    }],
+    [
+      'a token whose signature was swapped',
+      async (i) => {
+        const [header, , signature] = (await i.mint({ sub: 'alice' })).split('.');
+        const [, payload] = (await i.mint({ sub: 'mallory' })).split('.');
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
     ['garbage', () => 'not-a-jwt'],
     ['three dots of base64 garbage', () => 'eyJhbGciOi.e30.AAAA'],
     ['an id token where an access token is required', (i) => i.mint({ sub: 'mallory', tokenUse: 'id' } satisfies MintOptions)],
@@ -169,7 +172,10 @@ describe('broadcast with BroadcastIncludesSender=true (AuthMode jwt)', function 
     const local = await startLocalGateway({ localIssuer: true, parameters: { BroadcastIncludesSender: 'true' } });
     try {
       const issuer = local.gateway.issuer!;
-      const [alice, bob] = [await connect(withAuth(local, await issuer.mint({ sub: 'alice' }))), await connect(withAuth(local, await issuer.mint({ sub: 'bob' })))];
+      const [alice, bob] = [
+        await connect(withAuth(local, await issuer.mint({ sub: 'alice' }))),
+        await connect(withAuth(local, await issuer.mint({ sub: 'bob' }))),
+      ];
       alice.socket.send('{"action":"broadcast","data":{"text":"hi"}}');
       expect(JSON.parse(await bob.next())).to.deep.equal({ from: 'alice', data: { text: 'hi' } });
       expect(JSON.parse(await alice.next())).to.deep.equal({ from: 'alice', data: { text: 'hi' } });

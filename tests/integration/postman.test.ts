@@ -38,7 +38,8 @@ function resolve(text: string, variables: Map<string, string>): string {
 }
 
 /** The @connections request of a method (the first, for GET: "Get a connection"). */
-const item = (method: string) => collection.item.find((candidate) => candidate.request.method === method && candidate.request.url.raw.includes('{{connectionsUrl}}'))!;
+const item = (method: string) =>
+  collection.item.find((candidate) => candidate.request.method === method && candidate.request.url.raw.includes('{{connectionsUrl}}'))!;
 const auth = (key: string) => collection.auth.awsv4.find((entry) => entry.key === key)!.value;
 
 describe('Postman collection and environments (postman/)', () => {
@@ -90,7 +91,15 @@ describe('Postman collection and environments (postman/)', () => {
   it('has a local and a deployed environment defining the same variables, the deployed one empty', () => {
     const keys = (environment: { values: KeyValue[] }) => environment.values.map((entry) => entry.key).sort();
     expect(keys(localEnvironment)).to.deep.equal(keys(deployedEnvironment));
-    expect(keys(localEnvironment)).to.include.members(['wsUrl', 'connectionsUrl', 'awsRegion', 'awsAccessKeyId', 'awsSecretAccessKey', 'dynamoDbUrl', 'tableName']);
+    expect(keys(localEnvironment)).to.include.members([
+      'wsUrl',
+      'connectionsUrl',
+      'awsRegion',
+      'awsAccessKeyId',
+      'awsSecretAccessKey',
+      'dynamoDbUrl',
+      'tableName',
+    ]);
     for (const entry of deployedEnvironment.values) expect(entry.value, entry.key).to.equal('');
   });
 
@@ -175,7 +184,10 @@ describe('Postman collection and environments (postman/)', () => {
       const dbOrigin = new URL(gateway.gateway.dbEndpoint).host;
       return {
         ...localEnvironment,
-        values: localEnvironment.values.map((entry) => ({ ...entry, value: entry.value.replace('localhost:3001', origin).replace('localhost:8000', dbOrigin) })),
+        values: localEnvironment.values.map((entry) => ({
+          ...entry,
+          value: entry.value.replace('localhost:3001', origin).replace('localhost:8000', dbOrigin),
+        })),
       };
     }
 
@@ -188,7 +200,8 @@ describe('Postman collection and environments (postman/)', () => {
         );
       });
     }
-    const failedTests = (summary: NewmanRunSummary) => summary.run.failures.map((failure) => `${failure.source?.name}: ${failure.error.test ?? failure.error.message}`);
+    const failedTests = (summary: NewmanRunSummary) =>
+      summary.run.failures.map((failure) => `${failure.source?.name}: ${failure.error.test ?? failure.error.message}`);
 
     it('passes every test of every request: the Scan finds the client, it gets the message, GET describes it, DELETE closes it, then 410', async () => {
       const gateway = await startLocalGateway();

@@ -43,7 +43,15 @@ describe('fan-out workers at scale', function () {
       await eventually(() => summaries(notice.broadcastId).length === 4, 60_000);
       const parts = summaries(notice.broadcastId);
       expect(parts.map((part) => part.segment).sort()).to.deep.equal([0, 1, 2, 3]);
-      expect(parts.map((part) => [part.totalSegments, part.failed]), JSON.stringify(local.records('post failed')[0])).to.deep.equal([[4, 0], [4, 0], [4, 0], [4, 0]]);
+      expect(
+        parts.map((part) => [part.totalSegments, part.failed]),
+        JSON.stringify(local.records('post failed')[0]),
+      ).to.deep.equal([
+        [4, 0],
+        [4, 0],
+        [4, 0],
+        [4, 0],
+      ]);
       expect(parts.reduce((sum, part) => sum + (part.delivered as number), 0)).to.equal(2001);
       // Each worker's Invoke API outcome carries its container's CPU time, as API Gateway's outcomes do.
       const workerRuns = () => local.invokes.filter((outcome) => outcome.invocationType === 'Event');

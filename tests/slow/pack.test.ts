@@ -83,7 +83,14 @@ describe('the twin, packed and installed in another project', function () {
   it('holds the command and its compiled code, not its sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean);
-    expect(files).to.include.members(['package/bin/sam-local-websocket.js', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli/main.js', 'package/dist/lambda/worker.mjs', 'package/README.md']);
+    expect(files).to.include.members([
+      'package/bin/sam-local-websocket.js',
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/dist/cli/main.js',
+      'package/dist/lambda/worker.mjs',
+      'package/README.md',
+    ]);
     expect(files.filter((file) => /^package\/(src|test|bench)\//.test(file))).to.deep.equal([]);
   });
 

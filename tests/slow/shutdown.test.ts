@@ -33,7 +33,10 @@ describe('shutdown', function () {
       const disconnects = local.invocations.filter((outcome) => outcome.route === '$disconnect');
       expect(disconnects).to.have.length(clients);
       const failed = disconnects.filter((outcome) => outcome.status !== 200);
-      expect(failed.length, JSON.stringify([failed.slice(0, 2), local.functionLogs.filter((entry) => entry.function === "DisconnectFunction").slice(-2)])).to.equal(0);
+      expect(
+        failed.length,
+        JSON.stringify([failed.slice(0, 2), local.functionLogs.filter((entry) => entry.function === 'DisconnectFunction').slice(-2)]),
+      ).to.equal(0);
       // Each broadcast ran to its own answer (on a slow machine, its own deadline: 500), or was
       // shed before it started; none was cut off while running.
       const broadcasts = local.invocations.filter((outcome) => outcome.route === 'broadcast');
@@ -67,7 +70,10 @@ describe('shutdown', function () {
       await closing;
       const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).name] : []));
       // Refused by the closing store (InternalServerError) or by its closed port; never a crash.
-      expect(failures.every((name) => ['InternalServerError', 'Error', 'TimeoutError'].includes(name)), failures.join()).to.equal(true);
+      expect(
+        failures.every((name) => ['InternalServerError', 'Error', 'TimeoutError'].includes(name)),
+        failures.join(),
+      ).to.equal(true);
       expect(results.some((result) => result.status === 'fulfilled')).to.equal(true);
       await store.close(); // twice is fine
     } finally {

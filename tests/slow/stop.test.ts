@@ -99,7 +99,11 @@ describe('stopping npm start', function () {
         expect(await portIsFree(gatewayPort)).to.equal(true);
         expect(await portIsFree(dbPort)).to.equal(true);
         const left = await storedIdsAt(dbPath);
-        const printed = output.split('\n').filter((line) => !/^[$[]|^broadcast /.test(line)).slice(-15).join('\n');
+        const printed = output
+          .split('\n')
+          .filter((line) => !/^[$[]|^broadcast /.test(line))
+          .slice(-15)
+          .join('\n');
         expect(left.length, `records left; stderr:\n${readFileSync(errorsFile, 'utf8')}\nstdout (gateway lines):\n${printed}`).to.equal(0);
       } finally {
         await swarm.stop();

@@ -52,7 +52,11 @@ export function crossings(file: string, specifiers: string[]): string[] {
 export function moduleState(text: string): string[] {
   return text
     .split('\n')
-    .filter((line) => /^(export )?(let|var) /.test(line) || (/^(export )?const \w+(: [^=]+)? = new (Map|Set|WeakMap|WeakSet)\b/.test(line) && !/: Readonly(Map|Set)</.test(line)));
+    .filter(
+      (line) =>
+        /^(export )?(let|var) /.test(line) ||
+        (/^(export )?const \w+(: [^=]+)? = new (Map|Set|WeakMap|WeakSet)\b/.test(line) && !/: Readonly(Map|Set)</.test(line)),
+    );
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -60,14 +64,18 @@ const read = (file: string) => readFileSync(file, 'utf8');
 describe('layout boundaries', () => {
   it('finds the crossings it is meant to find', () => {
     expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from 'sam-local-websocket';"))).to.have.length(1);
-    expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../../packages/sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
+    expect(
+      crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../../packages/sam-local-websocket/src/stack/gateway.js';")),
+    ).to.have.length(1);
     expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../connect/app.js';"))).to.have.length(1);
     expect(crossings('functions/shared/a.ts', specifiersOf("export { x } from '../../tests/helpers/x.js';"))).to.have.length(1);
     expect(crossings('tests/unit/a.test.ts', specifiersOf("const m = await import('../../packages/sam-local-websocket/src/errors.js');"))).to.have.length(1);
     expect(crossings('scripts/a.ts', specifiersOf("import { x } from 'sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
     expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../shared/x.js';"))).to.deep.equal([]);
     expect(crossings('scripts/bench.ts', specifiersOf("import { startGateway } from 'sam-local-websocket';"))).to.deep.equal([]);
-    expect(moduleState('let last;\nconst cache = new Map<string, number>();\nconst KNOWN: ReadonlySet<string> = new Set([]);\n  let inner = 1;')).to.have.length(2);
+    expect(
+      moduleState('let last;\nconst cache = new Map<string, number>();\nconst KNOWN: ReadonlySet<string> = new Set([]);\n  let inner = 1;'),
+    ).to.have.length(2);
   });
 
   it('holds: functions/ ↛ the twin, scripts/, tests/; a handler ↛ another handler; scripts/ and tests/ → the twin only through sam-local-websocket', () => {
@@ -80,7 +88,10 @@ describe('layout boundaries', () => {
   it('keeps the template test independent of the evaluator it checks: tests/unit/template.test.ts ↛ the twin', () => {
     const specifiers = specifiersOf(read('tests/unit/template.test.ts'));
     expect(specifiers).to.not.be.empty;
-    expect(specifiers.filter((specifier) => specifier.startsWith(TWIN)), 'an evaluator bug could then pass the template test').to.deep.equal([]);
+    expect(
+      specifiers.filter((specifier) => specifier.startsWith(TWIN)),
+      'an evaluator bug could then pass the template test',
+    ).to.deep.equal([]);
   });
 
   it('keeps the limits the handlers share with the gateway equal to the gateway’s', () => {

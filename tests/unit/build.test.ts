@@ -37,8 +37,14 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
     for (const fn of built) {
       expect(readFileSync(fn.file, 'utf8').trimEnd().endsWith('//# sourceMappingURL=app.mjs.map'), fn.logicalId).to.equal(true);
       const map = JSON.parse(readFileSync(`${fn.file}.map`, 'utf8'));
-      const codeDir = functions.find((spec) => spec.logicalId === fn.logicalId)!.codeDir.split('/').pop();
-      expect(map.sources.some((source: string) => source.endsWith(`functions/${codeDir}/app.ts`)), fn.logicalId).to.equal(true);
+      const codeDir = functions
+        .find((spec) => spec.logicalId === fn.logicalId)!
+        .codeDir.split('/')
+        .pop();
+      expect(
+        map.sources.some((source: string) => source.endsWith(`functions/${codeDir}/app.ts`)),
+        fn.logicalId,
+      ).to.equal(true);
       expect(map, fn.logicalId).to.not.have.property('sourcesContent');
     }
   });
@@ -69,7 +75,10 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
       AuthorizerFunction: [],
     });
     for (const fn of built) {
-      expect(fn.inputs.some((input) => input.includes('/functions/shared/')), fn.logicalId).to.equal(true);
+      expect(
+        fn.inputs.some((input) => input.includes('/functions/shared/')),
+        fn.logicalId,
+      ).to.equal(true);
     }
   });
 

@@ -30,7 +30,11 @@ describe('events/ (sam local invoke samples)', () => {
   it('has an event for every function of template.yaml, whatever its Condition', () => {
     const { template, baseDir } = loadTemplate('template.yaml');
     const covered = new Set([...Object.values(SAMPLE_EVENTS).map((sample) => sample.function), AUTHORIZER_SAMPLE.function, WORKER_SAMPLE.function]);
-    expect(functionsOf(template, baseDir).map((fn) => fn.logicalId).sort()).to.deep.equal([...covered].sort());
+    expect(
+      functionsOf(template, baseDir)
+        .map((fn) => fn.logicalId)
+        .sort(),
+    ).to.deep.equal([...covered].sort());
   });
 
   it(`${WORKER_SAMPLE.file} is a job the worker runs: it posts the message to its segment`, async () => {

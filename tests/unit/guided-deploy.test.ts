@@ -72,7 +72,10 @@ describe('docs/deploy.md: sam deploy --guided', () => {
       if (!condition) continue;
       const parameters = parametersOf(template.Conditions[condition]);
       expect(parameters, condition).to.have.length.greaterThan(0);
-      expect(parameters.some((parameter) => use.includes(`\`${parameter}\``)), `${output} names ${parameters.join(' or ')}`).to.equal(true);
+      expect(
+        parameters.some((parameter) => use.includes(`\`${parameter}\``)),
+        `${output} names ${parameters.join(' or ')}`,
+      ).to.equal(true);
     }
   });
 });

@@ -3,7 +3,13 @@ import { applyConditions, functionEnvironment, functionsOf, loadTemplate, localV
 
 describe('local values of template.yaml', () => {
   const { template, baseDir } = loadTemplate('template.yaml');
-  const endpointsIn = (region: string) => ({ region, dynamoDbEndpoint: 'http://db', managementEndpoint: 'http://gw/dev', apiId: 'local', lambdaEndpoint: 'http://gw' });
+  const endpointsIn = (region: string) => ({
+    region,
+    dynamoDbEndpoint: 'http://db',
+    managementEndpoint: 'http://gw/dev',
+    apiId: 'local',
+    lambdaEndpoint: 'http://gw',
+  });
   const valuesIn = (region: string) => localValues(template, parameterValues(template), tablesOf(template), endpointsIn(region));
 
   it('resolves AWS::Partition and AWS::URLSuffix from the region, as CloudFormation does', () => {

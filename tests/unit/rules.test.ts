@@ -45,7 +45,9 @@ describe('Rules: rule functions only', () => {
 
   it('makes the local gateway refuse the template, as CloudFormation does', () => {
     const values = parameterValues(template);
-    expect(() => checkParameters(withRule(JOIN_RULE), values)).to.throw(TemplateError, /Rules may use rule functions only.*Fn::Join at Rules\.JwtModeNeedsIssuerAndAudience/);
+    expect(() => checkParameters(withRule(JOIN_RULE), values)).to.throw(
+      TemplateError,
+      /Rules may use rule functions only.*Fn::Join at Rules\.JwtModeNeedsIssuerAndAudience/,
+    );
   });
 });
-

@@ -3,7 +3,18 @@
  * written out. (tests/unit/template.test.ts checks the template's own text, without the evaluator.)
  */
 import { expect } from 'chai';
-import { applyConditions, checkParameters, functionsOf, loadTemplate, ParameterError, parameterValues, pseudoParameters, tablesOf, type Template, webSocketApiOf } from 'sam-local-websocket';
+import {
+  applyConditions,
+  checkParameters,
+  functionsOf,
+  loadTemplate,
+  ParameterError,
+  parameterValues,
+  pseudoParameters,
+  tablesOf,
+  type Template,
+  webSocketApiOf,
+} from 'sam-local-websocket';
 
 describe('template.yaml as the evaluator deploys it', () => {
   const { template } = loadTemplate('template.yaml');
@@ -67,7 +78,11 @@ describe('template.yaml as the evaluator deploys it', () => {
     };
     const modes: [string, Record<string, string>, { authorized: boolean; environment?: Record<string, unknown> }][] = [
       ['auto, no token (the default): open', {}, { authorized: false }],
-      ['auto with a token: token mode, as before AuthMode existed', { AuthToken: 't' }, { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } }],
+      [
+        'auto with a token: token mode, as before AuthMode existed',
+        { AuthToken: 't' },
+        { authorized: true, environment: { AUTH_MODE: 'token', AUTH_TOKEN: { Ref: 'AuthToken' } } },
+      ],
       ['none: open', { AuthMode: 'none' }, { authorized: false }],
       // sam deploy --guided cannot leave AuthToken empty: an explicit mode ignores it.
       ['none ignores an AuthToken', { AuthMode: 'none', AuthToken: 't' }, { authorized: false }],
@@ -128,10 +143,18 @@ describe('template.yaml with and without fan-out workers (EnableFanOut)', () => 
   it('by default: the four route functions and the table, no worker, queue, alarm or count', () => {
     const deployed = deploy();
     expect(deployed.Resources).to.not.have.any.keys(...FAN_OUT_RESOURCES);
-    expect(functionsOf(deployed, '.').map((fn) => fn.logicalId).sort()).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction']);
+    expect(
+      functionsOf(deployed, '.')
+        .map((fn) => fn.logicalId)
+        .sort(),
+    ).to.deep.equal(['BroadcastFunction', 'ConnectFunction', 'DefaultFunction', 'DisconnectFunction']);
     expect(tablesOf(deployed).map((table) => table.logicalId)).to.deep.equal(['ConnectionsTable']);
     // Without FAN_OUT_WORKER_FUNCTION the broadcast posts itself and never counts the connections.
-    expect(deployed.Resources.BroadcastFunction.Properties?.Environment.Variables).to.not.have.any.keys('FAN_OUT_WORKER_FUNCTION', 'FAN_OUT_THRESHOLD', 'FAN_OUT_WORKERS');
+    expect(deployed.Resources.BroadcastFunction.Properties?.Environment.Variables).to.not.have.any.keys(
+      'FAN_OUT_WORKER_FUNCTION',
+      'FAN_OUT_THRESHOLD',
+      'FAN_OUT_WORKERS',
+    );
     expect(policyText(deployed)).to.not.include('lambda:InvokeFunction');
   });
 

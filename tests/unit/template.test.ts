@@ -104,9 +104,7 @@ describe('template.yaml', () => {
 
   for (const [logicalId] of functions.filter(([id]) => id !== 'FanOutWorkerFunction')) {
     it(`lets only this API invoke ${logicalId}, on its own stage and route`, () => {
-      const permissions = ofType('AWS::Lambda::Permission').filter(
-        ([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId,
-      );
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId);
       expect(permissions, `permissions for ${logicalId}`).to.have.length(1);
       const { Principal, SourceArn, Action } = permissions[0][1].Properties!;
       expect({ Principal, Action }).to.deep.equal({ Principal: 'apigateway.amazonaws.com', Action: 'lambda:InvokeFunction' });
@@ -121,7 +119,10 @@ describe('template.yaml', () => {
     const texts = valuesOfKey(template, 'Fn::Sub').map((value) => (Array.isArray(value) ? value[0] : value));
     const arns = texts.filter((text) => String(text).includes('arn:'));
     expect(arns).to.have.length.greaterThan(10);
-    for (const text of arns) expect(text).to.match(/(^|[^\w])arn:\$\{AWS::Partition\}:/).and.not.match(/arn:aws[:-]/);
+    for (const text of arns)
+      expect(text)
+        .to.match(/(^|[^\w])arn:\$\{AWS::Partition\}:/)
+        .and.not.match(/arn:aws[:-]/);
     // Service principals are the one place the suffix is literal.
     const principals = valuesOfKey(resources, 'Principal');
     expect(JSON.stringify(template).split('amazonaws.com').length - 1).to.equal(principals.length);
@@ -172,7 +173,12 @@ describe('template.yaml', () => {
 
   it('grants each function only the actions it uses, one action per statement', () => {
     const actions = Object.fromEntries(
-      functions.map(([logicalId, fn]) => [logicalId, statementsOf(fn).map((statement) => statement.Action).sort()]),
+      functions.map(([logicalId, fn]) => [
+        logicalId,
+        statementsOf(fn)
+          .map((statement) => statement.Action)
+          .sort(),
+      ]),
     );
     expect(actions).to.deep.equal({
       ConnectFunction: ['dynamodb:PutItem'],
@@ -228,7 +234,14 @@ describe('template.yaml', () => {
     expect(String(template.Globals?.Function?.Environment.Variables.NODE_OPTIONS).split(/\s+/)).to.include('--enable-source-maps');
     for (const [logicalId, fn] of functions) {
       expect(fn.Metadata?.BuildMethod, logicalId).to.equal('esbuild');
-      expect(fn.Metadata?.BuildProperties).to.deep.include({ Format: 'esm', Target: 'node24', Minify: true, OutExtension: ['.js=.mjs'], Sourcemap: true, SourcesContent: 'false' });
+      expect(fn.Metadata?.BuildProperties).to.deep.include({
+        Format: 'esm',
+        Target: 'node24',
+        Minify: true,
+        OutExtension: ['.js=.mjs'],
+        Sourcemap: true,
+        SourcesContent: 'false',
+      });
       // A function's own NODE_OPTIONS would replace the Globals one.
       expect(fn.Properties?.Environment?.Variables ?? {}, logicalId).to.not.have.property('NODE_OPTIONS');
       expect(fn.Properties?.Handler).to.equal('app.handler');
@@ -237,7 +250,7 @@ describe('template.yaml', () => {
       expect(existsSync(codeDir), codeDir).to.equal(true);
       // A package.json in CodeUri would make `sam build` bundle a copy that cannot see ../shared.
       expect(existsSync(resolve(codeDir, 'package.json'))).to.equal(false);
-      for (const entry of fn.Metadata?.BuildProperties.EntryPoints as string[]) {
+      for (const entry of fn.Metadata!.BuildProperties.EntryPoints as string[]) {
         expect(existsSync(resolve(codeDir, entry)), `${logicalId}: ${entry}`).to.equal(true);
       }
     }
@@ -333,7 +346,7 @@ describe('template.yaml', () => {
       expect(stats.map((query: any) => query.MetricStat.Metric.MetricName).sort()).to.deep.equal(
         [BROADCAST_METRICS.failed, BROADCAST_METRICS.stopped, BROADCAST_METRICS.timedOut].sort(),
       );
-      const [expression] = alarm.Properties?.Metrics.filter((query: { ReturnData: boolean }) => query.ReturnData);
+      const [expression] = alarm.Properties!.Metrics.filter((query: { ReturnData: boolean }) => query.ReturnData);
       for (const query of stats) expect(expression.Expression).to.include(`FILL(${query.Id}, 0)`);
     });
 
@@ -415,15 +428,18 @@ describe('template.yaml', () => {
     const broadcast = resources.BroadcastFunction;
 
     it('is invoked by the broadcast function only: no resource policy lets anything else in', () => {
-      const permissions = ofType('AWS::Lambda::Permission').filter(
-        ([, permission]) => JSON.stringify(permission.Properties?.FunctionName).includes('FanOutWorkerFunction'),
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, permission]) =>
+        JSON.stringify(permission.Properties?.FunctionName).includes('FanOutWorkerFunction'),
       );
       expect(permissions).to.deep.equal([]);
       const invokers = functions.filter(([, fn]) => statementsOf(fn).some((statement) => statement.Action === 'lambda:InvokeFunction'));
       expect(invokers.map(([logicalId]) => logicalId)).to.deep.equal(['BroadcastFunction']);
       // Only when the worker exists: a statement naming a missing function would fail the deploy.
       expect(conditionalStatementsOf(broadcast).filter(({ statement }) => String(statement.Action).startsWith('lambda:'))).to.deep.equal([
-        { condition: 'FanOutEnabled', statement: { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['FanOutWorkerFunction', 'Arn'] } } },
+        {
+          condition: 'FanOutEnabled',
+          statement: { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['FanOutWorkerFunction', 'Arn'] } },
+        },
       ]);
     });
 
@@ -460,7 +476,9 @@ describe('template.yaml', () => {
       expect(worker.Properties?.MemorySize).to.equal(1769);
       // The broadcast function posts below the threshold: one full vCPU too (README "What it costs").
       expect(resources.BroadcastFunction.Properties?.MemorySize).to.equal(1769);
-      expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({ 'Fn::If': ['WorkerConcurrencyReserved', { Ref: 'FanOutWorkerConcurrency' }, NO_VALUE] });
+      expect(worker.Properties?.ReservedConcurrentExecutions).to.deep.equal({
+        'Fn::If': ['WorkerConcurrencyReserved', { Ref: 'FanOutWorkerConcurrency' }, NO_VALUE],
+      });
       expect(template.Parameters?.FanOutWorkerConcurrency).to.deep.include({ Type: 'String', Default: '' });
       // Empty and 0 reserve nothing; 00 or 05 (a reservation of 0 would stop the worker) is refused.
       const pattern = new RegExp(template.Parameters?.FanOutWorkerConcurrency.AllowedPattern);

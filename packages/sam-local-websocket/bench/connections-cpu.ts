@@ -44,7 +44,7 @@ const { values } = parseArgs({
 });
 const [posts, concurrency, warmup] = [Number(values.posts), Number(values.concurrency), Number(values.warmup)];
 const connections = Number(values.connections);
-const ids = Array.from({ length: connections }, (_, i) => Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15) + '=');
+const ids = Array.from({ length: connections }, (_, i) => `${Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15)}=`);
 
 const FUNCTION = 'BroadcastFunction';
 const SCOPE = { partition: 'aws', region: 'eu-north-1', accountId: '123456789012' };
@@ -67,7 +67,13 @@ async function main(): Promise<void> {
   const registry = new ConnectionRegistry();
   const socket = { send: () => undefined } as unknown as WebSocket;
   for (const connectionId of ids) registry.add({ connectionId, socket, connectedAt: Date.now(), lastActiveAt: Date.now(), sourceIp: '127.0.0.1' });
-  const server = createServer(httpHandler({ stagePath: '/dev', connectionsApi: connectionsApi(registry), guard: values.iam === 'off' ? undefined : connectionsGuard(iam, { apiId: 'local', stage: 'dev' }) }));
+  const server = createServer(
+    httpHandler({
+      stagePath: '/dev',
+      connectionsApi: connectionsApi(registry),
+      guard: values.iam === 'off' ? undefined : connectionsGuard(iam, { apiId: 'local', stage: 'dev' }),
+    }),
+  );
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
@@ -88,10 +94,27 @@ async function main(): Promise<void> {
 
 /** One run: a poster process warms up, says `go`, posts, says `done`; CPU is read at each word. */
 async function measure(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--poster-of', endpoint, '--posts', String(posts), '--concurrency', String(concurrency), '--warmup', String(warmup), '--connections', String(connections)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: SCOPE.region },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--poster-of',
+      endpoint,
+      '--posts',
+      String(posts),
+      '--concurrency',
+      String(concurrency),
+      '--warmup',
+      String(warmup),
+      '--connections',
+      String(connections),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: SCOPE.region },
+    },
+  );
   let started: NodeJS.CpuUsage | undefined;
   let used: NodeJS.CpuUsage | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {

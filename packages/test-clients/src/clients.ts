@@ -24,9 +24,7 @@ export function connect(url: string, headers: Record<string, string> = {}): Prom
       if (waiter) waiter(frame);
       else frames.push(frame);
     });
-    const closed = new Promise<{ code: number; reason: string }>((done) =>
-      socket.once('close', (code, reason) => done({ code, reason: reason.toString() })),
-    );
+    const closed = new Promise<{ code: number; reason: string }>((done) => socket.once('close', (code, reason) => done({ code, reason: reason.toString() })));
     socket.once('unexpected-response', (_request, response) => {
       response.resume();
       reject(Object.assign(new Error(`status ${response.statusCode}`), { status: response.statusCode }));

@@ -88,7 +88,9 @@ export function handshakeRequest(target: string, headers: Record<string, string 
     'Sec-WebSocket-Version': '13',
     ...headers,
   };
-  const lines = Object.entries(all).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}: ${value}\r\n`);
+  const lines = Object.entries(all)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}: ${value}\r\n`);
   return `${method} ${target} HTTP/1.1\r\n${lines.join('')}\r\n`;
 }
 

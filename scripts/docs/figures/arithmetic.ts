@@ -79,7 +79,8 @@ export function usd(value: number): string {
   return `$${value.toFixed(Math.min(12, Math.max(2, 1 - Math.floor(Math.log10(value)))))}`;
 }
 /** Seconds, rounded to what the inputs carry. */
-export const seconds = (value: number): string => (value >= 100 ? `${count(Math.round(value))} s` : value >= 10 ? `${value.toFixed(0)} s` : value >= 1 ? `${value.toFixed(1)} s` : `${value.toFixed(2)} s`);
+export const seconds = (value: number): string =>
+  value >= 100 ? `${count(Math.round(value))} s` : value >= 10 ? `${value.toFixed(0)} s` : value >= 1 ? `${value.toFixed(1)} s` : `${value.toFixed(2)} s`;
 /** A rate or count rounded to two significant digits. */
 export const round2 = (value: number): string => count(Number(value.toPrecision(2)));
 /** A figure that comes from a measured spread: median (from the max – from the min). */
@@ -113,7 +114,11 @@ function oneInvocation(data: Data): string {
       const latencyBound = row.c / latencyS;
       const rate = Math.min(latencyBound, 1e6 / row.cpu.median);
       const t = (n: number) => (n / rate > deadline ? `${seconds(n / rate)} (over)` : seconds(n / rate));
-      return `| ${row.client}${row.c === defaultC && row.client === 'lean' ? ' (the defaults)' : ''} | ${row.c} | ${round2(latencyBound)} | ${ranged(row.cpu, (v) => v, (v) => count(Math.round(v)))} | ${ranged(row.cpu, (v) => 1e6 / v, round2)} | ${round2(rate)} | ${round2(rate * deadline)} | ${ns.map(t).join(' | ')} |`;
+      return `| ${row.client}${row.c === defaultC && row.client === 'lean' ? ' (the defaults)' : ''} | ${row.c} | ${round2(latencyBound)} | ${ranged(
+        row.cpu,
+        (v) => v,
+        (v) => count(Math.round(v)),
+      )} | ${ranged(row.cpu, (v) => 1e6 / v, round2)} | ${round2(rate)} | ${round2(rate * deadline)} | ${ns.map(t).join(' | ')} |`;
     }),
   ].join('\n');
 }
@@ -157,7 +162,12 @@ function costPerMillion(data: Data): string {
 
 /** What a stored connection record weighs for a read: names plus values (DynamoDB's item size rules). */
 const RECORD_BYTES =
-  'connectionId'.length + 16 /* the id */ + 'connectedAt'.length + (Math.ceil(13 / 2) + 1) /* epoch ms */ + 'expiresAt'.length + (Math.ceil(10 / 2) + 1); /* epoch s */
+  'connectionId'.length +
+  16 /* the id */ +
+  'connectedAt'.length +
+  (Math.ceil(13 / 2) + 1) /* epoch ms */ +
+  'expiresAt'.length +
+  (Math.ceil(10 / 2) + 1); /* epoch s */
 
 /** Reading `items` records with a Scan, eventually consistent (half a read unit per 4 KB). */
 function scanUsd(items: number, perMillionUnits: number, unitBytes: number): number {
@@ -209,7 +219,7 @@ function workersAtScale(data: Data): string {
       `D + cold start: at most ${count(Math.round(x.worker.dispatchMs.max))} ms of dispatch measured locally plus ${x.worker.coldStartMs ? `${count(Math.round(x.worker.coldStartMs.max))} ms` : 'an unmeasured'} to import a worker's bundle (the slowest of the runs; Lambda's own init comes on top, not measured here). ` +
       `Q: the account's quota of ${count(q)} requests per second after a burst of ${count(burst)}, from docs/figures/aws-facts.json. K = min(\`FanOutWorkers\`, ceil(N / \`FanOutThreshold\`)), template defaults ${maxWorkers} and ${count(threshold)}.`,
     '',
-    '| N | K | per worker | CPU bound N / (K × R_w) | quota bound (N − burst) / Q | T | workers\' duration cost | messages cost |',
+    "| N | K | per worker | CPU bound N / (K × R_w) | quota bound (N − burst) / Q | T | workers' duration cost | messages cost |",
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...cases.map(({ n, k, label }) => {
       const cpuBound = n / (k * rw);

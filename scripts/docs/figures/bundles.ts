@@ -48,7 +48,13 @@ export async function measureBundles(): Promise<Bundles> {
       for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) bytesByGroup[groupOf(input)] += bytesInOutput;
       const full = await esbuild.build({ ...options, sourcemap: true, sourcesContent: true, metafile: false, write: false });
       const fullMapBytes = full.outputFiles.find((file) => file.path.endsWith('.map'))?.contents.byteLength ?? 0;
-      return { function: fn.logicalId, bundleBytes: bundle.contents.byteLength, mapBytes: output('.map')?.contents.byteLength ?? 0, fullMapBytes, bytesByGroup };
+      return {
+        function: fn.logicalId,
+        bundleBytes: bundle.contents.byteLength,
+        mapBytes: output('.map')?.contents.byteLength ?? 0,
+        fullMapBytes,
+        bytesByGroup,
+      };
     }),
   );
   return { esbuild: esbuild.version, functions };
@@ -72,7 +78,10 @@ export const bundlesViews: View[] = [
         '',
         `| function | bundle KB | source map KB | map with the sources' text KB | ${GROUPS.join(' KB | ')} KB |`,
         `| :--- | ---: | ---: | ---: | ${GROUPS.map(() => '---:').join(' | ')} |`,
-        ...bundles.functions.map((f) => `| ${f.function} | ${kb(f.bundleBytes)} | ${kb(f.mapBytes)} | ${kb(f.fullMapBytes)} | ${GROUPS.map((group) => kb(f.bytesByGroup[group])).join(' | ')} |`),
+        ...bundles.functions.map(
+          (f) =>
+            `| ${f.function} | ${kb(f.bundleBytes)} | ${kb(f.mapBytes)} | ${kb(f.fullMapBytes)} | ${GROUPS.map((group) => kb(f.bytesByGroup[group])).join(' | ')} |`,
+        ),
       ].join('\n');
     },
   },

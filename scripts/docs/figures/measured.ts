@@ -14,7 +14,8 @@ export function checkProvenance(json: unknown, what: string): asserts json is Pr
   const p = json as Partial<Provenance> | null;
   if (!p || typeof p.command !== 'string' || !/^(npm run|npx) /.test(p.command)) throw new Error(`${what}: no "command" (npm run … or npx …) in the JSON`);
   if (typeof p.date !== 'string' || Number.isNaN(Date.parse(p.date))) throw new Error(`${what}: no ISO "date" in the JSON`);
-  if (!p.machine || typeof p.machine.cores !== 'number' || typeof p.machine.node !== 'string') throw new Error(`${what}: no "machine" (cores, node) in the JSON`);
+  if (!p.machine || typeof p.machine.cores !== 'number' || typeof p.machine.node !== 'string')
+    throw new Error(`${what}: no "machine" (cores, node) in the JSON`);
 }
 
 export const benchDataset: Dataset<BenchResult> = {
@@ -80,7 +81,15 @@ export async function measureInstallSize(): Promise<InstallSize> {
   const integrity = entry?.integrity?.split(' ')[0];
   if (integrity?.startsWith('sha512-')) {
     const hex = Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex');
-    const cached = join(process.env.npm_config_cache ?? join(process.env.HOME ?? '', '.npm'), '_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+    const cached = join(
+      process.env.npm_config_cache ?? join(process.env.HOME ?? '', '.npm'),
+      '_cacache',
+      'content-v2',
+      'sha512',
+      hex.slice(0, 2),
+      hex.slice(2, 4),
+      hex.slice(4),
+    );
     if (existsSync(cached)) tarballBytes = statSync(cached).size;
   }
   const binary = join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
@@ -158,7 +167,9 @@ export const measuredViews: View[] = [
         ['of which the `node` binary', size.binaryBytes],
         ['all of `node_modules` after `npm ci`, Node.js included', size.nodeModulesBytes],
         ['all of `node_modules` without it', size.nodeModulesBytes - size.packageBytes],
-      ].map((row) => (typeof row === 'string' ? row : `| ${row[0]} | ${mb(row[1] as number)} |`)).join('\n');
+      ]
+        .map((row) => (typeof row === 'string' ? row : `| ${row[0]} | ${mb(row[1] as number)} |`))
+        .join('\n');
     },
   },
 ];

@@ -106,7 +106,7 @@ export const templateViews: View[] = [
     render: (data) => {
       const tables = data('template') as TemplateTables;
       return [
-        '| prompt | accepts | what it is (the template\'s `Description`) |',
+        "| prompt | accepts | what it is (the template's `Description`) |",
         '| --- | --- | --- |',
         `| \`Stack Name [${tables.stack.name}]\` | | the CloudFormation stack's name (\`samconfig.toml\`) |`,
         `| \`AWS Region [${tables.stack.region}]\` | | where to deploy (\`samconfig.toml\`) |`,

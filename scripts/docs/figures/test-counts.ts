@@ -30,7 +30,10 @@ function dryRun(dir: string, specs: string[]): { files: number; tests: number } 
   try {
     const output = join(scratch, 'report.json');
     const mocha = join(process.cwd(), 'node_modules', 'mocha', 'bin', 'mocha.js');
-    execFileSync(process.execPath, [mocha, '--dry-run', '--reporter', 'json', '--reporter-option', `output=${output}`, ...specs], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(process.execPath, [mocha, '--dry-run', '--reporter', 'json', '--reporter-option', `output=${output}`, ...specs], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const report = JSON.parse(readFileSync(output, 'utf8')) as { tests: { file: string }[] };
     return { files: new Set(report.tests.map((test) => test.file)).size, tests: report.tests.length };
   } finally {
@@ -69,7 +72,9 @@ export const testCountsViews: View[] = [
         '',
         '| suite | test files | tests | files |',
         '| :--- | ---: | ---: | :--- |',
-        ...(data('test-counts') as TestCounts).suites.map((suite) => `| \`${suite.command}\` | ${count(suite.files)} | ${count(suite.tests)} | ${suite.specs.map((spec) => `\`${spec}\``).join(', ')} |`),
+        ...(data('test-counts') as TestCounts).suites.map(
+          (suite) => `| \`${suite.command}\` | ${count(suite.files)} | ${count(suite.tests)} | ${suite.specs.map((spec) => `\`${spec}\``).join(', ')} |`,
+        ),
       ].join('\n'),
   },
 ];

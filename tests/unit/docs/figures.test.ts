@@ -48,10 +48,16 @@ describe('doc figures: generated blocks', () => {
 
   it('every view is shown somewhere, and every file in docs/figures is a dataset a view reads', () => {
     const shown = new Set(blocks.map((block) => block.name));
-    expect(VIEWS.map((view) => view.name).filter((name) => !shown.has(name)), 'views no page shows').to.deep.equal([]);
+    expect(
+      VIEWS.map((view) => view.name).filter((name) => !shown.has(name)),
+      'views no page shows',
+    ).to.deep.equal([]);
     const read = new Set(VIEWS.flatMap((view) => view.reads));
     const files = readdirSync('docs/figures').filter((name) => name.endsWith('.json'));
-    expect(files.filter((file) => !read.has(file.replace(/\.json$/, ''))), 'data no view reads').to.deep.equal([]);
+    expect(
+      files.filter((file) => !read.has(file.replace(/\.json$/, ''))),
+      'data no view reads',
+    ).to.deep.equal([]);
     for (const name of read) expect(files, `${name} is read by a view`).to.include(`${name}.json`);
   });
 });
@@ -95,7 +101,11 @@ describe('doc figures: (c) measured data says what ran, when and where', () => {
   });
 
   it('every AWS price and quota names its source and how it was read', () => {
-    const facts = savedData()('aws-facts') as { checked: string; prices: Record<string, { usd: number; source: string; checkedHow: string }>; quotas: Record<string, { value: number; source: string }> };
+    const facts = savedData()('aws-facts') as {
+      checked: string;
+      prices: Record<string, { usd: number; source: string; checkedHow: string }>;
+      quotas: Record<string, { value: number; source: string }>;
+    };
     expect(Date.parse(facts.checked)).to.not.be.NaN;
     for (const [name, price] of Object.entries(facts.prices)) {
       expect(price.usd, name).to.be.a('number');

@@ -27,7 +27,7 @@ const anchorsOf = (file: string) =>
 
 describe('doc links', () => {
   it('slugs headings as GitHub does', () => {
-    expect(slug("Try it locally: `npm start -- --auth jwt`")).to.equal('try-it-locally-npm-start------auth-jwt');
+    expect(slug('Try it locally: `npm start -- --auth jwt`')).to.equal('try-it-locally-npm-start------auth-jwt');
     expect(slug("Lambda's Invoke API")).to.equal('lambdas-invoke-api');
     expect(slug('Which Node.js runs what')).to.equal('which-nodejs-runs-what');
   });

@@ -17,10 +17,22 @@ describe('doc figures: (d) prose states no measurement', () => {
 
   it('finds what it is meant to find, and lets facts, code and generated blocks be', () => {
     const found = (text: string) => measurementsIn(text).map((line) => /"([^"]+)"/.exec(line)![1]);
-    expect(found('A broadcast takes 354 ms, the bundle is 460.6 KB, and about 5,000 posts per second.')).to.deep.equal(['354 ms', '460.6 KB', '5,000 posts per second']);
-    expect(found('It costs $1.00 per million; 1,044 tests pass; 3.4× faster; 15–22 ms; 89.5% of lines.')).to.deep.equal(['3.4×', '15–22 ms', '89.5%', '$1.00', '1,044 tests']);
+    expect(found('A broadcast takes 354 ms, the bundle is 460.6 KB, and about 5,000 posts per second.')).to.deep.equal([
+      '354 ms',
+      '460.6 KB',
+      '5,000 posts per second',
+    ]);
+    expect(found('It costs $1.00 per million; 1,044 tests pass; 3.4× faster; 15–22 ms; 89.5% of lines.')).to.deep.equal([
+      '3.4×',
+      '15–22 ms',
+      '89.5%',
+      '$1.00',
+      '1,044 tests',
+    ]);
     expect(found('Messages up to 128 KB in frames of 32 KB; the route gives up after 29 s; `--latency 20` ms')).to.deep.equal([]);
-    expect(found('<!-- generated:bench by npm run docs:figures; do not edit by hand -->\n354 ms\n<!-- /generated:bench -->\n```\n12 ms\n```')).to.deep.equal([]);
+    expect(found('<!-- generated:bench by npm run docs:figures; do not edit by hand -->\n354 ms\n<!-- /generated:bench -->\n```\n12 ms\n```')).to.deep.equal(
+      [],
+    );
     expect(found('See [the quota](https://example.com/2 h) and RFC 6455 §7.1.1, status 1009, Node.js 24, arm64.')).to.deep.equal([]);
   });
 

@@ -40,7 +40,7 @@ describe('$connect authorizer', () => {
 
   const refused: [string, Record<string, string> | null][] = [
     ['a wrong token', { Auth: 'guess' }],
-    ['a token that differs only in its last character', { Auth: SECRET.slice(0, -1) + '3' }],
+    ['a token that differs only in its last character', { Auth: `${SECRET.slice(0, -1)}3` }],
     ['a longer token that starts with the secret', { Auth: `${SECRET}x` }],
     ['an empty token', { Auth: '' }],
     ['no Auth parameter', { other: SECRET }],

@@ -23,7 +23,10 @@ describe('broadcast handler', () => {
   const summaryLine = () => sdk.logs.lines().find((line) => line.message === 'broadcast complete');
 
   it('sends data to every connection on every page, the sender included', async () => {
-    sdk.dynamo.on(ScanCommand).resolvesOnce(page(['a', 'sender='], 'sender=')).resolvesOnce(page(['c']));
+    sdk.dynamo
+      .on(ScanCommand)
+      .resolvesOnce(page(['a', 'sender='], 'sender='))
+      .resolvesOnce(page(['c']));
     sdk.api.on(PostToConnectionCommand).resolves({});
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"Tervehdys kaikille!"}'));
     expect(result.statusCode).to.equal(200);
@@ -78,7 +81,10 @@ describe('broadcast handler', () => {
 
   it('has at most BROADCAST_CONCURRENCY posts in flight', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
-    sdk.dynamo.on(ScanCommand).resolvesOnce(page(ids.slice(0, 25), 'c24')).resolvesOnce(page(ids.slice(25)));
+    sdk.dynamo
+      .on(ScanCommand)
+      .resolvesOnce(page(ids.slice(0, 25), 'c24'))
+      .resolvesOnce(page(ids.slice(25)));
     let inFlight = 0;
     let most = 0;
     sdk.api.on(PostToConnectionCommand).callsFake(async () => {
@@ -111,7 +117,12 @@ describe('broadcast handler', () => {
     sdk.api.on(PostToConnectionCommand, { ConnectionId: 'broken' }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
     expect(result.statusCode).to.equal(200);
-    expect(posts().filter((post) => post.to !== 'sender=').map((post) => post.to).sort()).to.deep.equal(['a', 'broken', 'c', 'd']);
+    expect(
+      posts()
+        .filter((post) => post.to !== 'sender=')
+        .map((post) => post.to)
+        .sort(),
+    ).to.deep.equal(['a', 'broken', 'c', 'd']);
     expect(sdk.dynamo.commandCalls(DeleteItemCommand)).to.have.length(0);
     // An error that does not say whether it was delivered counts as uncertain: it may have been.
     expect(summaryLine()).to.include({ recipients: 4, delivered: 3, staleRemoved: 0, failed: 1, uncertain: 1 });
@@ -153,14 +164,28 @@ describe('broadcast handler', () => {
   });
 
   it('tells the sender how far it got when the table cannot be read to the end, without asking for a resend', async () => {
-    sdk.dynamo.on(ScanCommand).resolvesOnce(page(['a', 'b'], 'b')).rejectsOnce(new Error('connect ECONNREFUSED'));
+    sdk.dynamo
+      .on(ScanCommand)
+      .resolvesOnce(page(['a', 'b'], 'b'))
+      .rejectsOnce(new Error('connect ECONNREFUSED'));
     sdk.api.on(PostToConnectionCommand).resolves({});
     const result = await handler(messageEvent('broadcast', '{"action":"broadcast","data":"x"}'));
     expect(result.statusCode).to.equal(500);
-    expect(posts().filter((post) => post.to !== 'sender=').map((post) => post.to).sort()).to.deep.equal(['a', 'b']);
+    expect(
+      posts()
+        .filter((post) => post.to !== 'sender=')
+        .map((post) => post.to)
+        .sort(),
+    ).to.deep.equal(['a', 'b']);
     const stopped = sdk.logs.lines().find((line) => line.message === 'broadcast stopped');
     expect(notices()).to.have.length(1);
-    expect(notices()[0]).to.include({ error: 'broadcast_incomplete', reason: 'recipients_unreadable', delivered: 2, failed: 0, broadcastId: stopped?.broadcastId });
+    expect(notices()[0]).to.include({
+      error: 'broadcast_incomplete',
+      reason: 'recipients_unreadable',
+      delivered: 2,
+      failed: 0,
+      broadcastId: stopped?.broadcastId,
+    });
     expect(notices()[0].message).to.not.include('try again');
   });
 

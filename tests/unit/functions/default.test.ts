@@ -1,4 +1,4 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { expect } from 'chai';
 import { mockSdk } from '../../helpers/mocks.js';
 import { handler } from '../../../functions/default/app.js';
@@ -41,9 +41,7 @@ describe('$default handler', () => {
     await handler(sampleEvent('default.json'));
     const client = sdk.api.commandCalls(PostToConnectionCommand)[0].thisValue as ApiGatewayManagementApiClient;
     const endpoint = await client.config.endpoint!();
-    expect(`${endpoint.protocol}//${endpoint.hostname}${endpoint.path}`).to.equal(
-      'https://a1b2c3d4e5.execute-api.eu-north-1.amazonaws.com/dev',
-    );
+    expect(`${endpoint.protocol}//${endpoint.hostname}${endpoint.path}`).to.equal('https://a1b2c3d4e5.execute-api.eu-north-1.amazonaws.com/dev');
   });
 
   it('logs a caller that left before the notice, and still answers 200', async () => {

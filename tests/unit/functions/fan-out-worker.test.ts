@@ -25,14 +25,23 @@ describe('fan-out worker handler', () => {
   const summary = () => sdk.logs.lines().filter((line) => line.message === 'segment summary');
 
   it('scans only its segment and posts the message to every connection in it', async () => {
-    sdk.dynamo.on(ScanCommand).resolvesOnce(page(['a', 'b'], 'b')).resolvesOnce(page(['c']));
+    sdk.dynamo
+      .on(ScanCommand)
+      .resolvesOnce(page(['a', 'b'], 'b'))
+      .resolvesOnce(page(['c']));
     sdk.api.on(PostToConnectionCommand).resolves({});
     await handler(job(), context);
     for (const call of sdk.dynamo.commandCalls(ScanCommand)) {
       expect(call.args[0].input).to.include({ Segment: 2, TotalSegments: 4, ProjectionExpression: 'connectionId' });
     }
-    const posts = sdk.api.commandCalls(PostToConnectionCommand).map((call) => [call.args[0].input.ConnectionId, Buffer.from(call.args[0].input.Data as Uint8Array).toString()]);
-    expect(posts.sort()).to.deep.equal([['a', 'Hei kaikki'], ['b', 'Hei kaikki'], ['c', 'Hei kaikki']]);
+    const posts = sdk.api
+      .commandCalls(PostToConnectionCommand)
+      .map((call) => [call.args[0].input.ConnectionId, Buffer.from(call.args[0].input.Data as Uint8Array).toString()]);
+    expect(posts.sort()).to.deep.equal([
+      ['a', 'Hei kaikki'],
+      ['b', 'Hei kaikki'],
+      ['c', 'Hei kaikki'],
+    ]);
   });
 
   it('logs one summary with the broadcast id, its segment and the counts', async () => {
@@ -42,7 +51,16 @@ describe('fan-out worker handler', () => {
     sdk.dynamo.on(DeleteItemCommand).resolves({});
     await handler(job(), context);
     expect(summary()).to.have.length(1);
-    expect(summary()[0]).to.include({ broadcastId: 'b-1', segment: 2, totalSegments: 4, senderId: 'sender=', recipients: 2, delivered: 1, staleRemoved: 1, failed: 0 });
+    expect(summary()[0]).to.include({
+      broadcastId: 'b-1',
+      segment: 2,
+      totalSegments: 4,
+      senderId: 'sender=',
+      recipients: 2,
+      delivered: 1,
+      staleRemoved: 1,
+      failed: 0,
+    });
     expect(sdk.dynamo.commandCalls(DeleteItemCommand)[0].args[0].input.Key).to.deep.equal({ connectionId: { S: 'gone=' } });
   });
 

@@ -61,7 +61,10 @@ describe('bench report', () => {
     expect(markdown).to.include('| 1,000 | 20 ms | lean | 200 | 1,200 (1,000–1,200) | 2,400 (2,000–2,400) |');
     expect(markdown).to.include('| BroadcastFunction | 383.7 | 42 (40–45) |');
     // docs/performance.md shows bundle sizes once, recomputed: the bench's table without them.
-    expect(benchMarkdown(result, { bundleSizes: false })).to.include('| function | cold start ms |').and.include('| BroadcastFunction | 42 (40–45) |').and.not.include('383.7');
+    expect(benchMarkdown(result, { bundleSizes: false }))
+      .to.include('| function | cold start ms |')
+      .and.include('| BroadcastFunction | 42 (40–45) |')
+      .and.not.include('383.7');
     // A JSON without worker runs (every one before --workers) renders as before.
     expect(markdown).to.not.include('Fan-out workers');
     // Runs from before the bare loop's gateway column leave its cell empty; the last two cells are heap and lost.
@@ -115,19 +118,36 @@ describe('bench report', () => {
       'K=4 vs K=1: dispatch ms (K=4 / K=1)': { median: 4, min: 4, max: 4, n: 2 },
     });
     // Without K = 1 the smallest K is the base.
-    expect(workerRatios([workersRun(2, 1, 400, 1000), workersRun(4, 1, 400, 500)]).map((ratio) => ratio.label)[0]).to.equal('K=4 vs K=2: speed (p50 K=2 / p50 K=4)');
+    expect(workerRatios([workersRun(2, 1, 400, 1000), workersRun(4, 1, 400, 500)]).map((ratio) => ratio.label)[0]).to.equal(
+      'K=4 vs K=2: speed (p50 K=2 / p50 K=4)',
+    );
   });
 
   it('the workers table: a row per K with per-worker figures over every worker, and lost and duplicated summed', () => {
     const runs = [
       workersRun(1, 1, 400, 1000),
-      workersRun(2, 1, 500, 600, { perWorker: [{ segment: 0, deliveries: 139, postsPerSecond: 600 }, { segment: 1, deliveries: 161, postsPerSecond: 700 }] }),
+      workersRun(2, 1, 500, 600, {
+        perWorker: [
+          { segment: 0, deliveries: 139, postsPerSecond: 600 },
+          { segment: 1, deliveries: 161, postsPerSecond: 700 },
+        ],
+      }),
       workersRun(1, 2, 420, 900),
-      workersRun(2, 2, 520, 650, { duplicated: 1, perWorker: [{ segment: 0, deliveries: 139, postsPerSecond: 650 }, { segment: 1, deliveries: 161, postsPerSecond: 550 }] }),
+      workersRun(2, 2, 520, 650, {
+        duplicated: 1,
+        perWorker: [
+          { segment: 0, deliveries: 139, postsPerSecond: 650 },
+          { segment: 1, deliveries: 161, postsPerSecond: 550 },
+        ],
+      }),
     ];
     const markdown = workersMarkdown(runs, 2).join('\n');
-    expect(markdown).to.include('| 300 | 20 ms | 1 | lean 100 | 300 | 420 (400–420) | 430 (410–430) | 10 | 750 (714–750) | 300 | 1,000 (900–1,000) | 350 | 9 | 0 | 0 | 0 |');
-    expect(markdown).to.include('| 300 | 20 ms | 2 | lean 100 | 150 | 520 (500–520) | 530 (510–530) | 20 | 600 (577–600) | 161 (139–161) | 650 (550–700) | 400 | 9 | 0 | 0 | 1 |');
+    expect(markdown).to.include(
+      '| 300 | 20 ms | 1 | lean 100 | 300 | 420 (400–420) | 430 (410–430) | 10 | 750 (714–750) | 300 | 1,000 (900–1,000) | 350 | 9 | 0 | 0 | 0 |',
+    );
+    expect(markdown).to.include(
+      '| 300 | 20 ms | 2 | lean 100 | 150 | 520 (500–520) | 530 (510–530) | 20 | 600 (577–600) | 161 (139–161) | 650 (550–700) | 400 | 9 | 0 | 0 | 1 |',
+    );
     expect(markdown).to.include('| 300 | 20 ms | K=2 vs K=1: speed (p50 K=1 / p50 K=2) | 0.81 (0.8–0.81)× |');
     const result: BenchResult = {
       date: '2026-11-29T23:59:00.000Z',
@@ -139,6 +159,8 @@ describe('bench report', () => {
       failures: [{ latencyMs: 20, workers: 4, repetition: 1, error: 'broadcast m:7: 4 workers expected, 3 ran (segments of 3)' }],
       bundles: [],
     };
-    expect(benchMarkdown(result)).to.include(markdown).and.include('- 20 ms, K=4 workers, repetition 1: broadcast m:7: 4 workers expected, 3 ran (segments of 3)');
+    expect(benchMarkdown(result))
+      .to.include(markdown)
+      .and.include('- 20 ms, K=4 workers, repetition 1: broadcast m:7: 4 workers expected, 3 ran (segments of 3)');
   });
 });

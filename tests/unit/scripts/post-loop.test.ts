@@ -18,7 +18,11 @@ describe('scripts/load/post-loop', () => {
   });
 
   it('reads the shared flags as numbers, with their defaults', () => {
-    const defaults = Object.fromEntries(Object.entries(POST_LOOP_OPTIONS).map(([name, option]) => [name, option.default])) as { posts: string; concurrency: string; warmup: string };
+    const defaults = Object.fromEntries(Object.entries(POST_LOOP_OPTIONS).map(([name, option]) => [name, option.default])) as {
+      posts: string;
+      concurrency: string;
+      warmup: string;
+    };
     expect(postLoopSettings(defaults)).to.deep.equal({ posts: 20_000, concurrency: 100, warmup: 2000 });
     expect(postLoopSettings({ posts: '5', concurrency: '2', warmup: '0' })).to.deep.equal({ posts: 5, concurrency: 2, warmup: 0 });
   });

@@ -4,7 +4,8 @@ import { workersNeeded } from '../../../functions/shared/dispatch.js';
 import { dispatcherSettings, workersRun, type WorkerPart, type WorkersBroadcast } from '../../../scripts/load/worker-runs.js';
 
 /** A table of `size` connections as the dispatcher's count sees it (a COUNT Scan stopping at `atMost`). */
-const tableOf = (size: number) => ({ countUpTo: async (atMost: number) => ({ count: Math.min(size, atMost), more: size > atMost }) }) as unknown as ConnectionStore;
+const tableOf = (size: number) =>
+  ({ countUpTo: async (atMost: number) => ({ count: Math.min(size, atMost), more: size > atMost }) }) as unknown as ConnectionStore;
 const started = async (connections: number, settings: { FAN_OUT_THRESHOLD: string; FAN_OUT_WORKERS: string }) =>
   workersNeeded(tableOf(connections), { threshold: Number(settings.FAN_OUT_THRESHOLD), maxWorkers: Number(settings.FAN_OUT_WORKERS) });
 
@@ -28,7 +29,14 @@ describe('worker runs (the bench’s fan-out workers arithmetic)', () => {
     expect(() => dispatcherSettings(3, 0)).to.throw(RangeError, 'workers must be a whole number above 0');
   });
 
-  const part = (segment: number, startedAt: number, delivered: number, fanOutMs: number, cpuMs = delivered / 2, ok = true): WorkerPart => ({ segment, startedAt, ok, cpuMs, delivered, fanOutMs });
+  const part = (segment: number, startedAt: number, delivered: number, fanOutMs: number, cpuMs = delivered / 2, ok = true): WorkerPart => ({
+    segment,
+    startedAt,
+    ok,
+    cpuMs,
+    delivered,
+    fanOutMs,
+  });
   const broadcast = (overrides: Partial<WorkersBroadcast>): WorkersBroadcast => ({
     warmUp: false,
     sentAt: 1_000,
@@ -44,10 +52,23 @@ describe('worker runs (the bench’s fan-out workers arithmetic)', () => {
   it('workersRun: timings over the timed broadcasts only; lost and duplicated over all of them, the warm-up too', () => {
     const figures = workersRun(run, [
       // The warm-up's cold containers: not timed, but its deliveries count.
-      broadcast({ warmUp: true, lastAt: 9_000, delivered: 99, duplicates: 1, dispatcher: { startedAt: 1_010, cpuMs: 80 }, workers: [part(0, 5_000, 59, 9_000), part(1, 1_040, 40, 100)] }),
+      broadcast({
+        warmUp: true,
+        lastAt: 9_000,
+        delivered: 99,
+        duplicates: 1,
+        dispatcher: { startedAt: 1_010, cpuMs: 80 },
+        workers: [part(0, 5_000, 59, 9_000), part(1, 1_040, 40, 100)],
+      }),
       broadcast({}),
       broadcast({ sentAt: 2_000, lastAt: 2_700, dispatcher: { startedAt: 2_010, cpuMs: 12 }, workers: [part(1, 2_070, 40, 200), part(0, 2_020, 60, 200)] }),
-      broadcast({ sentAt: 3_000, lastAt: 3_600, dispatcher: { startedAt: 3_010, cpuMs: 10 }, workers: [part(0, 3_020, 60, 600), part(1, 3_050, 40, 400)], duplicates: 2 }),
+      broadcast({
+        sentAt: 3_000,
+        lastAt: 3_600,
+        dispatcher: { startedAt: 3_010, cpuMs: 10 },
+        workers: [part(0, 3_020, 60, 600), part(1, 3_050, 40, 400)],
+        duplicates: 2,
+      }),
     ]);
     expect(figures).to.deep.include({ ...run, broadcasts: 3, p50Ms: 600, p99Ms: 700, deliveriesPerSecond: 167, lost: 1, duplicated: 3, failedWorkers: 0 });
     // Dispatch: the last worker's start after the dispatcher's (30, 60 and 40 ms).

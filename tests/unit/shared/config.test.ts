@@ -54,8 +54,17 @@ describe('readAuthConfig', () => {
 
   it('reads token mode (the default) and jwt mode', () => {
     expect(readAuthConfig({ AUTH_TOKEN: 's' })).to.deep.equal({ mode: 'token', token: 's' });
-    expect(readAuthConfig(jwtEnv)).to.deep.equal({ mode: 'jwt', issuer: jwtEnv.JWT_ISSUER, audience: ['app-1', 'app-2'], requiredScope: undefined, tokenUse: 'access' });
-    expect(readAuthConfig({ ...jwtEnv, JWT_REQUIRED_SCOPE: 'chat/connect', JWT_TOKEN_USE: 'any' })).to.include({ requiredScope: 'chat/connect', tokenUse: 'any' });
+    expect(readAuthConfig(jwtEnv)).to.deep.equal({
+      mode: 'jwt',
+      issuer: jwtEnv.JWT_ISSUER,
+      audience: ['app-1', 'app-2'],
+      requiredScope: undefined,
+      tokenUse: 'access',
+    });
+    expect(readAuthConfig({ ...jwtEnv, JWT_REQUIRED_SCOPE: 'chat/connect', JWT_TOKEN_USE: 'any' })).to.include({
+      requiredScope: 'chat/connect',
+      tokenUse: 'any',
+    });
     expect(readAuthConfig({ ...jwtEnv, JWT_ISSUER: 'http://127.0.0.1:3001/local-issuer' })).to.include({ issuer: 'http://127.0.0.1:3001/local-issuer' });
   });
 

@@ -49,11 +49,7 @@ describe('ConnectionStore', () => {
     expect(inputs).to.have.length(3);
     expect(inputs.map((input) => input.ProjectionExpression)).to.deep.equal(['connectionId', 'connectionId', 'connectionId']);
     expect(inputs.map((input) => input.Limit)).to.deep.equal([500, 500, 500]);
-    expect(inputs.map((input) => input.ExclusiveStartKey)).to.deep.equal([
-      undefined,
-      { connectionId: { S: '2' } },
-      { connectionId: { S: '3' } },
-    ]);
+    expect(inputs.map((input) => input.ExclusiveStartKey)).to.deep.equal([undefined, { connectionId: { S: '2' } }, { connectionId: { S: '3' } }]);
   });
 
   it('asks for the next page while the current one is consumed', async () => {

@@ -66,7 +66,9 @@ describe('dispatch (the broadcast dispatcher)', () => {
 
   it('gives each job one segment of K, one broadcast id, the message, sender and endpoint', () => {
     const jobs = jobsFor(3, { message: 'hi', senderId: 's=', endpoint: 'http://x/dev' }, 'b-1');
-    expect(jobs).to.deep.equal([0, 1, 2].map((segment) => ({ message: 'hi', senderId: 's=', endpoint: 'http://x/dev', broadcastId: 'b-1', segment, totalSegments: 3 })));
+    expect(jobs).to.deep.equal(
+      [0, 1, 2].map((segment) => ({ message: 'hi', senderId: 's=', endpoint: 'http://x/dev', broadcastId: 'b-1', segment, totalSegments: 3 })),
+    );
     const [first, second] = jobsFor(2, { message: 'x', senderId: 's', endpoint: 'e' });
     expect(first.broadcastId).to.be.a('string').and.equal(second.broadcastId);
   });
@@ -135,7 +137,9 @@ describe('dispatch (the broadcast dispatcher)', () => {
         return undefined;
       });
       try {
-        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-4'), endpoint.client).catch((caught) => caught);
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-4'), endpoint.client).catch(
+          (caught) => caught,
+        );
         expect(error).to.be.instanceOf(DispatchError);
         expect(error).to.include({ started: 0, uncertain: 1 });
         expect(endpoint.bodies).to.have.length(1);
@@ -145,11 +149,15 @@ describe('dispatch (the broadcast dispatcher)', () => {
     });
 
     it('retries a throttled start (429: not queued), and a 500 not at all', async () => {
-      const endpoint = await invokeEndpoint((attempt) => (attempt === 1 ? { status: 429, type: 'TooManyRequestsException' } : attempt === 3 ? { status: 500, type: 'ServiceException' } : { status: 202 }));
+      const endpoint = await invokeEndpoint((attempt) =>
+        attempt === 1 ? { status: 429, type: 'TooManyRequestsException' } : attempt === 3 ? { status: 500, type: 'ServiceException' } : { status: 202 },
+      );
       try {
         await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-5'), endpoint.client);
         expect(endpoint.bodies).to.have.length(2);
-        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-6'), endpoint.client).catch((caught) => caught);
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-6'), endpoint.client).catch(
+          (caught) => caught,
+        );
         expect(error).to.include({ started: 0, uncertain: 1 });
         expect(endpoint.bodies).to.have.length(3);
       } finally {

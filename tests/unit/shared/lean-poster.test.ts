@@ -84,9 +84,12 @@ async function verifies(request: Captured, credentials: AwsCredentialIdentity): 
   const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13)}`);
   const [hostname, port] = headers.host.split(':');
   const signer = new SignatureV4({ service: 'execute-api', region: REGION, credentials, sha256: Sha256 });
-  const expected = await signer.sign(new HttpRequest({ method: request.method, protocol: 'http:', hostname, port: Number(port), path: request.url, headers, body: request.body }), {
-    signingDate,
-  });
+  const expected = await signer.sign(
+    new HttpRequest({ method: request.method, protocol: 'http:', hostname, port: Number(port), path: request.url, headers, body: request.body }),
+    {
+      signingDate,
+    },
+  );
   return expected.headers.authorization === authorization && expected.headers['x-amz-content-sha256'] === payloadHash;
 }
 
@@ -157,7 +160,9 @@ describe('LeanPoster', () => {
             const { authorization: leanAuthorization, ...leanRest } = fromLean.headers;
             for (const name of SDK_TELEMETRY_HEADERS) delete sdkRest[name];
             expect(leanRest).to.deep.equal(sdkRest);
-            expect(leanAuthorization.replace(/SignedHeaders=[^,]+, Signature=\w+/, '')).to.equal(sdkAuthorization.replace(/SignedHeaders=[^,]+, Signature=\w+/, ''));
+            expect(leanAuthorization.replace(/SignedHeaders=[^,]+, Signature=\w+/, '')).to.equal(
+              sdkAuthorization.replace(/SignedHeaders=[^,]+, Signature=\w+/, ''),
+            );
             expect(fromSdk.url).to.equal(fromLean.url);
           }
         } finally {
@@ -183,7 +188,7 @@ describe('LeanPoster', () => {
       expect(urls.filter((_, i) => i % 2 === 1)).to.deep.equal(urls.filter((_, i) => i % 2 === 0));
       expect(urls[1]).to.equal('/dev/@connections/BFHPhfCWIAMCKlQ%3D');
       expect(urls[3]).to.equal('/dev/@connections/a%2Bb%2Fc%3D');
-      expect(urls[7]).to.equal("/dev/@connections/%C3%A9~%21%2A%27%28%29");
+      expect(urls[7]).to.equal('/dev/@connections/%C3%A9~%21%2A%27%28%29');
     });
   });
 
@@ -201,17 +206,21 @@ describe('LeanPoster', () => {
   });
 
   describe('errors keep the SDK’s names', () => {
-    const typed = (status: number, type?: string, body = '') => (res: ServerResponse) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...(type ? { 'x-amzn-ErrorType': type } : {}), 'x-amzn-RequestId': 'req-1' });
-      res.end(body);
-    };
+    const typed =
+      (status: number, type?: string, body = '') =>
+      (res: ServerResponse) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...(type ? { 'x-amzn-ErrorType': type } : {}), 'x-amzn-RequestId': 'req-1' });
+        res.end(body);
+      };
 
     it('410 is a GoneException with $metadata.httpStatusCode 410, not retried, and isGone', async () => {
       const capture = await server(typed(410, 'GoneException'));
-      const error = await poster({ endpoint: capture.endpoint }).post('gone=', Buffer.from('x')).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await poster({ endpoint: capture.endpoint })
+        .post('gone=', Buffer.from('x'))
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(GoneException);
       expect(error).to.include({ name: 'GoneException' });
       expect((error as GoneException).$metadata).to.include({ httpStatusCode: 410, requestId: 'req-1', attempts: 1 });
@@ -247,7 +256,9 @@ describe('LeanPoster', () => {
 
     it('410 without a type header is still a GoneException (API Gateway sends one; a proxy may not)', async () => {
       const capture = await server(typed(410));
-      const error = await poster({ endpoint: capture.endpoint }).post('gone=', Buffer.from('x')).catch((e: unknown) => e);
+      const error = await poster({ endpoint: capture.endpoint })
+        .post('gone=', Buffer.from('x'))
+        .catch((e: unknown) => e);
       expect(isGone(error)).to.equal(true);
     });
 
@@ -257,7 +268,9 @@ describe('LeanPoster', () => {
     ] as const) {
       it(`${status} is a ${type}, with the body’s message, not retried`, async () => {
         const capture = await server(typed(status, `${type}:http://internal.amazon.com/coral/`, '{"message":"no"}'));
-        const error = await poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')).catch((e: unknown) => e);
+        const error = await poster({ endpoint: capture.endpoint })
+          .post('a=', Buffer.from('x'))
+          .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(Class);
         expect(error).to.include({ name: type, message: 'no' });
         expect((error as GoneException).$metadata.httpStatusCode).to.equal(status);
@@ -280,7 +293,9 @@ describe('LeanPoster', () => {
 
     it('a 5xx is not retried: API Gateway may have delivered before it failed (the status is in $metadata)', async () => {
       const capture = await server((res, attempt) => (attempt === 1 ? typed(502)(res) : res.end()));
-      const error = await poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')).catch((e: unknown) => e);
+      const error = await poster({ endpoint: capture.endpoint })
+        .post('a=', Buffer.from('x'))
+        .catch((e: unknown) => e);
       expect((error as GoneException).$metadata).to.include({ httpStatusCode: 502, attempts: 1 });
       expect(isGone(error)).to.equal(false);
       expect(capture.requests).to.have.length(1);
@@ -289,7 +304,9 @@ describe('LeanPoster', () => {
     it('a connection dropped after the server read the request is not retried: it may have been delivered', async () => {
       // A retry would be answered: only the rule keeps the recipient from getting it twice.
       const capture = await server((res, attempt, req) => (attempt === 1 ? req.socket.destroy() : res.end()));
-      const error = await poster({ endpoint: capture.endpoint }).post('a=', Buffer.from('x')).catch((e: unknown) => e);
+      const error = await poster({ endpoint: capture.endpoint })
+        .post('a=', Buffer.from('x'))
+        .catch((e: unknown) => e);
       expect(error).to.include({ name: 'TimeoutError', code: 'ECONNRESET', $requestSent: true });
       expect((error as GoneException).$metadata).to.include({ attempts: 1 });
       expect(capture.requests).to.have.length(1);

@@ -28,8 +28,13 @@ describe('management client request timeout', () => {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
       let settled = false;
       const post = new ManagementClients().post(endpoint, 'a=', 'x', 10).then(
-        () => ((settled = true), undefined),
-        (error: unknown) => ((settled = true), error),
+        () => {
+          settled = true;
+        },
+        (error: unknown) => {
+          settled = true;
+          return error;
+        },
       );
       const started = Date.now();
       while (!settled) {
@@ -65,7 +70,7 @@ describe('management client request timeout', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       expect(outcome).to.equal('pending');
-      answer.forEach((respond) => respond());
+      for (const respond of answer) respond();
       await post;
       expect(outcome).to.equal('delivered');
       expect(requests).to.equal(1);

@@ -11,9 +11,7 @@ describe('management', () => {
   afterEach(() => api.reset());
 
   it('derives the endpoint from the event and region', () => {
-    expect(managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { region: 'eu-north-1' })).to.equal(
-      'https://abc123.execute-api.eu-north-1.amazonaws.com/dev',
-    );
+    expect(managementEndpoint({ apiId: 'abc123', stage: 'dev' }, { region: 'eu-north-1' })).to.equal('https://abc123.execute-api.eu-north-1.amazonaws.com/dev');
   });
 
   it('takes the host suffix from the region’s partition, not a fixed amazonaws.com', () => {

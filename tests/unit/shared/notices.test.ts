@@ -52,7 +52,16 @@ describe('messages', () => {
 });
 
 describe('broadcast outcome notices', () => {
-  const summary = (counts: Partial<FanOutSummary>): FanOutSummary => ({ recipients: 0, delivered: 0, staleRemoved: 0, failed: 0, uncertain: 0, timedOut: false, ms: 1, ...counts });
+  const summary = (counts: Partial<FanOutSummary>): FanOutSummary => ({
+    recipients: 0,
+    delivered: 0,
+    staleRemoved: 0,
+    failed: 0,
+    uncertain: 0,
+    timedOut: false,
+    ms: 1,
+    ...counts,
+  });
   const cases: [string, Partial<FanOutSummary>, boolean, string | undefined, string | undefined][] = [
     ['everyone reached', { recipients: 5, delivered: 5 }, true, undefined, undefined],
     ['everyone reached or gone', { recipients: 5, delivered: 3, staleRemoved: 2 }, true, undefined, undefined],
@@ -77,6 +86,13 @@ describe('broadcast outcome notices', () => {
   }
 
   it('a dispatch whose workers did not all start says how many did', () => {
-    expect(dispatchIncompleteNotice('b-2', 4, 3)).to.include({ error: 'broadcast_incomplete', reason: 'workers_not_started', workers: 4, workersStarted: 3, workersFailed: 1, broadcastId: 'b-2' });
+    expect(dispatchIncompleteNotice('b-2', 4, 3)).to.include({
+      error: 'broadcast_incomplete',
+      reason: 'workers_not_started',
+      workers: 4,
+      workersStarted: 3,
+      workersFailed: 1,
+      broadcastId: 'b-2',
+    });
   });
 });

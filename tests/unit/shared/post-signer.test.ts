@@ -12,13 +12,22 @@ const PATH = '/dev/@connections/BFHPhfCWIAMCKlQ%3D';
 /** What the SDK's own signer makes of the same post: the reference every case is held to. */
 async function sdkSigned(credentials: AwsCredentialIdentity, body: Uint8Array, signingDate: Date): Promise<Record<string, string>> {
   const signer = new SignatureV4({ service: 'execute-api', region: REGION, credentials, sha256: Sha256 });
-  const request = new HttpRequest({ method: 'POST', hostname: HEADERS.host, path: PATH, headers: { ...HEADERS, 'content-length': String(body.byteLength) }, body });
+  const request = new HttpRequest({
+    method: 'POST',
+    hostname: HEADERS.host,
+    path: PATH,
+    headers: { ...HEADERS, 'content-length': String(body.byteLength) },
+    body,
+  });
   return (await signer.sign(request, { signingDate })).headers;
 }
 
 describe('PostSigner', () => {
   let credentials: AwsCredentialIdentity = { accessKeyId: 'AKIDFIRST', secretAccessKey: 'first-secret', sessionToken: 'first-token' };
-  const signer = new PostSigner(async () => credentials, async () => REGION);
+  const signer = new PostSigner(
+    async () => credentials,
+    async () => REGION,
+  );
   const signPost = (body: Uint8Array, signingDate: Date) => signer.signPost(PATH, { ...HEADERS, 'content-length': String(body.byteLength) }, body, signingDate);
 
   it('signs as SignatureV4.sign does while its caches are reused and while they must not be', async () => {
@@ -28,8 +37,16 @@ describe('PostSigner', () => {
       ['same bytes, same second (every cache reused)', () => undefined, new Date('2026-11-30T23:59:58.900Z')],
       ['the same buffer with other bytes (payload hash compared by content)', () => buffer.write('{"message":"two"}'), new Date('2026-11-30T23:59:59.000Z')],
       ['a new day (new signing key, new scope)', () => undefined, new Date('2026-12-01T00:00:00.500Z')],
-      ['refreshed credentials (new signing key at once)', () => (credentials = { accessKeyId: 'AKIDSECOND', secretAccessKey: 'second-secret', sessionToken: 'second-token' }), new Date('2026-12-01T00:00:01Z')],
-      ['credentials without a session token', () => (credentials = { accessKeyId: 'AKIDTHIRD', secretAccessKey: 'third-secret' }), new Date('2026-12-01T00:00:02Z')],
+      [
+        'refreshed credentials (new signing key at once)',
+        () => (credentials = { accessKeyId: 'AKIDSECOND', secretAccessKey: 'second-secret', sessionToken: 'second-token' }),
+        new Date('2026-12-01T00:00:01Z'),
+      ],
+      [
+        'credentials without a session token',
+        () => (credentials = { accessKeyId: 'AKIDTHIRD', secretAccessKey: 'third-secret' }),
+        new Date('2026-12-01T00:00:02Z'),
+      ],
     ];
     for (const [what, change, signingDate] of cases) {
       change();

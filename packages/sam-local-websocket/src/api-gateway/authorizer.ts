@@ -27,13 +27,7 @@ export type AuthorizerRequestEvent = GatewayEvent & { type: 'REQUEST'; methodArn
  * The REQUEST authorizer's input: the `$connect` event with `Connection` and `Upgrade` kept,
  * the query string's two shapes even without a query (empty), `type` and `methodArn`.
  */
-export function authorizerEvent(
-  api: ApiIdentity,
-  connection: EventConnection,
-  request: IncomingMessage,
-  url: URL,
-  methodArn: string,
-): AuthorizerRequestEvent {
+export function authorizerEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL, methodArn: string): AuthorizerRequestEvent {
   const { requestContext, ...rest } = connectEvent(api, connection, request, url, { upgradeHeaders: true });
   const query = { queryStringParameters: {}, multiValueQueryStringParameters: {} };
   return { ...query, ...rest, type: 'REQUEST', methodArn, stageVariables: {}, requestContext };

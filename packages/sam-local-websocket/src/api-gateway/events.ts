@@ -105,7 +105,8 @@ function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: b
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of pairs) {
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] ??= [];
+    multiValueHeaders[name].push(value);
   }
   return { headers, multiValueHeaders };
 }
@@ -120,7 +121,8 @@ export function queryOf(url: URL): Pick<GatewayEvent, 'queryStringParameters' | 
   const multi: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     single[name] = value;
-    (multi[name] ??= []).push(value);
+    multi[name] ??= [];
+    multi[name].push(value);
   }
   return { queryStringParameters: single, multiValueQueryStringParameters: multi };
 }
@@ -129,13 +131,7 @@ export function queryOf(url: URL): Pick<GatewayEvent, 'queryStringParameters' | 
  * The `$connect` event, with the handshake's headers and query string; `upgradeHeaders`
  * keeps `Connection` and `Upgrade`, as the REQUEST authorizer's input has them.
  */
-export function connectEvent(
-  api: ApiIdentity,
-  connection: EventConnection,
-  request: IncomingMessage,
-  url: URL,
-  { upgradeHeaders = false } = {},
-): GatewayEvent {
+export function connectEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL, { upgradeHeaders = false } = {}): GatewayEvent {
   return {
     ...headersOf(request, connection.sourceIp, upgradeHeaders),
     ...queryOf(url),

@@ -86,7 +86,8 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       // The client gave up while $connect ran: undo what $connect stored, as a close would.
       socket.destroy();
       const disconnect = context.api.routes.get(ROUTE_KEYS.disconnect);
-      if (route && disconnect) await context.invoke(disconnect, disconnectEvent(context.identity, connection, CLOSE_CODES.abnormal, 'Client went away during $connect'));
+      if (route && disconnect)
+        await context.invoke(disconnect, disconnectEvent(context.identity, connection, CLOSE_CODES.abnormal, 'Client went away during $connect'));
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {

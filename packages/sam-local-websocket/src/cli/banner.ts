@@ -30,7 +30,7 @@ function faultLines(options: Partial<GatewayOptions>): string[] {
 function runtimeLine(gateway: BannerFacts, nodeVersion: string): string {
   const runtimes = [...new Set(gateway.functions.built.map((built) => gateway.functions.get(built.logicalId)?.spec.runtime ?? 'none'))];
   const local = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
-  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? '   (differs: run it on the Node.js of the template\'s Runtime)' : '';
+  const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? "   (differs: run it on the Node.js of the template's Runtime)" : '';
   return `  Functions run on  Node.js ${nodeVersion}   (template Runtime: ${runtimes.join(', ')})${differs}`;
 }
 
@@ -65,7 +65,11 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
   const tables = Object.values(gateway.tables);
   const jwtOn = Boolean(gateway.issuer);
   const authOn = jwtOn || Boolean(options.parameters?.AuthToken);
-  const connectUrl = jwtOn ? `"${ws}?Auth=$(npx sam-local-websocket token --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"` : authOn ? `"${ws}?Auth=$AUTH_TOKEN"` : ws;
+  const connectUrl = jwtOn
+    ? `"${ws}?Auth=$(npx sam-local-websocket token --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"`
+    : authOn
+      ? `"${ws}?Auth=$AUTH_TOKEN"`
+      : ws;
   const authNote = jwtOn
     ? '?Auth=<JWT>   (JWT authorizer on: connections need a token from the local issuer)'
     : authOn

@@ -41,7 +41,10 @@ export function envVarsFile(file: string | undefined): EnvVars | undefined {
   return Object.fromEntries(
     Object.entries(parsed).map(([section, variables]) => {
       if (!isObject(variables)) throw new OptionError(`--env-vars: ${file}: section ${section} must be an object of variables`);
-      return [section, Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, value === null || typeof value === 'object' ? '' : String(value)]))];
+      return [
+        section,
+        Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, value === null || typeof value === 'object' ? '' : String(value)])),
+      ];
     }),
   );
 }

@@ -2,7 +2,7 @@
  * The invoke command's flow, from its command line to its exit code, with what it touches passed
  * in (invoke.ts passes the process's), so that tests run it without a gateway or a process.
  */
-import { invokeFunction } from '../stack/invoke-function.js';
+import type { invokeFunction } from '../stack/invoke-function.js';
 import { exitCodeOf, INVOKE_HELP, readInvokeOptions, type ParsedInvoke } from './invoke-options.js';
 import { EXIT, resultLine } from './invoke-output.js';
 import { readableLogLine } from '../lambda/log-line.js';

@@ -162,15 +162,18 @@ function faultsFrom(values: Record<string, unknown>): Partial<ConnectionsFaults>
   if (latency !== undefined) {
     faults.latencyMs = Number(latency);
     // Number('') and Number(' ') are 0: an empty value is no number, not "no latency".
-    if (latency.trim() === '' || !Number.isFinite(faults.latencyMs) || faults.latencyMs < 0) throw new OptionError(`--connections-latency must be a number of ms, got "${latency}"`);
+    if (latency.trim() === '' || !Number.isFinite(faults.latencyMs) || faults.latencyMs < 0)
+      throw new OptionError(`--connections-latency must be a number of ms, got "${latency}"`);
   }
   if (rate !== undefined) {
     faults.failureRate = Number(rate);
-    if (rate.trim() === '' || !(faults.failureRate >= 0 && faults.failureRate <= 1)) throw new OptionError(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
+    if (rate.trim() === '' || !(faults.failureRate >= 0 && faults.failureRate <= 1))
+      throw new OptionError(`--connections-failure-rate must be between 0 and 1, got "${rate}"`);
   }
   if (status !== undefined) {
     faults.failureStatus = Number(status);
-    if (status.trim() === '' || !FAILURE_STATUSES.includes(faults.failureStatus)) throw new OptionError(`--connections-failure-status takes ${FAILURE_STATUSES.join(', ')}, got "${status}"`);
+    if (status.trim() === '' || !FAILURE_STATUSES.includes(faults.failureStatus))
+      throw new OptionError(`--connections-failure-status takes ${FAILURE_STATUSES.join(', ')}, got "${status}"`);
   }
   return faults;
 }

@@ -65,7 +65,9 @@ async function mintToken(argv: string[]): Promise<string> {
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   } catch (error) {
-    throw new Error(`cannot reach ${url} (${(error as Error).cause ?? (error as Error).message}): is "sam-local-websocket --auth jwt" running on port ${port}?`);
+    throw new Error(
+      `cannot reach ${url} (${(error as Error).cause ?? (error as Error).message}): is "sam-local-websocket --auth jwt" running on port ${port}?`,
+    );
   }
   const answer = (await response.json().catch(() => ({}))) as { access_token?: string; message?: string };
   if (response.status === 404) throw new Error(`no local issuer at ${url}: start the gateway with --auth jwt`);

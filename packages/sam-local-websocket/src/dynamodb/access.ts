@@ -24,6 +24,7 @@ export function operationOf(target: string | undefined): string | undefined {
  */
 export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (table: string) => string): Access[] {
   const action = `dynamodb:${operation}`;
+  // biome-ignore lint/suspicious/noExplicitAny: a request body as the client sent it, each field checked where it is read
   let input: Record<string, any>;
   try {
     input = JSON.parse(body.toString('utf8'));
@@ -36,6 +37,7 @@ export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (tab
     return Object.keys(input.RequestItems ?? {}).map((table) => ({ action, resource: tableArn(table) }));
   }
   if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+    // biome-ignore lint/suspicious/noExplicitAny: a request body as the client sent it, each field checked where it is read
     return (Array.isArray(input.TransactItems) ? input.TransactItems : []).flatMap((item: Record<string, any>) =>
       Object.entries(item ?? {}).map(([kind, entry]) => ({
         action: TRANSACT_ACTIONS[kind] ?? action,

@@ -37,10 +37,7 @@ export class PolicyEvaluator {
   }
 
   private applies(statement: PolicyStatement, action: string, resource: string): boolean {
-    return (
-      statement.actions.some((pattern) => this.matches(pattern, action, true)) &&
-      statement.resources.some((pattern) => this.matches(pattern, resource))
-    );
+    return statement.actions.some((pattern) => this.matches(pattern, action, true)) && statement.resources.some((pattern) => this.matches(pattern, resource));
   }
 
   private regExpOf(pattern: string, ignoreCase: boolean): RegExp {

@@ -5,154 +5,134 @@
  */
 export const SAM_POLICY_TEMPLATES: Record<string, { parameters: string[]; definition: { Statement: unknown[] } }> = {
   DynamoDBCrudPolicy: {
-    "parameters": [
-      "TableName"
-    ],
-    "definition": {
-      "Statement": [
+    parameters: ['TableName'],
+    definition: {
+      Statement: [
         {
-          "Action": [
-            "dynamodb:GetItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:PutItem",
-            "dynamodb:Scan",
-            "dynamodb:Query",
-            "dynamodb:UpdateItem",
-            "dynamodb:BatchWriteItem",
-            "dynamodb:BatchGetItem",
-            "dynamodb:DescribeTable",
-            "dynamodb:ConditionCheckItem"
+          Action: [
+            'dynamodb:GetItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:PutItem',
+            'dynamodb:Scan',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+            'dynamodb:BatchWriteItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:DescribeTable',
+            'dynamodb:ConditionCheckItem',
           ],
-          "Effect": "Allow",
-          "Resource": [
+          Effect: 'Allow',
+          Resource: [
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
             },
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
   },
   DynamoDBReadPolicy: {
-    "parameters": [
-      "TableName"
-    ],
-    "definition": {
-      "Statement": [
+    parameters: ['TableName'],
+    definition: {
+      Statement: [
         {
-          "Action": [
-            "dynamodb:GetItem",
-            "dynamodb:Scan",
-            "dynamodb:Query",
-            "dynamodb:BatchGetItem",
-            "dynamodb:DescribeTable"
-          ],
-          "Effect": "Allow",
-          "Resource": [
+          Action: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'],
+          Effect: 'Allow',
+          Resource: [
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
             },
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
   },
   DynamoDBWritePolicy: {
-    "parameters": [
-      "TableName"
-    ],
-    "definition": {
-      "Statement": [
+    parameters: ['TableName'],
+    definition: {
+      Statement: [
         {
-          "Action": [
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:BatchWriteItem"
-          ],
-          "Effect": "Allow",
-          "Resource": [
+          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+          Effect: 'Allow',
+          Resource: [
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
             },
             {
-              "Fn::Sub": [
-                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+              'Fn::Sub': [
+                'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*',
                 {
-                  "tableName": {
-                    "Ref": "TableName"
-                  }
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }
+                  tableName: {
+                    Ref: 'TableName',
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
   },
   LambdaInvokePolicy: {
-    "parameters": [
-      "FunctionName"
-    ],
-    "definition": {
-      "Statement": [
+    parameters: ['FunctionName'],
+    definition: {
+      Statement: [
         {
-          "Action": [
-            "lambda:InvokeFunction"
-          ],
-          "Effect": "Allow",
-          "Resource": {
-            "Fn::Sub": [
-              "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+          Action: ['lambda:InvokeFunction'],
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Sub': [
+              'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*',
               {
-                "functionName": {
-                  "Ref": "FunctionName"
-                }
-              }
-            ]
-          }
-        }
-      ]
-    }
+                functionName: {
+                  Ref: 'FunctionName',
+                },
+              },
+            ],
+          },
+        },
+      ],
+    },
   },
 };

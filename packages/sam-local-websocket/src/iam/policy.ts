@@ -44,7 +44,9 @@ function documentStatements(document: { Statement?: unknown }, values: LocalValu
 function templateStatements(name: string, parameters: unknown, values: LocalValues, where: string, policy: FunctionPolicy): void {
   const known = SAM_POLICY_TEMPLATES[name];
   if (!known) {
-    policy.warnings.push(`${where}: policy template ${name} is not emulated locally and grants nothing (known: ${Object.keys(SAM_POLICY_TEMPLATES).join(', ')})`);
+    policy.warnings.push(
+      `${where}: policy template ${name} is not emulated locally and grants nothing (known: ${Object.keys(SAM_POLICY_TEMPLATES).join(', ')})`,
+    );
     return;
   }
   const given = (parameters ?? {}) as Record<string, unknown>;

@@ -210,7 +210,9 @@ export class SignatureVerifier {
     const canonicalHeaders = getCanonicalHeaders(unsigned, undefined, new Set(parts.signedHeaders));
     const scope = createScope(shortDate, region, service);
     const stringToSign = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(this.canonicalizer.canonicalRequest(unsigned, canonicalHeaders, payloadHash))}`;
-    const expected = createHmac('sha256', await this.signingKey(accessKeyId, secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
+    const expected = createHmac('sha256', await this.signingKey(accessKeyId, secretAccessKey, shortDate, region, service))
+      .update(stringToSign)
+      .digest('hex');
     const given = Buffer.from(parts.signature);
     const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
     return same ? { kind: 'valid', accessKeyId, service } : invalid(accessKeyId, service, 'the signature does not match');

@@ -72,10 +72,10 @@ export class LocalIssuer {
   async mint(options: MintOptions): Promise<string> {
     const tokenUse = options.tokenUse ?? 'access';
     const now = Math.floor(Date.now() / 1000);
-    const key =
-      options.signWith === 'foreign'
-        ? await (this.foreignKey ??= generateRsaKeyPair('rsa', { modulusLength: LOCAL_ISSUER.modulusLength }).then((pair) => pair.privateKey))
-        : this.keys.privateKey;
+    if (options.signWith === 'foreign') {
+      this.foreignKey ??= generateRsaKeyPair('rsa', { modulusLength: LOCAL_ISSUER.modulusLength }).then((pair) => pair.privateKey);
+    }
+    const key = options.signWith === 'foreign' ? await this.foreignKey! : this.keys.privateKey;
     const claims: Record<string, unknown> = { token_use: tokenUse, client_id: this.audience };
     if (options.username) claims.username = options.username;
     if (options.scope) claims.scope = options.scope;
@@ -109,14 +109,21 @@ export class LocalIssuer {
       request.socket.destroy();
       return;
     }
-    if (method === 'GET' && path === ISSUER_PATHS.discovery) return answer(200, this.discovery());
-    if (method === 'GET' && path === ISSUER_PATHS.jwks) return answer(200, { keys: [this.keys.jwk] });
+    if (method === 'GET' && path === ISSUER_PATHS.discovery) {
+      answer(200, this.discovery());
+      return;
+    }
+    if (method === 'GET' && path === ISSUER_PATHS.jwks) {
+      answer(200, { keys: [this.keys.jwk] });
+      return;
+    }
     if (method === 'POST' && path === ISSUER_PATHS.mint) {
       // Only this machine's command line may mint: not another host, and not a web page
       // (browsers send Origin on every cross-site POST).
       if (!LOOPBACK_ADDRESSES.has(request.socket.remoteAddress ?? '') || request.headers.origin !== undefined) {
         request.resume();
-        return answer(403, { message: 'Forbidden' });
+        answer(403, { message: 'Forbidden' });
+        return;
       }
       void readMintRequest(request).then(
         async (options) => answer(200, { access_token: await this.mint(options), token_type: 'Bearer' }),

@@ -5,7 +5,6 @@ import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
 
-
 /** What `sam build` passes esbuild before any `BuildProperties`. */
 const SAM_DEFAULTS: esbuild.BuildOptions = {
   bundle: true,
@@ -28,8 +27,7 @@ function keyValues(property: string, value: unknown): Record<string, string> {
   );
 }
 
-const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : String(value).split(',')).map((item) => String(item).trim());
+const list = (value: unknown): string[] => (Array.isArray(value) ? value : String(value).split(',')).map((item) => String(item).trim());
 
 const flag = (value: unknown): boolean => value === true || value === 'true';
 

@@ -5,7 +5,7 @@
 /** How an invocation ended: the handler's answer, or the error Lambda would report. */
 export type Outcome =
   | ({ ok: true; result: unknown } & OutcomeTimes)
-  | ({ ok: false; error: { name: string; message: string }; /** It never started: its `startBy` passed while it waited. */ expired?: true } & OutcomeTimes);
+  | ({ ok: false; error: { name: string; message: string } /** It never started: its `startBy` passed while it waited. */; expired?: true } & OutcomeTimes);
 
 /** How long an invocation took, and how busy its container's thread was meanwhile. */
 interface OutcomeTimes {

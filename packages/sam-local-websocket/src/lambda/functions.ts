@@ -4,7 +4,7 @@ import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues 
 import { LocalFunction } from './invoker.js';
 import { NodeOptionsReader } from './node-options.js';
 import { BuildCache } from '../shared/build-cache.js';
-import { type LogSink } from './container-protocol.js';
+import type { LogSink } from './container-protocol.js';
 import type { FunctionCredentials } from '../shared/credentials.js';
 import type { FunctionSpec, TableSpec, Template } from '../template/template.js';
 
@@ -126,7 +126,8 @@ export function functionEnvironment(
 export function containersFor(fn: FunctionSpec, values: LocalValues, containersPerFunction: number): number {
   if (fn.reservedConcurrency === undefined) return containersPerFunction;
   const reserved = Number(resolveIntrinsic(fn.reservedConcurrency, values));
-  if (!Number.isInteger(reserved) || reserved < 0) throw new TemplateError(`${fn.logicalId}: ReservedConcurrentExecutions must be a whole number, got ${reserved}`);
+  if (!Number.isInteger(reserved) || reserved < 0)
+    throw new TemplateError(`${fn.logicalId}: ReservedConcurrentExecutions must be a whole number, got ${reserved}`);
   // 0 stops every invocation on Lambda; locally one container still serves, in turn.
   return Math.max(1, Math.min(containersPerFunction, reserved));
 }
@@ -204,9 +205,9 @@ export async function startFunctions(
   }
   const built = builds.map((build) => (build as PromiseFulfilledResult<BuiltFunction>).value);
   const nodeOptions = new NodeOptionsReader();
-  functions.forEach((fn, index) =>
-    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersOf(fn), nodeOptions)),
-  );
+  for (const [index, fn] of functions.entries()) {
+    running.set(fn.logicalId, new LocalFunction(fn, built[index], environmentOf(fn), options.log, options.containersOf(fn), nodeOptions));
+  }
   return {
     get: (logicalId) => running.get(logicalId),
     built,

@@ -69,7 +69,15 @@ export class LocalFunction {
   /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
   invoke(event: unknown, options: QueueOptions = {}): Promise<Outcome> {
     return new Promise((resolve) => {
-      const invocation: Invocation = { id: this.nextId++, priority: options.priority ?? false, startBy: options.startBy, event, requestId: randomUUID(), queuedAt: Date.now(), resolve };
+      const invocation: Invocation = {
+        id: this.nextId++,
+        priority: options.priority ?? false,
+        startBy: options.startBy,
+        event,
+        requestId: randomUUID(),
+        queuedAt: Date.now(),
+        resolve,
+      };
       if (this.closed || (this.draining && !invocation.priority)) return this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
       // Behind the last priority invocation, or at the end.
       const at = invocation.priority ? this.queue.findIndex((queued) => !queued.priority) : -1;
@@ -150,7 +158,12 @@ export class LocalFunction {
       const started = Date.now();
       const timer = setTimeout(() => this.timeOut(container!), this.spec.timeout * 1000);
       container.current = { invocation, started, timer };
-      const request: InvokeRequest = { id: invocation.id, event: invocation.event, requestId: invocation.requestId, deadline: started + this.spec.timeout * 1000 };
+      const request: InvokeRequest = {
+        id: invocation.id,
+        event: invocation.event,
+        requestId: invocation.requestId,
+        deadline: started + this.spec.timeout * 1000,
+      };
       container.worker.postMessage(request);
     }
   }

@@ -21,12 +21,17 @@ export function nodeOptionGroups(value: string | undefined): string[][] {
   for (let at = 0; at < (value ?? '').length; at++) {
     const char = value![at];
     if (quoted && char === '\\' && at + 1 < value!.length) current += value![++at];
-    else if (char === '"') (quoted = !quoted), (started = true);
-    else if (char === ' ' && !quoted) {
+    else if (char === '"') {
+      quoted = !quoted;
+      started = true;
+    } else if (char === ' ' && !quoted) {
       if (started) tokens.push(current);
       current = '';
       started = false;
-    } else (current += char), (started = true);
+    } else {
+      current += char;
+      started = true;
+    }
   }
   if (started) tokens.push(current);
   const groups: string[][] = [];

@@ -23,7 +23,11 @@ export function servePage(pageDir: string, pathname: string, webSocketUrl: strin
   if (!asset) return false;
   let body = readFileSync(join(pageDir, asset.file));
   if (asset.file === 'index.html') {
-    body = Buffer.from(body.toString('utf8').replace('<meta name="websocket-url" content="" />', () => `<meta name="websocket-url" content="${escapeAttribute(webSocketUrl)}" />`));
+    body = Buffer.from(
+      body
+        .toString('utf8')
+        .replace('<meta name="websocket-url" content="" />', () => `<meta name="websocket-url" content="${escapeAttribute(webSocketUrl)}" />`),
+    );
   }
   response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' });
   response.end(body);

@@ -48,7 +48,12 @@ export async function startBackends(
       const { ignored } = envVarOverrides(fn, options.envVars);
       if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));
     }
-    const { iam, warnings: iamWarnings } = localIam(options, served, specs.map((fn) => fn.logicalId), values);
+    const { iam, warnings: iamWarnings } = localIam(
+      options,
+      served,
+      specs.map((fn) => fn.logicalId),
+      values,
+    );
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
     const endpoints = { ...storeEndpoints, dynamoDbEndpoint: front?.endpoint ?? store.endpoint };

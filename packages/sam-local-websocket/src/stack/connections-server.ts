@@ -60,10 +60,16 @@ export function serveConnections(
     // ws ends the TCP connection when the client answers a close frame, and destroys the socket this long after close() if it does not.
     closeTimeout: options.closeTimeoutMs,
   });
-  const upgrade = upgradeHandler(context, wss, parts.backends.handshakeCheck, {
-    maxUrlLength: options.maxUrlLength,
-    maxFrameBytes: options.maxFrameBytes,
-  }, protocols);
+  const upgrade = upgradeHandler(
+    context,
+    wss,
+    parts.backends.handshakeCheck,
+    {
+      maxUrlLength: options.maxUrlLength,
+      maxFrameBytes: options.maxFrameBytes,
+    },
+    protocols,
+  );
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);
@@ -72,7 +78,17 @@ export function serveConnections(
     if (closing) return refuseHandshake(socket, 503); // stopping: no new connections
     context.track(upgrade(request, socket, head, url));
   });
-  listening.server.on('request', httpHandler({ stagePath, connectionsApi: parts.connectionsApi, pageDir: parts.pageDir, issuer: parts.issuer, guard: parts.guard, invokeApi: parts.backends.invokeApi.handle }));
+  listening.server.on(
+    'request',
+    httpHandler({
+      stagePath,
+      connectionsApi: parts.connectionsApi,
+      pageDir: parts.pageDir,
+      issuer: parts.issuer,
+      guard: parts.guard,
+      invokeApi: parts.backends.invokeApi.handle,
+    }),
+  );
   return {
     /** Refuses new handshakes, closes every connection, and waits for `$disconnect` and running invocations (bounded). */
     close: async () => {

@@ -121,9 +121,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
 /** Everything behind the listening port: the issuer, the template's API, the page, the functions and store. */
 async function startParts(options: GatewayOptions, listening: Listening) {
   const issuer = options.localIssuer ? await startIssuer(options, listening) : undefined;
-  const parameterOverrides = issuer
-    ? { ...options.parameters, AuthMode: 'jwt', JwtIssuer: issuer.url, JwtAudience: issuer.audience }
-    : options.parameters;
+  const parameterOverrides = issuer ? { ...options.parameters, AuthMode: 'jwt', JwtIssuer: issuer.url, JwtAudience: issuer.audience } : options.parameters;
   const served = readServedApi(options, parameterOverrides);
   // Built before anything starts: a page that does not build fails the start.
   const pageDir = options.page === undefined ? undefined : await buildPage(options.page);

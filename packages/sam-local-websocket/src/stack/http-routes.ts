@@ -36,7 +36,10 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
       url?.pathname.startsWith(connectionsPrefix) && url.pathname.length > connectionsPrefix.length
         ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
         : null;
-    if (!url || connectionId === undefined) return answer(request, response, 400, 'Bad Request');
+    if (!url || connectionId === undefined) {
+      answer(request, response, 400, 'Bad Request');
+      return;
+    }
     // `@connections` first, the busy path (a broadcast's every post): the Invoke API's paths
     // (`/2015-03-31/functions/…`) never hold `@connections/`, so the order decides nothing.
     if (connectionId !== null) {
@@ -47,7 +50,10 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
       return;
     }
     if (invokeApi?.(request, response, url.pathname, url.searchParams)) return;
-    if (issuer?.owns(url.pathname)) return issuer.handle(request, response, url.pathname);
+    if (issuer?.owns(url.pathname)) {
+      issuer.handle(request, response, url.pathname);
+      return;
+    }
     const webSocketUrl = `ws://${request.headers.host}${stagePath}`;
     if (pageDir && request.method === 'GET' && servePage(pageDir, url.pathname, webSocketUrl, response)) return;
     if (url.pathname === stagePath) answer(request, response, 426, 'Upgrade Required');
@@ -56,7 +62,13 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
 }
 
 /** One `@connections/{id}` call: IAM's check when it runs, then the API's answer. */
-async function serveConnection(request: IncomingMessage, response: ServerResponse, connectionId: string, connectionsApi: ConnectionsApi, guard?: ConnectionsGuard): Promise<void> {
+async function serveConnection(
+  request: IncomingMessage,
+  response: ServerResponse,
+  connectionId: string,
+  connectionsApi: ConnectionsApi,
+  guard?: ConnectionsGuard,
+): Promise<void> {
   const body = guard ? await guard(request, response, connectionId) : undefined;
   if (guard && body === undefined) return; // refused: already answered
   await connectionsApi(request, response, connectionId, body);

@@ -10,7 +10,7 @@ import { LOCAL_API_ID } from '../api-gateway/constants.js';
 import { readServedApi } from './served-api.js';
 import { envVarOverrides, functionEnvironment, ignoredEnvVarsLine, localValues, type EnvVars } from '../lambda/functions.js';
 import { LocalFunction } from '../lambda/invoker.js';
-import { type LogSink, type Outcome } from '../lambda/container-protocol.js';
+import type { LogSink, Outcome } from '../lambda/container-protocol.js';
 import { findRunningGateway } from './running-gateway.js';
 import { LOCAL_CREDENTIALS } from '../dynamodb/store.js';
 
@@ -40,7 +40,11 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
   const served = readServedApi(options, options.parameters);
   const functions = functionsOf(served.template, served.baseDir);
   const spec = functions.find((fn) => fn.logicalId === options.functionName);
-  if (!spec) throw unknownFunction(options, functions.map((fn) => fn.logicalId));
+  if (!spec)
+    throw unknownFunction(
+      options,
+      functions.map((fn) => fn.logicalId),
+    );
   const gateway = await findRunningGateway({
     host: options.host,
     port: options.port,

@@ -57,7 +57,9 @@ async function probeStage(origin: string, stage: string): Promise<void> {
     throw new GatewayNotRunningError(`no local gateway at ${origin} (${reason(error)}): start one (sam-local-websocket), or pass --port`, { cause: error });
   }
   if (status !== 426) {
-    throw new GatewayNotRunningError(`${origin} is not a local gateway serving stage "${stage}" (GET ${url} answered ${status}): pass --port, or --stage / --parameter StageName=`);
+    throw new GatewayNotRunningError(
+      `${origin} is not a local gateway serving stage "${stage}" (GET ${url} answered ${status}): pass --port, or --stage / --parameter StageName=`,
+    );
   }
 }
 

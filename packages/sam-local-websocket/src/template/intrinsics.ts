@@ -46,8 +46,8 @@ function ref(name: string, refs: Record<string, string>): string {
 
 /** `${Name}` is replaced; `${!Literal}` stands for the text `${Literal}`, as CloudFormation writes it. */
 function sub(template: string, variables: Record<string, string>, values: LocalValues): string {
-  return template.replace(/\$\{(!?)([^}]+)\}/g, (_, escape: string, name: string) => {
-    if (escape) return `\${${name}}`;
+  return template.replace(/\$\{(!?)([^}]+)\}/g, (_match, bang: string, name: string) => {
+    if (bang) return `\${${name}}`;
     if (name in variables) return variables[name];
     const dot = name.indexOf('.');
     return dot > 0 ? values.getAtt(name.slice(0, dot), name.slice(dot + 1)) : ref(name, values.refs);
@@ -60,6 +60,7 @@ export function resolveIntrinsic(value: unknown, values: LocalValues): string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new UnsupportedIntrinsicError(`cannot resolve ${JSON.stringify(value)}`);
   }
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   const [[fn, argument]] = Object.entries(value) as [string, any][];
   switch (fn) {
     case 'Ref':
@@ -118,6 +119,7 @@ function conditionEvaluator(definitions: Record<string, unknown>, refs: Record<s
   };
 
   const evaluate = (node: Node): boolean => {
+    // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
     const [[fn, argument]] = Object.entries(node as Record<string, any>);
     switch (fn) {
       case 'Condition':
@@ -186,9 +188,7 @@ export function applyConditions(template: Template, refs: Record<string, string>
       return resolve(condition(name) ? whenTrue : whenFalse);
     }
     if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::NoValue') return NO_VALUE;
-    return Object.fromEntries(
-      entries.map(([key, child]) => [key, resolve(child)] as const).filter(([, child]) => child !== NO_VALUE),
-    );
+    return Object.fromEntries(entries.map(([key, child]) => [key, resolve(child)] as const).filter(([, child]) => child !== NO_VALUE));
   };
 
   const resources: Record<string, Resource> = {};

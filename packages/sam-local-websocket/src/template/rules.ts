@@ -43,7 +43,10 @@ function intrinsicName(node: unknown): string | undefined {
 }
 
 function walk(node: unknown, path: string, found: (fn: string, path: string) => void): void {
-  if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${path}[${index}]`, found));
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) walk(item, `${path}[${index}]`, found);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   const fn = intrinsicName(node);
   if (fn && !(RULE_FUNCTIONS as readonly string[]).includes(fn)) found(fn, path);
@@ -56,7 +59,7 @@ export function foreignRuleFunctions(template: Pick<Template, 'Rules'>): Foreign
   for (const [rule, body] of Object.entries(template.Rules ?? {})) {
     const record = (fn: string, path: string) => uses.push({ rule, path, fn });
     if (body.RuleCondition !== undefined) walk(body.RuleCondition, `Rules.${rule}.RuleCondition`, record);
-    (body.Assertions ?? []).forEach((assertion, index) => walk(assertion.Assert, `Rules.${rule}.Assertions[${index}].Assert`, record));
+    for (const [index, assertion] of (body.Assertions ?? []).entries()) walk(assertion.Assert, `Rules.${rule}.Assertions[${index}].Assert`, record);
   }
   return uses;
 }
@@ -108,6 +111,7 @@ export function checkRules(template: Template, parameters: Record<string, string
 
   const holds = (node: unknown): boolean => {
     const fn = intrinsicName(node);
+    // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
     const argument = fn ? (node as Record<string, any>)[fn] : undefined;
     switch (fn) {
       case 'Fn::Equals':

@@ -6,7 +6,9 @@ import { TemplateError } from '../errors.js';
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
   Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   Properties?: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   Metadata?: Record<string, any>;
   DependsOn?: unknown;
   /** The name of a condition in `Conditions`; the resource exists only when it is true. */
@@ -19,6 +21,7 @@ export interface Template {
   /** Checks of the parameter values, run before anything deploys. */
   Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription?: string }[] }>;
   Conditions?: Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   Globals?: { Function?: Record<string, any> };
   Resources: Record<string, Resource>;
   Outputs?: Record<string, unknown>;
@@ -43,6 +46,7 @@ export interface FunctionSpec {
   /** `ReservedConcurrentExecutions`, intrinsics unresolved. */
   reservedConcurrency?: unknown;
   /** SAM's `EventInvokeConfig` (retries and destinations of async invocations), intrinsics unresolved. */
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   eventInvokeConfig?: Record<string, any>;
 }
 
@@ -178,15 +182,11 @@ function referencedIds(value: unknown): string[] {
 
 /** Reads the template's one WebSocket API with its routes, integrations and route responses. */
 export function webSocketApiOf(template: Template): WebSocketApiSpec {
-  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(
-    ([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET',
-  );
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
   if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
   const [apiId, api] = apis[0];
   const routesWithResponse = new Set(
-    resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').flatMap(([, response]) =>
-      referencedIds(response.Properties?.RouteId),
-    ),
+    resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').flatMap(([, response]) => referencedIds(response.Properties?.RouteId)),
   );
   const routes = new Map<string, RouteSpec>();
   for (const [logicalId, route] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
@@ -197,14 +197,10 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
     if (integration?.Type !== 'AWS::ApiGatewayV2::Integration') {
       throw new TemplateError(`route ${routeKey} (${logicalId}) has no integration target`);
     }
-    const functionId = referencedIds(integration.Properties?.IntegrationUri).find(
-      (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
-    );
+    const functionId = referencedIds(integration.Properties?.IntegrationUri).find((id) => template.Resources[id]?.Type === 'AWS::Serverless::Function');
     if (!functionId) throw new TemplateError(`route ${routeKey}: integration ${integrationId} names no function of this template`);
     const authorizer =
-      route.Properties?.AuthorizationType === 'CUSTOM'
-        ? authorizerOf(template, referencedIds(route.Properties?.AuthorizerId)[0], routeKey)
-        : undefined;
+      route.Properties?.AuthorizationType === 'CUSTOM' ? authorizerOf(template, referencedIds(route.Properties?.AuthorizerId)[0], routeKey) : undefined;
     routes.set(routeKey, {
       routeKey,
       logicalId,
@@ -225,9 +221,7 @@ function authorizerOf(template: Template, logicalId: string | undefined, routeKe
   if (resource?.Type !== 'AWS::ApiGatewayV2::Authorizer') {
     throw new TemplateError(`route ${routeKey} is CUSTOM-authorized but names no AWS::ApiGatewayV2::Authorizer`);
   }
-  const functionId = referencedIds(resource.Properties?.AuthorizerUri).find(
-    (id) => template.Resources[id]?.Type === 'AWS::Serverless::Function',
-  );
+  const functionId = referencedIds(resource.Properties?.AuthorizerUri).find((id) => template.Resources[id]?.Type === 'AWS::Serverless::Function');
   if (!functionId) throw new TemplateError(`authorizer ${logicalId} names no function of this template`);
   const sources = resource.Properties?.IdentitySource ?? [];
   return { logicalId: logicalId!, functionId, identitySources: Array.isArray(sources) ? sources : [sources] };

@@ -21,6 +21,10 @@ export function fakeGatewayHandler(fake: FakeGateway) {
     request.resume();
     if (request.method === 'GET') return void response.writeHead(fake.stageStatus).end('{"message":"Upgrade Required"}');
     response.writeHead(fake.storeStatus, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(fake.storeStatus === 200 ? JSON.stringify({ TableNames: fake.tables }) : JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'broken' }));
+    response.end(
+      fake.storeStatus === 200
+        ? JSON.stringify({ TableNames: fake.tables })
+        : JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'broken' }),
+    );
   };
 }

@@ -15,7 +15,12 @@ export function fakeResponse() {
 }
 
 /** A request whose body is `body`, already ended: a stream with the request's method, target and headers. */
-export function incomingRequest(request: { method?: string; url?: string; headers: IncomingHttpHeaders; body?: Buffer | string }): IncomingMessage & PassThrough {
+export function incomingRequest(request: {
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+  body?: Buffer | string;
+}): IncomingMessage & PassThrough {
   const stream = Object.assign(new PassThrough(), { method: request.method, url: request.url, headers: request.headers });
   stream.end(request.body ?? '');
   return stream as unknown as IncomingMessage & PassThrough;

@@ -113,9 +113,7 @@ export async function startLocalGateway(options: Partial<GatewayOptions> = {}): 
 /** The connection id the gateway gave a client, found by the client's socket port. */
 export function connectionIdOf(local: LocalGateway, client: TestClient): string {
   const port = (client.socket as unknown as { _socket: Socket })._socket.localPort;
-  const connection = [...local.gateway.registry.all()].find(
-    (candidate) => (candidate.socket as unknown as { _socket: Socket })._socket.remotePort === port,
-  );
+  const connection = [...local.gateway.registry.all()].find((candidate) => (candidate.socket as unknown as { _socket: Socket })._socket.remotePort === port);
   if (!connection) throw new Error('the gateway does not know this client');
   return connection.connectionId;
 }

@@ -9,7 +9,10 @@ export interface RecordingIam {
 }
 
 /** An enforcing local IAM with `policies` by function (fresh secrets each call), keeping what it refuses. */
-export function recordingIam(policies: ReadonlyMap<string, readonly PolicyStatement[]>, scope: IamScope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' }): RecordingIam {
+export function recordingIam(
+  policies: ReadonlyMap<string, readonly PolicyStatement[]>,
+  scope: IamScope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' },
+): RecordingIam {
   const refusals: IamRefusal[] = [];
   return { refusals, iam: new LocalIam('enforce', scope, policies, (refusal) => refusals.push(refusal)) };
 }

@@ -26,10 +26,21 @@ export interface SigningOptions {
 
 /** Signs with the SDK's own signer and returns the request as the gateway receives it. */
 export async function signedRequest(options: SigningOptions): Promise<ReceivedRequest> {
-  const { credentials, service = 'execute-api', method = 'POST', path = '/dev/@connections/abc%3D', query = {}, body = 'hello', applyChecksum = false, host = '127.0.0.1:3001' } = options;
+  const {
+    credentials,
+    service = 'execute-api',
+    method = 'POST',
+    path = '/dev/@connections/abc%3D',
+    query = {},
+    body = 'hello',
+    applyChecksum = false,
+    host = '127.0.0.1:3001',
+  } = options;
   const signer = new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, applyChecksum });
   const headers = { host, 'content-type': 'application/octet-stream', 'user-agent': 'test', ...options.headers };
-  const signed = await signer.sign(new HttpRequest({ method, hostname: host.replace(/:\d+$/, ''), port: Number(host.split(':').pop()), path, query, headers, body }));
+  const signed = await signer.sign(
+    new HttpRequest({ method, hostname: host.replace(/:\d+$/, ''), port: Number(host.split(':').pop()), path, query, headers, body }),
+  );
   const search = new URLSearchParams(query).toString();
   return { method, url: `${path}${search ? `?${search}` : ''}`, headers: signed.headers, body: Buffer.from(body) };
 }

@@ -6,7 +6,12 @@ import { CHAT_APP_TEMPLATE, EXTRA_ROUTES_DIR } from './fixtures.js';
 import { loadTemplate, type Template } from '../../src/template/template.js';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
-export function addRoute(template: Template, routeKey: string, handler: string, options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {}): void {
+export function addRoute(
+  template: Template,
+  routeKey: string,
+  handler: string,
+  options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {},
+): void {
   const name = routeKey.replace(/\W/g, '').replace(/^./, (c) => c.toUpperCase());
   template.Resources[`${name}Function`] = {
     Type: 'AWS::Serverless::Function',

@@ -35,7 +35,9 @@ async function open(local: LocalGateway, behaviour: RawClientBehaviour): Promise
   const client = await rawWebSocket(local.gateway.port, `/${local.gateway.stage}`, {}, Buffer.alloc(0), behaviour);
   expect(client.status).to.equal(101);
   const port = client.socket.localPort;
-  const connection = [...local.gateway.registry.all()].find((candidate) => (candidate.socket as unknown as { _socket: { remotePort: number } })._socket.remotePort === port);
+  const connection = [...local.gateway.registry.all()].find(
+    (candidate) => (candidate.socket as unknown as { _socket: { remotePort: number } })._socket.remotePort === port,
+  );
   return { client, id: connection!.connectionId };
 }
 
@@ -49,13 +51,25 @@ async function disconnected(local: LocalGateway, id: string): Promise<void> {
 }
 
 /** The closes a client can cause, and the code of each. */
-const TRIGGERS: { what: string; code: number; start: (local: LocalGateway, client: RawWebSocket, id: string) => Promise<unknown> | void }[] = [
-  { what: 'a single frame over 32 KB', code: CLOSE_CODES.messageTooBig, start: (_local, client) => client.send(frame(OPCODES.text, Buffer.alloc(40 * 1024, 0x61))) },
-  { what: 'a message over 128 KB in 32 KB fragments', code: CLOSE_CODES.messageTooBig, start: (_local, client) => client.send(Buffer.concat(fragments(128 * 1024 + 1))) },
+const TRIGGERS: { what: string; code: number; start: (local: LocalGateway, client: RawWebSocket, id: string) => unknown }[] = [
+  {
+    what: 'a single frame over 32 KB',
+    code: CLOSE_CODES.messageTooBig,
+    start: (_local, client) => client.send(frame(OPCODES.text, Buffer.alloc(40 * 1024, 0x61))),
+  },
+  {
+    what: 'a message over 128 KB in 32 KB fragments',
+    code: CLOSE_CODES.messageTooBig,
+    start: (_local, client) => client.send(Buffer.concat(fragments(128 * 1024 + 1))),
+  },
   { what: 'a binary frame', code: CLOSE_CODES.unsupportedData, start: (_local, client) => client.send(frame(OPCODES.binary, 'x')) },
   { what: 'invalid UTF-8', code: 1007, start: (_local, client) => client.send(frame(OPCODES.text, Buffer.from([0x7b, 0xff, 0xfe]))) },
   { what: 'an unmasked frame (a protocol error)', code: 1002, start: (_local, client) => client.send(frame(OPCODES.text, 'x', { masked: false })) },
-  { what: 'DELETE @connections', code: CLOSE_CODES.normal, start: (local, _client, id) => local.management.send(new DeleteConnectionCommand({ ConnectionId: id })) },
+  {
+    what: 'DELETE @connections',
+    code: CLOSE_CODES.normal,
+    start: (local, _client, id) => local.management.send(new DeleteConnectionCommand({ ConnectionId: id })),
+  },
 ];
 
 type Trigger = (typeof TRIGGERS)[number];
@@ -93,14 +107,17 @@ describe('closes the gateway starts end the TCP connection', function () {
       await local.close();
     });
 
-    it(`${TRIGGERS[0].what}: close ${TRIGGERS[0].code}, then the TCP connection ends, $disconnect runs and the record goes`, () => closesInTime(local, STUCK, TRIGGERS[0]));
+    it(`${TRIGGERS[0].what}: close ${TRIGGERS[0].code}, then the TCP connection ends, $disconnect runs and the record goes`, () =>
+      closesInTime(local, STUCK, TRIGGERS[0]));
 
     it('from the moment its close began, the connection gets nothing more: @connections answers 410 while it closes', async () => {
       const { client, id } = await open(local, STUCK);
       try {
         client.send(frame(OPCODES.binary, 'x'));
         expect(await client.closeFrame).to.equal(CLOSE_CODES.unsupportedData);
-        const error = await local.management.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('too late') })).catch((caught: unknown) => caught);
+        const error = await local.management
+          .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('too late') }))
+          .catch((caught: unknown) => caught);
         expect(error).to.be.instanceOf(GoneException);
         // Answered while the connection was still closing (the gateway still knew it): not because it was gone already.
         expect(local.gateway.registry.get(id)).to.not.equal(undefined);
@@ -122,7 +139,8 @@ describe('closes the gateway starts end the TCP connection', function () {
     });
 
     for (const trigger of TRIGGERS) {
-      it(`${trigger.what}: close ${trigger.code}, then the TCP connection ends, $disconnect runs and the record goes`, () => closesInTime(local, STUCK, trigger));
+      it(`${trigger.what}: close ${trigger.code}, then the TCP connection ends, $disconnect runs and the record goes`, () =>
+        closesInTime(local, STUCK, trigger));
     }
   });
 

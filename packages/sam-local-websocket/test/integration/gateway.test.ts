@@ -1,10 +1,6 @@
 /** The local gateway's API Gateway behaviour, checked through real sockets and the unmodified SDK v3 clients. */
-import {
-  DeleteConnectionCommand,
-  GetConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteConnectionCommand, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { CLOSE_CODES } from '../../src/api-gateway/constants.js';

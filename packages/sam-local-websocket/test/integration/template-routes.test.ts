@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { connect, eventually, type TestClient } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
@@ -121,7 +121,10 @@ describe('routes from a changed copy of the template', function () {
     client.socket.send('{"action":"slow"}');
     expect(JSON.parse(await client.next(5000)).message).to.equal('Internal server error');
     expect(Date.now() - started).to.be.within(900, 2500);
-    expect(local.invocations.find((outcome) => outcome.route === 'slow')?.error).to.deep.equal({ name: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds' });
+    expect(local.invocations.find((outcome) => outcome.route === 'slow')?.error).to.deep.equal({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 1.00 seconds',
+    });
   });
 
   it('answers API Gateway’s Forbidden frame when no route matches and there is no $default', async () => {

@@ -4,7 +4,9 @@ import { BuildError, ConditionError, FunctionNotRunningError, LocalError, Option
 describe('local errors', () => {
   it('each has its own stable name and code, is a LocalError, and keeps its cause', () => {
     const cause = new Error('underneath');
-    const errors = [TemplateError, UnsupportedIntrinsicError, ConditionError, BuildError, OptionError, FunctionNotRunningError].map((Class) => new Class('what happened', { cause }));
+    const errors = [TemplateError, UnsupportedIntrinsicError, ConditionError, BuildError, OptionError, FunctionNotRunningError].map(
+      (Class) => new Class('what happened', { cause }),
+    );
     expect(errors.map((error) => [error.name, error.code])).to.deep.equal([
       ['TemplateError', 'template_invalid'],
       ['UnsupportedIntrinsicError', 'unsupported_intrinsic'],

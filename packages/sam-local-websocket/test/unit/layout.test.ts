@@ -18,7 +18,7 @@ const SRC = join(ROOT, 'src');
  * fails the test (a new part must be placed).
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  'errors': [],
+  errors: [],
   shared: ['errors'],
   template: ['shared', 'errors'],
   iam: ['template', 'shared', 'errors'],
@@ -65,19 +65,29 @@ export function layerBreaks(file: string, specifiers: string[]): string[] {
 export function moduleState(text: string): string[] {
   return text
     .split('\n')
-    .filter((line) => /^(export )?(let|var) /.test(line) || (/^(export )?const \w+(: [^=]+)? = new (Map|Set|WeakMap|WeakSet)\b/.test(line) && !/: Readonly(Map|Set)</.test(line)));
+    .filter(
+      (line) =>
+        /^(export )?(let|var) /.test(line) ||
+        (/^(export )?const \w+(: [^=]+)? = new (Map|Set|WeakMap|WeakSet)\b/.test(line) && !/: Readonly(Map|Set)</.test(line)),
+    );
 }
 
 const files = sourcesUnder(SRC).map((path) => ({ path: relative(SRC, path), text: readFileSync(path, 'utf8') }));
 
 describe('the twin’s layout', () => {
   it('finds the breaks it is meant to find', () => {
-    expect(layerBreaks('lambda/functions.ts', ["../iam/authority.js"])).to.deep.equal([]);
-    expect(layerBreaks('iam/guard.ts', ["../api-gateway/constants.js"])).to.deep.equal(['iam/guard.ts → api-gateway/constants.js']);
+    expect(layerBreaks('lambda/functions.ts', ['../iam/authority.js'])).to.deep.equal([]);
+    expect(layerBreaks('iam/guard.ts', ['../api-gateway/constants.js'])).to.deep.equal(['iam/guard.ts → api-gateway/constants.js']);
     expect(layerBreaks('lambda/invoker.ts', ['../stack/gateway.js'])).to.have.length(1);
     expect(layerBreaks('stack/gateway.ts', ['../../../../functions/shared/x.js'])).to.have.length(1);
-    expect(specifiersOf("/** @type {import('./a.js').B} */\nconst w = new URL('./worker.mjs', import.meta.url);\nexport { x } from '../y.js';")).to.deep.equal(['./a.js', './worker.mjs', '../y.js']);
-    expect(moduleState('let last;\nconst cache = new Map<string, number>();\nconst KNOWN: ReadonlySet<string> = new Set([]);\n  let inner = 1;')).to.have.length(2);
+    expect(specifiersOf("/** @type {import('./a.js').B} */\nconst w = new URL('./worker.mjs', import.meta.url);\nexport { x } from '../y.js';")).to.deep.equal([
+      './a.js',
+      './worker.mjs',
+      '../y.js',
+    ]);
+    expect(
+      moduleState('let last;\nconst cache = new Map<string, number>();\nconst KNOWN: ReadonlySet<string> = new Set([]);\n  let inner = 1;'),
+    ).to.have.length(2);
   });
 
   it('places every part of src/', () => {
@@ -92,7 +102,11 @@ describe('the twin’s layout', () => {
 
   it('imports only Node.js itself and the packages it depends on (what an installed copy has)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const packageOf = (specifier: string) =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
     const foreign = files.flatMap((file) =>
       specifiersOf(file.text)
         .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:') && !builtinModules.includes(specifier))

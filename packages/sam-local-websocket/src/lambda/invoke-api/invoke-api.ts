@@ -58,7 +58,13 @@ export function invokeApi(options: InvokeApiOptions) {
   const pending = new Set<Promise<void>>();
   let closed = false;
 
-  const run = async (target: InvokeTarget, name: string, invocationType: InvokeApiOutcome['invocationType'], payload: unknown, startBy?: number): Promise<Outcome> => {
+  const run = async (
+    target: InvokeTarget,
+    name: string,
+    invocationType: InvokeApiOutcome['invocationType'],
+    payload: unknown,
+    startBy?: number,
+  ): Promise<Outcome> => {
     const outcome = await target.fn.invoke(payload, { startBy });
     // An expired event never ran: there is no invocation to report, only its destination record.
     if (!closed && !(!outcome.ok && outcome.expired)) {
@@ -96,7 +102,12 @@ export function invokeApi(options: InvokeApiOptions) {
     }
     const invocationType = String(request.headers['x-amz-invocation-type'] ?? INVOCATION_TYPES.requestResponse);
     if (!Object.values(INVOCATION_TYPES).includes(invocationType as never)) {
-      return refuse(response, INVOKE_ERRORS.invalidParameter, `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`, request);
+      return refuse(
+        response,
+        INVOKE_ERRORS.invalidParameter,
+        `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+        request,
+      );
     }
     const limit = invocationType === INVOCATION_TYPES.event ? INVOKE_LIMITS.maxAsyncPayloadBytes : INVOKE_LIMITS.maxSyncPayloadBytes;
     const body = await readBody(request, limit);
@@ -119,9 +130,13 @@ export function invokeApi(options: InvokeApiOptions) {
     }
     if (invocationType === INVOCATION_TYPES.event) {
       response.writeHead(202, { 'content-length': '0' }).end();
-      const work = runAsync((startBy) => run(target, name!, 'Event', payload, startBy), { function: name!, functionArn: target.arn, payload, settings: target.async }, (failure) => {
-        if (!closed) options.onAsyncFailure(failure);
-      });
+      const work = runAsync(
+        (startBy) => run(target, name!, 'Event', payload, startBy),
+        { function: name!, functionArn: target.arn, payload, settings: target.async },
+        (failure) => {
+          if (!closed) options.onAsyncFailure(failure);
+        },
+      );
       pending.add(work);
       void work.finally(() => pending.delete(work));
       return;

@@ -10,7 +10,10 @@ import { handshakeRequest, outcome, VALID_HANDSHAKE } from './fakes.js';
 
 const IDENTITY = { apiId: 'abc123', stage: 'dev', domainName: 'localhost:3001', region: 'eu-north-1', accountId: '123456789012' };
 const CONNECTION = { connectionId: 'conn=', connectedAt: Date.UTC(2026, 10, 30), sourceIp: '198.51.100.4', userAgent: 'unit-test' };
-const ALLOW = { principalId: 'user-1', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] } };
+const ALLOW = {
+  principalId: 'user-1',
+  policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
+};
 
 /** The check of an authorizer reading `sources`, with a stub function answering `answer`. */
 function check(answer: Outcome, sources = ['route.request.querystring.Auth']) {
@@ -36,7 +39,15 @@ describe('authorizerCheck', () => {
       }
       expect(invoke.callCount).to.equal(0);
       expect(report.callCount).to.equal(5);
-      expect(report.firstCall.args[0]).to.deep.equal({ kind: 'authorizer', function: 'AuthorizerFunction', route: '$connect', connectionId: 'conn=', status: 401, invoked: false, durationMs: 0 });
+      expect(report.firstCall.args[0]).to.deep.equal({
+        kind: 'authorizer',
+        function: 'AuthorizerFunction',
+        route: '$connect',
+        connectionId: 'conn=',
+        status: 401,
+        invoked: false,
+        durationMs: 0,
+      });
     });
 
     it('reads a repeated query parameter’s last value (the one the function finds)', async () => {
@@ -63,7 +74,9 @@ describe('authorizerCheck', () => {
 
     it('refuses, when the gateway starts, a source it cannot read locally', () => {
       for (const source of ['route.request.body.token', 'method.request.header.Auth', 'route.request.querystring.', '$request.body.action', '']) {
-        expect(() => check(outcome({ result: ALLOW }), [source]), source).to.throw(TemplateError).with.property('code', 'template_invalid');
+        expect(() => check(outcome({ result: ALLOW }), [source]), source)
+          .to.throw(TemplateError)
+          .with.property('code', 'template_invalid');
       }
     });
   });
@@ -120,7 +133,16 @@ describe('authorizerCheck', () => {
     });
 
     it('an answer that is no policy (no principalId, no statements, not an object): 500', async () => {
-      for (const result of [{ policyDocument: ALLOW.policyDocument }, { ...ALLOW, principalId: '' }, { principalId: 'u' }, { principalId: 'u', policyDocument: { Statement: [] } }, null, undefined, 'Allow', 42]) {
+      for (const result of [
+        { policyDocument: ALLOW.policyDocument },
+        { ...ALLOW, principalId: '' },
+        { principalId: 'u' },
+        { principalId: 'u', policyDocument: { Statement: [] } },
+        null,
+        undefined,
+        'Allow',
+        42,
+      ]) {
         const { on } = check(outcome({ result }));
         expect(await on('/dev?Auth=t'), JSON.stringify(result)).to.deep.equal({ refuse: 500 });
       }

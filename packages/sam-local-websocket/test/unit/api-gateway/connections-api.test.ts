@@ -16,7 +16,11 @@ interface Answer {
  * The API behind a real node:http server on port 0, as http.ts calls it: the id is the
  * request's path; `preRead` stands for a body the IAM guard already read.
  */
-async function serve(registry: ConnectionRegistry, hooks?: ManagementHooks, preRead?: Buffer): Promise<{ server: Server; call: (method: string, id: string, body?: string | Buffer) => Promise<Answer> }> {
+async function serve(
+  registry: ConnectionRegistry,
+  hooks?: ManagementHooks,
+  preRead?: Buffer,
+): Promise<{ server: Server; call: (method: string, id: string, body?: string | Buffer) => Promise<Answer> }> {
   const api = connectionsApi(registry, hooks);
   const server = createServer((request, response) => void api(request, response, decodeURIComponent(request.url!.slice(1)), preRead));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -240,7 +244,12 @@ describe('connectionsApi (@connections)', () => {
 
     it('looks the connection up after the hook: one closed meanwhile is gone', async () => {
       registry.add(fakeConnection({ connectionId: ID }));
-      const call = await start({ beforeCall: () => (registry.remove(ID), false) });
+      const call = await start({
+        beforeCall: () => {
+          registry.remove(ID);
+          return false;
+        },
+      });
       expectError(await call('POST', ID, 'data'), CONNECTIONS_ERRORS.gone);
     });
   });

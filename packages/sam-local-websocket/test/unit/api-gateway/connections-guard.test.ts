@@ -43,9 +43,14 @@ describe('local/iam/connections-guard', () => {
     const request = incomingRequest({ method: 'POST', url: '/dev/@connections/abc%3D', headers: { authorization: 'Bearer token' }, body: 'x'.repeat(200_000) });
     const answer = fakeResponse();
     expect(await connectionsGuard(iam, { apiId: 'api1', stage: 'dev' })(request, answer.response, 'abc=')).to.equal(undefined);
-    expect(answer.writeHead.firstCall.args).to.deep.equal([403, { 'content-type': 'application/json', 'x-amzn-errortype': 'MissingAuthenticationTokenException' }]);
+    expect(answer.writeHead.firstCall.args).to.deep.equal([
+      403,
+      { 'content-type': 'application/json', 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
+    ]);
     expect(JSON.parse(answer.body())).to.deep.equal({ message: 'Missing Authentication Token' });
-    expect(refusals).to.deep.equal([{ service: 'execute-api', error: 'MissingAuthenticationTokenException', status: 403, reason: 'the request is not signed' }]);
+    expect(refusals).to.deep.equal([
+      { service: 'execute-api', error: 'MissingAuthenticationTokenException', status: 403, reason: 'the request is not signed' },
+    ]);
     expect(request.readableFlowing).to.equal(true); // drained, not read: 200 KB is past the payload limit
   });
 

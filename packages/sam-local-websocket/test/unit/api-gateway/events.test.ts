@@ -11,12 +11,18 @@ function handshake(rawHeaders: string[]): IncomingMessage {
   return { rawHeaders, socket: { localPort: 3001 } } as unknown as IncomingMessage;
 }
 const CLIENT_HEADERS = [
-  'Host', 'localhost:3001',
-  'Connection', 'Upgrade',
-  'Upgrade', 'websocket',
-  'Sec-WebSocket-Key', '+W5xw47OHh3OTFsWKjGu9Q==',
-  'Sec-WebSocket-Version', '13',
-  'X-Forwarded-For', '6.6.6.6',
+  'Host',
+  'localhost:3001',
+  'Connection',
+  'Upgrade',
+  'Upgrade',
+  'websocket',
+  'Sec-WebSocket-Key',
+  '+W5xw47OHh3OTFsWKjGu9Q==',
+  'Sec-WebSocket-Version',
+  '13',
+  'X-Forwarded-For',
+  '6.6.6.6',
 ];
 
 describe('the gateway’s events (shapes of the captured AWS events)', () => {
@@ -33,7 +39,14 @@ describe('the gateway’s events (shapes of the captured AWS events)', () => {
 
   it('builds a MESSAGE event with a messageId in the same shape', () => {
     const event = messageEvent(api, connection, 'broadcast', '{"action":"broadcast"}');
-    expect(event.requestContext).to.include({ routeKey: 'broadcast', eventType: 'MESSAGE', messageDirection: 'IN', connectionId: 'abc=', stage: 'dev', apiId: 'local' });
+    expect(event.requestContext).to.include({
+      routeKey: 'broadcast',
+      eventType: 'MESSAGE',
+      messageDirection: 'IN',
+      connectionId: 'abc=',
+      stage: 'dev',
+      apiId: 'local',
+    });
     expect(event.requestContext.messageId).to.match(AWS_ID);
     expect(event.requestContext.requestId).to.match(AWS_ID);
     expect(event.body).to.equal('{"action":"broadcast"}');
@@ -73,7 +86,12 @@ describe('the gateway’s events (shapes of the captured AWS events)', () => {
 
   it('$disconnect: the close status and reason, API Gateway’s header set, and its reason for a close without status (1005)', () => {
     const event = disconnectEvent(api, connection, 1005, '');
-    expect(event.requestContext).to.include({ routeKey: '$disconnect', eventType: 'DISCONNECT', disconnectStatusCode: 1005, disconnectReason: 'Client-side close frame status not set' });
+    expect(event.requestContext).to.include({
+      routeKey: '$disconnect',
+      eventType: 'DISCONNECT',
+      disconnectStatusCode: 1005,
+      disconnectReason: 'Client-side close frame status not set',
+    });
     expect(event.headers).to.deep.equal({ Host: 'localhost:3001', 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' });
     expect(event.multiValueHeaders).to.deep.equal({ Host: ['localhost:3001'], 'x-api-key': [''], 'X-Forwarded-For': [''], 'x-restapi': [''] });
     expect(disconnectEvent(api, connection, 1001, '').requestContext).to.include({ disconnectReason: '' });

@@ -37,9 +37,11 @@ export class FakeWebSocket extends EventEmitter {
    * sent with `binary: false`: such a frame shows as `<binary …>`, never as the text it holds.
    */
   get sent(): string[] {
-    return this.send.getCalls().map(({ args: [data, options] }) =>
-      typeof data === 'string' || (options as { binary?: boolean } | undefined)?.binary === false ? String(data) : `<binary ${String(data)}>`,
-    );
+    return this.send
+      .getCalls()
+      .map(({ args: [data, options] }) =>
+        typeof data === 'string' || (options as { binary?: boolean } | undefined)?.binary === false ? String(data) : `<binary ${String(data)}>`,
+      );
   }
 
   get asWebSocket(): WebSocket {

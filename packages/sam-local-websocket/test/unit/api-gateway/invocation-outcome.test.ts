@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { functionLogEntry, invocationLine, type InvocationOutcome } from '../../../src/api-gateway/invocation-outcome.js';
 
 describe('invocation outcomes', () => {
-  const base: InvocationOutcome = { kind: 'route', function: 'BroadcastFunction', route: 'broadcast', connectionId: 'abc=', status: 200, invoked: true, durationMs: 12 };
+  const base: InvocationOutcome = {
+    kind: 'route',
+    function: 'BroadcastFunction',
+    route: 'broadcast',
+    connectionId: 'abc=',
+    status: 200,
+    invoked: true,
+    durationMs: 12,
+  };
 
   it('prints a route line with status and time, or Lambda’s error', () => {
     expect(invocationLine(base)).to.equal('broadcast    abc=  200  12 ms');

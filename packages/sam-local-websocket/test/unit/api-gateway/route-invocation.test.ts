@@ -49,7 +49,9 @@ describe('routeInvoker', () => {
   /** Functions by logical id, each with a stub `invoke` answering `answer`. */
   function functionsAnswering(answer: Outcome) {
     const invoke = sinon.stub<Parameters<LocalFunction['invoke']>, Promise<Outcome>>().resolves(answer);
-    const functions = { get: (id: string) => (id === 'broadcastFunction' || id === 'disconnectFunction' ? ({ invoke } as unknown as LocalFunction) : undefined) };
+    const functions = {
+      get: (id: string) => (id === 'broadcastFunction' || id === 'disconnectFunction' ? ({ invoke } as unknown as LocalFunction) : undefined),
+    };
     return { functions: functions as unknown as LocalFunctions, invoke };
   }
 
@@ -106,6 +108,10 @@ describe('routeInvoker', () => {
 describe('gatewayFrame', () => {
   it('is API Gateway’s JSON frame: message, connectionId, requestId', () => {
     expect(JSON.parse(gatewayFrame('Forbidden', 'conn=', 'req='))).to.deep.equal({ message: 'Forbidden', connectionId: 'conn=', requestId: 'req=' });
-    expect(JSON.parse(gatewayFrame('Internal server error', 'a"b', 'c\\d'))).to.deep.equal({ message: 'Internal server error', connectionId: 'a"b', requestId: 'c\\d' });
+    expect(JSON.parse(gatewayFrame('Internal server error', 'a"b', 'c\\d'))).to.deep.equal({
+      message: 'Internal server error',
+      connectionId: 'a"b',
+      requestId: 'c\\d',
+    });
   });
 });

@@ -160,7 +160,12 @@ describe('runSession', () => {
       expect(invoke.callCount).to.equal(1);
       const [called, event] = invoke.firstCall.args;
       expect(called.routeKey).to.equal('$disconnect');
-      expect(event.requestContext).to.include({ eventType: 'DISCONNECT', connectionId: connection.connectionId, disconnectStatusCode: 4000, disconnectReason: 'bye' });
+      expect(event.requestContext).to.include({
+        eventType: 'DISCONNECT',
+        connectionId: connection.connectionId,
+        disconnectStatusCode: 4000,
+        disconnectReason: 'bye',
+      });
     });
 
     it('runs nothing on close when the API has no $disconnect route, but still forgets the connection', () => {

@@ -227,7 +227,10 @@ describe('upgradeHandler', () => {
     it('gets no $disconnect when no $connect ran', async () => {
       const { run, invoke, socket, handleUpgrade, context, check } = handler();
       context.api.routes.delete('$connect');
-      check.callsFake(async () => (socket.end(), {}));
+      check.callsFake(async () => {
+        socket.end();
+        return {};
+      });
       await run();
       expect(handleUpgrade.callCount).to.equal(0);
       expect(invoke.callCount).to.equal(0);

@@ -86,7 +86,9 @@ describe('local/banner', () => {
       '    npx wscat -c "ws://localhost:3001/dev?Auth=$(npx sam-local-websocket token --sub alice)"',
     ]);
     expect(text).to.not.include('with AUTH_TOKEN set');
-    expect(lines(banner(facts({ issuer, port: 4100 }), {}, NODE))).to.include('    npx wscat -c "ws://localhost:4100/dev?Auth=$(npx sam-local-websocket token --sub alice --port 4100)"');
+    expect(lines(banner(facts({ issuer, port: 4100 }), {}, NODE))).to.include(
+      '    npx wscat -c "ws://localhost:4100/dev?Auth=$(npx sam-local-websocket token --sub alice --port 4100)"',
+    );
   });
 
   describe('the functions’ Node.js', () => {
@@ -106,17 +108,25 @@ describe('local/banner', () => {
   });
 
   it('shows the IAM mode, its account and region, and how many warnings there were', () => {
-    expect(lines(banner(facts(), {}, NODE))).to.include('  IAM               enforce: functions hold to their template policies (account 000000000000, region us-east-1; --iam off)');
+    expect(lines(banner(facts(), {}, NODE))).to.include(
+      '  IAM               enforce: functions hold to their template policies (account 000000000000, region us-east-1; --iam off)',
+    );
     const warned = facts({ iam: { mode: 'enforce', accountId: '111122223333', region: 'eu-north-1', warnings: ['a', 'b'] } });
-    expect(lines(banner(warned, {}, NODE))).to.include('  IAM               enforce: functions hold to their template policies (account 111122223333, region eu-north-1; 2 warning(s) above; --iam off)');
+    expect(lines(banner(warned, {}, NODE))).to.include(
+      '  IAM               enforce: functions hold to their template policies (account 111122223333, region eu-north-1; 2 warning(s) above; --iam off)',
+    );
     const off = facts({ iam: { mode: 'off', accountId: '000000000000', region: 'us-east-1', warnings: ['ignored'] } });
     expect(lines(banner(off, {}, NODE))).to.include('  IAM               off: no call is checked (account 000000000000, region us-east-1)');
   });
 
   it('shows injected @connections faults: latency, and failures with their status (500 unless given)', () => {
     expect(lines(banner(facts(), { faults: { latencyMs: 50 } }, NODE))).to.include('  Faults            @connections: +50 ms per call');
-    expect(lines(banner(facts(), { faults: { failureRate: 0.25, failureStatus: 503 } }, NODE))).to.include('  Faults            @connections: +0 ms per call, 25% of calls fail with 503');
-    expect(lines(banner(facts(), { faults: { latencyMs: 10, failureRate: 0.5 } }, NODE))).to.include('  Faults            @connections: +10 ms per call, 50% of calls fail with 500');
+    expect(lines(banner(facts(), { faults: { failureRate: 0.25, failureStatus: 503 } }, NODE))).to.include(
+      '  Faults            @connections: +0 ms per call, 25% of calls fail with 503',
+    );
+    expect(lines(banner(facts(), { faults: { latencyMs: 10, failureRate: 0.5 } }, NODE))).to.include(
+      '  Faults            @connections: +10 ms per call, 50% of calls fail with 500',
+    );
     expect(banner(facts(), { faults: { latencyMs: 0, failureRate: 0 } }, NODE)).to.not.include('Faults');
   });
 

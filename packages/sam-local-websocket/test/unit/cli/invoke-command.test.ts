@@ -29,7 +29,11 @@ describe('local/invoke-command', () => {
 
   it('exits 2 on bad flags with one line pointing at --help, invoking nothing', async () => {
     const invoke = sinon.stub();
-    for (const argv of [['-e', file('event.json')], ['BroadcastFunction', '-e', ''], [...args(), '--nope']]) {
+    for (const argv of [
+      ['-e', file('event.json')],
+      ['BroadcastFunction', '-e', ''],
+      [...args(), '--nope'],
+    ]) {
       const { code, printed } = run(argv, invoke);
       expect(await code, argv.join(' ')).to.equal(2);
       expect(printed.out).to.deep.equal([]);

@@ -6,9 +6,13 @@ import { tempFiles } from '../../helpers/temp-files.js';
 import { BuildError, GatewayNotRunningError, OptionError, TemplateError, UnknownFunctionError } from '../../../src/errors.js';
 
 /** Reads flags with no PORT, DB_PORT or AUTH_TOKEN in the environment (unless given). */
-const read = (argv: string[], env: NodeJS.ProcessEnv = {}, stdin = (): string => {
-  throw new Error('stdin is not read here');
-}) => readInvokeOptions(argv, env, stdin);
+const read = (
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  stdin = (): string => {
+    throw new Error('stdin is not read here');
+  },
+) => readInvokeOptions(argv, env, stdin);
 
 describe('local/invoke-options', () => {
   const file = tempFiles({
@@ -25,7 +29,13 @@ describe('local/invoke-options', () => {
   });
 
   it('shows the gateway’s own defaults and the exit codes in its help', () => {
-    for (const text of [`(default ${D.template})`, `(default ${D.port}; env PORT)`, `(default ${D.dbPort}; env DB_PORT)`, `(default ${D.host})`, `(default ${D.region})`]) {
+    for (const text of [
+      `(default ${D.template})`,
+      `(default ${D.port}; env PORT)`,
+      `(default ${D.dbPort}; env DB_PORT)`,
+      `(default ${D.host})`,
+      `(default ${D.region})`,
+    ]) {
       expect(INVOKE_HELP).to.include(text);
     }
     expect(INVOKE_HELP).to.include(`Exit codes: ${EXIT.ok} returned, ${EXIT.functionError} the handler threw`);
@@ -80,27 +90,47 @@ describe('local/invoke-options', () => {
   for (const [what, argv, message] of refusals) {
     it(`refuses ${what} with an OptionError`, () => {
       const withEvent = argv.map((arg) => (arg === 'x.json' ? event : arg));
-      expect(() => read(withEvent)).to.throw(OptionError, message).with.property('code', 'option_invalid');
+      expect(() => read(withEvent))
+        .to.throw(OptionError, message)
+        .with.property('code', 'option_invalid');
     });
   }
 
   it('takes {} when no event is given and reads -e - from stdin, as sam local invoke does', () => {
     expect(read(['A'])).to.deep.include({ event: {} });
     expect(read(['A', '-e', '-'], {}, () => '{"from":"stdin"}\n')).to.deep.include({ event: { from: 'stdin' } });
-    expect(() => read(['A', '-e', '-'], {}, () => '{')).to.throw(OptionError, '-e -: the event on stdin is not valid JSON').with.property('cause').that.is.instanceOf(SyntaxError);
+    expect(() => read(['A', '-e', '-'], {}, () => '{'))
+      .to.throw(OptionError, '-e -: the event on stdin is not valid JSON')
+      .with.property('cause')
+      .that.is.instanceOf(SyntaxError);
     const closed = Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });
-    expect(() => read(['A', '-e', '-'], {}, () => { throw closed; })).to.throw(OptionError, '-e -: cannot read the event from stdin (EAGAIN)');
+    expect(() =>
+      read(['A', '-e', '-'], {}, () => {
+        throw closed;
+      }),
+    ).to.throw(OptionError, '-e -: cannot read the event from stdin (EAGAIN)');
   });
 
   it('refuses an event or --env-vars file it cannot read or parse, keeping the cause', () => {
-    expect(() => read(['A', '-e', file('none.json')])).to.throw(OptionError, '--event: cannot read').with.nested.property('cause.code', 'ENOENT');
-    expect(() => read(['A', '-e', file('broken.json')])).to.throw(OptionError, '--event: ').with.property('cause').that.is.instanceOf(SyntaxError);
-    expect(() => read(['A', '-e', event, '--env-vars', file('')])).to.throw(OptionError, '--env-vars: cannot read').with.nested.property('cause.code', 'EISDIR');
+    expect(() => read(['A', '-e', file('none.json')]))
+      .to.throw(OptionError, '--event: cannot read')
+      .with.nested.property('cause.code', 'ENOENT');
+    expect(() => read(['A', '-e', file('broken.json')]))
+      .to.throw(OptionError, '--event: ')
+      .with.property('cause')
+      .that.is.instanceOf(SyntaxError);
+    expect(() => read(['A', '-e', event, '--env-vars', file('')]))
+      .to.throw(OptionError, '--env-vars: cannot read')
+      .with.nested.property('cause.code', 'EISDIR');
   });
 
   it('refuses a flag it does not know with parseArgs’ own code', () => {
-    expect(() => read(['A', '-e', event, '--watch'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
-    expect(() => read(['A', '-e'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
+    expect(() => read(['A', '-e', event, '--watch']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+    expect(() => read(['A', '-e']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
   });
 
   it('exits by what failed: no gateway 3, a bundle that does not build 1, a usage error 2, anything else 1', () => {

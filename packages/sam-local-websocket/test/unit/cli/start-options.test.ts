@@ -35,7 +35,9 @@ describe('local/cli-options', () => {
   });
 
   it('takes every flag its help lists (those with a value of their own have tests below)', () => {
-    const flags = [...CLI_HELP.matchAll(/^\s+(?:-h, )?(--[\w-]+)(?: (\S+))?/gm)].map(([, flag, value]) => (value && value === value.toUpperCase() ? [flag, '1'] : [flag]));
+    const flags = [...CLI_HELP.matchAll(/^\s+(?:-h, )?(--[\w-]+)(?: (\S+))?/gm)].map(([, flag, value]) =>
+      value && value === value.toUpperCase() ? [flag, '1'] : [flag],
+    );
     expect(flags.length).to.be.greaterThan(15);
     for (const flag of flags.filter(([name]) => !['--help', '--auth', '--iam', '--parameter', '--env-vars', '--connections-failure-status'].includes(name))) {
       expect(() => read(flag), flag.join(' ')).to.not.throw();
@@ -48,9 +50,39 @@ describe('local/cli-options', () => {
 
   it('reads every flag into the gateway’s options, seconds as ms', () => {
     const options = read([
-      ...['--port', '4000', '--host', '0.0.0.0', '--stage', 'prod', '--db-port', '0', '--db-path', '/tmp/db', '--template', 't.yaml', '--page', 'web', '--ready-json'],
+      ...[
+        '--port',
+        '4000',
+        '--host',
+        '0.0.0.0',
+        '--stage',
+        'prod',
+        '--db-port',
+        '0',
+        '--db-path',
+        '/tmp/db',
+        '--template',
+        't.yaml',
+        '--page',
+        'web',
+        '--ready-json',
+      ],
       ...['--parameter', 'A=1', '--parameter', 'B=x=y', '--env-vars', file('env.json'), '--auth-token', 'tok'],
-      ...['--idle-timeout', '5', '--max-duration', '60', '--close-timeout', '250', '--no-watch', '--containers', '3', '--iam', 'off', '--shutdown-timeout', '2'],
+      ...[
+        '--idle-timeout',
+        '5',
+        '--max-duration',
+        '60',
+        '--close-timeout',
+        '250',
+        '--no-watch',
+        '--containers',
+        '3',
+        '--iam',
+        'off',
+        '--shutdown-timeout',
+        '2',
+      ],
       ...['--connections-latency', '25.5', '--connections-failure-rate', '0.5', '--connections-failure-status', '429'],
     ]);
     expect(options).to.deep.equal({
@@ -108,13 +140,17 @@ describe('local/cli-options', () => {
     it(`refuses ${flag} ${values.map((value) => JSON.stringify(value)).join(', ')} with an OptionError naming the value`, () => {
       for (const value of values) {
         const message = `${flag} ${says}, got "${value}"`;
-        expect(() => read([`${flag}=${value}`]), message).to.throw(OptionError, message).with.property('code', 'option_invalid');
+        expect(() => read([`${flag}=${value}`]), message)
+          .to.throw(OptionError, message)
+          .with.property('code', 'option_invalid');
       }
     });
   }
 
   it('refuses --containers 0: a function needs at least one', () => {
-    expect(() => read(['--containers', '0'])).to.throw(OptionError, '--containers must be at least 1').with.property('code', 'option_invalid');
+    expect(() => read(['--containers', '0']))
+      .to.throw(OptionError, '--containers must be at least 1')
+      .with.property('code', 'option_invalid');
   });
 
   it('refuses an --env-vars file it cannot read or parse, keeping the cause', () => {
@@ -126,10 +162,20 @@ describe('local/cli-options', () => {
   });
 
   it('refuses unknown flags, flags without their value and stray arguments with parseArgs’ own codes', () => {
-    expect(() => read(['--prot', '3000'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
-    expect(() => read(['--port'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
-    expect(() => read(['3000'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL');
-    expect(() => read(['--no-port'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
-    expect(() => read(['--port', '-1'])).to.throw(TypeError).with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
+    expect(() => read(['--prot', '3000']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+    expect(() => read(['--port']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
+    expect(() => read(['3000']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL');
+    expect(() => read(['--no-port']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+    expect(() => read(['--port', '-1']))
+      .to.throw(TypeError)
+      .with.property('code', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
   });
 });

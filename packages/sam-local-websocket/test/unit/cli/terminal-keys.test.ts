@@ -15,8 +15,12 @@ class FakeTerminal extends EventEmitter {
 function fakeStore(paused = false) {
   const store = {
     paused,
-    pause: sinon.spy(async () => void (store.paused = true)),
-    resume: sinon.spy(async () => void (store.paused = false)),
+    pause: sinon.spy(async () => {
+      store.paused = true;
+    }),
+    resume: sinon.spy(async () => {
+      store.paused = false;
+    }),
   };
   return store;
 }

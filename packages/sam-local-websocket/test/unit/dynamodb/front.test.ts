@@ -97,7 +97,15 @@ describe('local/iam/dynamodb-front', () => {
       `User: arn:aws:sts::000000000000:assumed-role/ConnectFunctionRole/ConnectFunction is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
     );
     expect(refusals).to.deep.equal([
-      { service: 'dynamodb', function: 'ConnectFunction', action: 'dynamodb:PutItem', resource: TABLE, error: 'AccessDeniedException', status: 400, reason: 'no identity-based policy allows it' },
+      {
+        service: 'dynamodb',
+        function: 'ConnectFunction',
+        action: 'dynamodb:PutItem',
+        resource: TABLE,
+        error: 'AccessDeniedException',
+        status: 400,
+        reason: 'no identity-based policy allows it',
+      },
     ]);
     expect(stored).to.deep.equal([]);
   });
@@ -117,20 +125,42 @@ describe('local/iam/dynamodb-front', () => {
   });
 
   it('refuses an unsigned call with 400 and DynamoDB’s JSON error', async () => {
-    const answer = await send(front.endpoint, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.Scan' }, body: Buffer.from('{"TableName":"T"}') });
+    const answer = await send(front.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.Scan' },
+      body: Buffer.from('{"TableName":"T"}'),
+    });
     expect(answer.status).to.equal(400);
     expect(answer.headers).to.include({ 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'MissingAuthenticationTokenException' });
-    expect(JSON.parse(answer.body)).to.deep.equal({ __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' });
+    expect(JSON.parse(answer.body)).to.deep.equal({
+      __type: 'com.amazon.coral.service#MissingAuthenticationTokenException',
+      message: 'Request is missing Authentication Token',
+    });
     expect(refusals).to.have.length(1);
   });
 
   it('checks a target it cannot read as that action, on any resource, and refuses it to a function', async () => {
     const host = new URL(front.endpoint).host;
-    const received = await signedRequest({ credentials: iam.credentialsOf('ConnectFunction'), service: 'dynamodb', host, path: '/', body: '{', headers: { 'x-amz-target': 'Nonsense' } });
+    const received = await signedRequest({
+      credentials: iam.credentialsOf('ConnectFunction'),
+      service: 'dynamodb',
+      host,
+      path: '/',
+      body: '{',
+      headers: { 'x-amz-target': 'Nonsense' },
+    });
     const answer = await send(front.endpoint, received);
     expect(answer.status).to.equal(400);
     expect(refusals).to.deep.equal([
-      { service: 'dynamodb', function: 'ConnectFunction', action: 'dynamodb:Nonsense', resource: '*', error: 'AccessDeniedException', status: 400, reason: 'no identity-based policy allows it' },
+      {
+        service: 'dynamodb',
+        function: 'ConnectFunction',
+        action: 'dynamodb:Nonsense',
+        resource: '*',
+        error: 'AccessDeniedException',
+        status: 400,
+        reason: 'no identity-based policy allows it',
+      },
     ]);
     expect(stored).to.deep.equal([]);
   });
@@ -168,7 +198,11 @@ describe('local/iam/dynamodb-front', () => {
 
   it('words each refusal as AWS does', () => {
     const base = { service: 'dynamodb' as const, status: 400 };
-    expect(dynamoDbRefusalMessage(iam, { ...base, error: 'MissingAuthenticationTokenException', reason: 'x' })).to.equal('Request is missing Authentication Token');
-    expect(dynamoDbRefusalMessage(iam, { ...base, function: 'F', error: 'InvalidSignatureException', reason: 'x' })).to.match(/^The request signature we calculated/);
+    expect(dynamoDbRefusalMessage(iam, { ...base, error: 'MissingAuthenticationTokenException', reason: 'x' })).to.equal(
+      'Request is missing Authentication Token',
+    );
+    expect(dynamoDbRefusalMessage(iam, { ...base, function: 'F', error: 'InvalidSignatureException', reason: 'x' })).to.match(
+      /^The request signature we calculated/,
+    );
   });
 });

@@ -12,7 +12,12 @@ import { serveOnFreePort } from 'websocket-test-clients';
 import { rejection } from '../../helpers/rejection.js';
 
 const TABLES: TableSpec[] = [
-  { logicalId: 'Connections', tableName: 'connections', keySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }], attributeDefinitions: [{ AttributeName: 'connectionId', AttributeType: 'S' }] },
+  {
+    logicalId: 'Connections',
+    tableName: 'connections',
+    keySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
+    attributeDefinitions: [{ AttributeName: 'connectionId', AttributeType: 'S' }],
+  },
   {
     logicalId: 'Rooms',
     tableName: 'rooms',

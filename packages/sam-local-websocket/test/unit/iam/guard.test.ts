@@ -66,7 +66,13 @@ describe('local/iam/guard', () => {
     const { result, accessesRead } = await check(await signedRequest({ credentials: { ...function_, secretAccessKey: 'guessed' } }));
     expect(result).to.deep.equal({
       allowed: false,
-      refusal: { service: 'execute-api', function: 'BroadcastFunction', error: 'InvalidSignatureException', status: SIGNATURE_STATUS, reason: 'the signature does not match' },
+      refusal: {
+        service: 'execute-api',
+        function: 'BroadcastFunction',
+        error: 'InvalidSignatureException',
+        status: SIGNATURE_STATUS,
+        reason: 'the signature does not match',
+      },
     });
     expect(accessesRead).to.equal(false);
   });
@@ -75,7 +81,13 @@ describe('local/iam/guard', () => {
     const { result, accessesRead } = await check(await signedRequest({ credentials: function_, service: 'dynamodb' }));
     expect(result).to.deep.equal({
       allowed: false,
-      refusal: { service: 'execute-api', function: 'BroadcastFunction', error: 'InvalidSignatureException', status: SIGNATURE_STATUS, reason: 'the credential is scoped to dynamodb, not execute-api' },
+      refusal: {
+        service: 'execute-api',
+        function: 'BroadcastFunction',
+        error: 'InvalidSignatureException',
+        status: SIGNATURE_STATUS,
+        reason: 'the credential is scoped to dynamodb, not execute-api',
+      },
     });
     expect(accessesRead).to.equal(false);
   });

@@ -21,16 +21,22 @@ function granted(name: string, value: string) {
 
 /** Every `Ref` name in a definition. */
 const refsIn = (value: unknown): string[] =>
-  Array.isArray(value) ? value.flatMap(refsIn)
-  : value && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => (key === 'Ref' ? [String(inner)] : refsIn(inner)))
-  : [];
+  Array.isArray(value)
+    ? value.flatMap(refsIn)
+    : value && typeof value === 'object'
+      ? Object.entries(value).flatMap(([key, inner]) => (key === 'Ref' ? [String(inner)] : refsIn(inner)))
+      : [];
 
 const TABLE = 'arn:aws-cn:dynamodb:cn-north-1:000000000000:table/Connections';
 
 describe('local/iam/policy-templates', () => {
   it('DynamoDBReadPolicy grants reading the table and its indexes, nothing that writes', () => {
     expect(granted('DynamoDBReadPolicy', 'Connections')).to.deep.equal([
-      { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'], resources: [TABLE, `${TABLE}/index/*`] },
+      {
+        effect: 'Allow',
+        actions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'],
+        resources: [TABLE, `${TABLE}/index/*`],
+      },
     ]);
   });
 
@@ -60,7 +66,9 @@ describe('local/iam/policy-templates', () => {
   });
 
   it('every DynamoDB action names an operation of DynamoDB’s API (a command of the SDK client), or IAM’s ConditionCheckItem', () => {
-    const actions = Object.values(SAM_POLICY_TEMPLATES).flatMap(({ definition }) => (definition.Statement as RawStatement[]).flatMap((statement) => statement.Action));
+    const actions = Object.values(SAM_POLICY_TEMPLATES).flatMap(({ definition }) =>
+      (definition.Statement as RawStatement[]).flatMap((statement) => statement.Action),
+    );
     // ConditionCheckItem is IAM's action for a TransactWriteItems condition check: no API of its own.
     for (const action of actions.filter((name) => name.startsWith('dynamodb:') && name !== 'dynamodb:ConditionCheckItem')) {
       expect(dynamodb, action).to.have.property(`${action.slice('dynamodb:'.length)}Command`);

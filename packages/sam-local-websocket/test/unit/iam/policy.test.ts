@@ -67,7 +67,11 @@ describe('local/iam/policy', () => {
 
   it('expands DynamoDBReadPolicy, DynamoDBWritePolicy and LambdaInvokePolicy', () => {
     const { statements, warnings } = functionPolicy(
-      withPolicies([{ DynamoDBReadPolicy: { TableName: 'T' } }, { DynamoDBWritePolicy: { TableName: 'T' } }, { LambdaInvokePolicy: { FunctionName: 'worker' } }]),
+      withPolicies([
+        { DynamoDBReadPolicy: { TableName: 'T' } },
+        { DynamoDBWritePolicy: { TableName: 'T' } },
+        { LambdaInvokePolicy: { FunctionName: 'worker' } },
+      ]),
       'Fn',
       values,
     );

@@ -22,7 +22,9 @@ async function signedAt(signingDate: Date): Promise<ReceivedRequest> {
 describe('local/iam/signature', () => {
   const verifier = new SignatureVerifier();
   it('reads the parts of a SigV4 Authorization header, and nothing else', () => {
-    expect(verifier.parts('AWS4-HMAC-SHA256 Credential=AKID/20261129/eu-north-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc')).to.deep.equal({
+    expect(
+      verifier.parts('AWS4-HMAC-SHA256 Credential=AKID/20261129/eu-north-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc'),
+    ).to.deep.equal({
       accessKeyId: 'AKID',
       date: '20261129',
       region: 'eu-north-1',
@@ -93,7 +95,10 @@ describe('local/iam/signature', () => {
     delete withoutDate['x-amz-date'];
     expect(await verifier.check({ ...request, headers: withoutDate }, secretOf)).to.include({ kind: 'invalid', reason: 'no signed X-Amz-Date' });
     const authorization = String(request.headers.authorization).replace('SignedHeaders=content-type;host;', 'SignedHeaders=content-type;');
-    expect(await verifier.check({ ...request, headers: { ...request.headers, authorization } }, secretOf)).to.include({ kind: 'invalid', reason: 'the Host header is not signed' });
+    expect(await verifier.check({ ...request, headers: { ...request.headers, authorization } }, secretOf)).to.include({
+      kind: 'invalid',
+      reason: 'the Host header is not signed',
+    });
   });
 
   it('refuses an X-Amz-Date that is no time (month 13) as an unsigned date, without throwing', async () => {
@@ -134,7 +139,9 @@ describe('local/iam/signature', () => {
       expect((await verifier.check(today, secretOf)).kind).to.equal('valid');
       expect((await verifier.check(tomorrow, secretOf)).kind).to.equal('valid');
       // Tomorrow's request stamped with today's date does not verify with today's (cached) key.
-      expect((await verifier.check({ ...tomorrow, headers: { ...tomorrow.headers, 'x-amz-date': today.headers['x-amz-date'] } }, secretOf)).kind).to.equal('invalid');
+      expect((await verifier.check({ ...tomorrow, headers: { ...tomorrow.headers, 'x-amz-date': today.headers['x-amz-date'] } }, secretOf)).kind).to.equal(
+        'invalid',
+      );
     });
 
     it('is the verifier’s own: another one (another gateway run) starts empty', async () => {
@@ -151,7 +158,9 @@ describe('local/iam/signature', () => {
   });
 
   it('calls an unsigned request unsigned, and leaves anyone else’s key id unchecked', async () => {
-    expect(await verifier.check({ method: 'POST', url: '/dev/@connections/a', headers: {}, body: Buffer.alloc(0) }, secretOf)).to.deep.equal({ kind: 'unsigned' });
+    expect(await verifier.check({ method: 'POST', url: '/dev/@connections/a', headers: {}, body: Buffer.alloc(0) }, secretOf)).to.deep.equal({
+      kind: 'unsigned',
+    });
     const cli = await signed({ credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'anything' } });
     expect(await verifier.check(cli, secretOf)).to.deep.equal({ kind: 'foreign', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
   });

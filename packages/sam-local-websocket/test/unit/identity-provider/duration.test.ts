@@ -14,7 +14,9 @@ describe('local/identity-provider/duration', () => {
 
   for (const text of ['', '0', '0h', '-1', '1.5h', '1w', 'h', '1hh', '1 h', '1H', '0x10', '1e3', '99999999999999999999d']) {
     it(`refuses ${JSON.stringify(text)} with an OptionError naming it`, () => {
-      expect(() => parseDuration(text)).to.throw(OptionError, `got "${text}"`).with.property('code', 'option_invalid');
+      expect(() => parseDuration(text))
+        .to.throw(OptionError, `got "${text}"`)
+        .with.property('code', 'option_invalid');
     });
   }
 });

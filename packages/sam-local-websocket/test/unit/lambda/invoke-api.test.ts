@@ -38,7 +38,11 @@ describe('local Lambda Invoke API', () => {
     it(`makes ${retries + 1} attempt(s) with MaximumRetryAttempts ${retries}, then records the last failure as Lambda's destination record`, async () => {
       let attempts = 0;
       const failures: AsyncFailure[] = [];
-      await runAsync(async () => failed(++attempts), target(retries), (failure) => failures.push(failure));
+      await runAsync(
+        async () => failed(++attempts),
+        target(retries),
+        (failure) => failures.push(failure),
+      );
       expect(attempts).to.equal(retries + 1);
       expect(failures).to.have.length(1);
       expect(failures[0].destination).to.equal('arn:aws:sqs:us-east-1:000000000000:Q');
@@ -60,7 +64,11 @@ describe('local Lambda Invoke API', () => {
   it('stops at the first attempt that succeeds and records nothing', async () => {
     let attempts = 0;
     const failures: AsyncFailure[] = [];
-    await runAsync(async () => (++attempts < 2 ? failed(attempts) : { ok: true, result: null, ms: 1, requestId: 'r' }), target(2), (failure) => failures.push(failure));
+    await runAsync(
+      async () => (++attempts < 2 ? failed(attempts) : { ok: true, result: null, ms: 1, requestId: 'r' }),
+      target(2),
+      (failure) => failures.push(failure),
+    );
     expect(attempts).to.equal(2);
     expect(failures).to.deep.equal([]);
   });
@@ -69,13 +77,25 @@ describe('local Lambda Invoke API', () => {
 
   it('gives each attempt the time by which it must start: accepted + MaximumEventAgeInSeconds', async () => {
     const startBys: number[] = [];
-    await runAsync(async (startBy) => (startBys.push(startBy), failed(startBys.length)), target(2), () => {}, 1_000);
+    await runAsync(
+      async (startBy) => {
+        startBys.push(startBy);
+        return failed(startBys.length);
+      },
+      target(2),
+      () => {},
+      1_000,
+    );
     expect(startBys).to.deep.equal([301_000, 301_000, 301_000]);
   });
 
   it('records an event that never started in time as EventAgeExceeded, with no response and no attempt', async () => {
     const failures: AsyncFailure[] = [];
-    await runAsync(async () => expired(), target(2), (failure) => failures.push(failure));
+    await runAsync(
+      async () => expired(),
+      target(2),
+      (failure) => failures.push(failure),
+    );
     expect(failures).to.have.length(1);
     expect(failures[0].record.requestContext).to.include({ condition: 'EventAgeExceeded', approximateInvokeCount: 0 });
     expect(failures[0].record).to.not.have.any.keys('responseContext', 'responsePayload');
@@ -85,7 +105,11 @@ describe('local Lambda Invoke API', () => {
   it('stops retrying when a retry expires, keeping the last error it had', async () => {
     let attempts = 0;
     const failures: AsyncFailure[] = [];
-    await runAsync(async () => (++attempts === 1 ? failed(1) : expired()), target(2), (failure) => failures.push(failure));
+    await runAsync(
+      async () => (++attempts === 1 ? failed(1) : expired()),
+      target(2),
+      (failure) => failures.push(failure),
+    );
     expect(attempts).to.equal(2);
     expect(failures[0].record.requestContext).to.include({ condition: 'EventAgeExceeded', approximateInvokeCount: 1, requestId: 'r-1' });
     expect(failures[0].record.responsePayload).to.deep.equal({ errorType: 'Boom', errorMessage: 'attempt 1' });

@@ -49,7 +49,15 @@ describe('local/iam/invoke-guard', () => {
       message: `User: ${PRINCIPAL} is not authorized to perform: lambda:InvokeFunction on resource: ${other} because no identity-based policy allows the lambda:InvokeFunction action`,
     });
     expect(refusals).to.deep.equal([
-      { service: 'lambda', function: 'BroadcastFunction', action: 'lambda:InvokeFunction', resource: other, error: 'AccessDeniedException', status: 403, reason: 'no identity-based policy allows it' },
+      {
+        service: 'lambda',
+        function: 'BroadcastFunction',
+        action: 'lambda:InvokeFunction',
+        resource: other,
+        error: 'AccessDeniedException',
+        status: 403,
+        reason: 'no identity-based policy allows it',
+      },
     ]);
   });
 
@@ -61,7 +69,11 @@ describe('local/iam/invoke-guard', () => {
 
   it('refuses an unsigned Invoke with 403 Missing Authentication Token', async () => {
     const request = incomingRequest({ method: 'POST', url: '/2015-03-31/functions/Worker/invocations', headers: {} });
-    expect(await invokeGuard(iam)(request, Buffer.from('{}'), WORKER)).to.deep.equal({ type: 'MissingAuthenticationTokenException', status: 403, message: 'Missing Authentication Token' });
+    expect(await invokeGuard(iam)(request, Buffer.from('{}'), WORKER)).to.deep.equal({
+      type: 'MissingAuthenticationTokenException',
+      status: 403,
+      message: 'Missing Authentication Token',
+    });
     expect(refusals).to.have.length(1);
   });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalFunction } from '../../../src/lambda/invoker.js';
-import { type Outcome } from '../../../src/lambda/container-protocol.js';
+import type { Outcome } from '../../../src/lambda/container-protocol.js';
 import type { FunctionSpec } from '../../../src/template/template.js';
 
 // A handler that waits for `waitMs`, or burns `cpuMs` of its thread's CPU, and answers its tag.
@@ -32,7 +32,13 @@ describe('LocalFunction', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => {
     const spec: FunctionSpec = { logicalId: 'Fn', codeDir: dir, handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
-    fn = new LocalFunction(spec, { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] }, { PATH: process.env.PATH ?? '' }, () => {}, 1);
+    fn = new LocalFunction(
+      spec,
+      { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+      { PATH: process.env.PATH ?? '' },
+      () => {},
+      1,
+    );
   });
   afterEach(() => fn.close());
 
@@ -54,7 +60,11 @@ describe('LocalFunction', () => {
     const shed = (outcome: Outcome) => !outcome.ok && outcome.error.name === 'Shutdown' && outcome.cpuMs === undefined;
     expect(shed(await queued)).to.equal(true);
     expect(shed(await late)).to.equal(true);
-    for (const [outcome, tag] of [[await running, 'running'], [await disconnect, 'disconnect'], [await lateDisconnect, 'late-disconnect']] as const) {
+    for (const [outcome, tag] of [
+      [await running, 'running'],
+      [await disconnect, 'disconnect'],
+      [await lateDisconnect, 'late-disconnect'],
+    ] as const) {
       expect(outcome.ok && outcome.result).to.equal(tag);
     }
   });
@@ -65,8 +75,16 @@ describe('LocalFunction', () => {
     const inTime = fn.invoke({ tag: 'in-time' }, { startBy: Date.now() + 60_000 });
     const expired = await tooLate;
     expect(expired.ok).to.equal(false);
-    expect(!expired.ok && { name: expired.error.name, expired: expired.expired, cpuMs: expired.cpuMs }).to.deep.equal({ name: 'EventAgeExceeded', expired: true, cpuMs: undefined });
-    for (const [outcome, tag] of [[await running, 'running'], [await inTime, 'in-time']] as const) expect(outcome.ok && outcome.result).to.equal(tag);
+    expect(!expired.ok && { name: expired.error.name, expired: expired.expired, cpuMs: expired.cpuMs }).to.deep.equal({
+      name: 'EventAgeExceeded',
+      expired: true,
+      cpuMs: undefined,
+    });
+    for (const [outcome, tag] of [
+      [await running, 'running'],
+      [await inTime, 'in-time'],
+    ] as const)
+      expect(outcome.ok && outcome.result).to.equal(tag);
   });
 
   it('fails an invocation whose container exits mid-way (process.exit) at once, as Lambda’s Runtime.ExitError, and serves the next in a fresh container', async () => {
@@ -90,7 +108,13 @@ describe('LocalFunction', () => {
   it('configure() gives later invocations fresh containers with the new environment', async () => {
     writeFileSync(join(dir, 'env.mjs'), 'export const handler = async () => process.env.SETTING ?? "none";');
     const spec: FunctionSpec = { logicalId: 'Env', codeDir: dir, handler: 'env.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
-    const envFn = new LocalFunction(spec, { logicalId: 'Env', file: join(dir, 'env.mjs'), exportName: 'handler', bytes: 0, inputs: [] }, { SETTING: 'a' }, () => {}, 1);
+    const envFn = new LocalFunction(
+      spec,
+      { logicalId: 'Env', file: join(dir, 'env.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+      { SETTING: 'a' },
+      () => {},
+      1,
+    );
     try {
       const first = await envFn.invoke({});
       envFn.configure({ ...envFn.environment, SETTING: 'b' });

@@ -31,7 +31,11 @@ describe('readableLogLine (npm run invoke)', () => {
   });
 
   it('shows an EMF line as its metrics (emf.ts), and anything else unchanged', () => {
-    const emf = { _aws: { CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['service']], Metrics: [{ Name: 'Delivered', Unit: 'Count' }] }] }, service: 's', Delivered: 1 };
+    const emf = {
+      _aws: { CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['service']], Metrics: [{ Name: 'Delivered', Unit: 'Count' }] }] },
+      service: 's',
+      Delivered: 1,
+    };
     expect(readableLogLine(JSON.stringify(emf))).to.equal('metrics N {service=s} Delivered=1');
     for (const line of ['plain text', '{"broken', '{"level":"INFO"}', '[1,2]']) expect(readableLogLine(line)).to.equal(line);
   });

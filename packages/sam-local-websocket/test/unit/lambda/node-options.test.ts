@@ -28,7 +28,13 @@ describe('NODE_OPTIONS in local containers', () => {
     let dir: string;
     const spec: FunctionSpec = { logicalId: 'Mapped', codeDir: '', handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
     const run = async (env: Record<string, string>, log: (line: string) => void = () => {}) => {
-      const fn = new LocalFunction(spec, { logicalId: 'Mapped', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] }, env, (_, line) => log(line), 1);
+      const fn = new LocalFunction(
+        spec,
+        { logicalId: 'Mapped', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+        env,
+        (_, line) => log(line),
+        1,
+      );
       try {
         const outcome = await fn.invoke({});
         return outcome.ok ? String(outcome.result) : outcome.error.message;
@@ -39,14 +45,29 @@ describe('NODE_OPTIONS in local containers', () => {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'node-options-'));
       // The error is made on line 3 of the TypeScript source; the minified bundle has one line.
-      writeFileSync(join(dir, 'where.ts'), 'export const handler = async (): Promise<string> => {\n  const place: string = "here";\n  return new Error(place).stack ?? "";\n};\n');
-      await esbuild.build({ entryPoints: [join(dir, 'where.ts')], outfile: join(dir, 'app.mjs'), bundle: true, platform: 'node', format: 'esm', minify: true, sourcemap: true, sourcesContent: false, logLevel: 'silent' });
+      writeFileSync(
+        join(dir, 'where.ts'),
+        'export const handler = async (): Promise<string> => {\n  const place: string = "here";\n  return new Error(place).stack ?? "";\n};\n',
+      );
+      await esbuild.build({
+        entryPoints: [join(dir, 'where.ts')],
+        outfile: join(dir, 'app.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        minify: true,
+        sourcemap: true,
+        sourcesContent: false,
+        logLevel: 'silent',
+      });
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('names the TypeScript file and line with NODE_OPTIONS=--enable-source-maps, the bundle without', async () => {
       expect(await run({ NODE_OPTIONS: '--enable-source-maps' })).to.match(/where\.ts:3:\d+\)/);
-      expect(await run({})).to.match(/app\.mjs:1:\d+\)/).and.not.include('where.ts');
+      expect(await run({}))
+        .to.match(/app\.mjs:1:\d+\)/)
+        .and.not.include('where.ts');
     });
 
     it('says once which options it could not apply, and runs with the rest', async () => {

@@ -16,7 +16,10 @@ describe('tooling/page', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'page-build-'));
     mkdirSync(join(root, 'web'));
-    writeFileSync(web('app.ts'), "import { greeting } from './greeting.js';\nconst shown: string = greeting('page');\n(globalThis as { shown?: string }).shown = shown;\n");
+    writeFileSync(
+      web('app.ts'),
+      "import { greeting } from './greeting.js';\nconst shown: string = greeting('page');\n(globalThis as { shown?: string }).shown = shown;\n",
+    );
     writeFileSync(web('greeting.ts'), 'export const greeting = (name: string): string => `hello ${name}`;\n');
     writeFileSync(web('index.html'), '<meta name="websocket-url" content="" />\n');
     writeFileSync(web('style.css'), 'body { margin: 0 }\n');

@@ -15,7 +15,7 @@ describe('local/read-body', () => {
     stream.write('ab');
     stream.write(Buffer.from('cd'));
     stream.end('e');
-    expect((await body as Buffer).toString()).to.equal('abcde');
+    expect(((await body) as Buffer).toString()).to.equal('abcde');
   });
 
   it('resolves a body of one chunk as that chunk, uncopied', async () => {
@@ -38,7 +38,7 @@ describe('local/read-body', () => {
     const body = readBody(asRequest(stream), 4);
     stream.write('ab');
     stream.end('cd');
-    expect((await body as Buffer).toString()).to.equal('abcd');
+    expect(((await body) as Buffer).toString()).to.equal('abcd');
   });
 
   it('answers too large as soon as the bytes pass the limit, without waiting for the end, and keeps draining', async () => {

@@ -21,7 +21,9 @@ describe('local/http', () => {
   /** Serves `httpHandler` on a free port with faked collaborators; `optional` adds the optional ones. */
   async function serve(optional: { guard?: boolean; issuer?: boolean; page?: boolean } = {}) {
     const fakes = {
-      handle: sinon.stub<[IncomingMessage, ServerResponse, string, Buffer | undefined], Promise<void>>().callsFake(async (request, response) => answersAs('registry')(request, response)),
+      handle: sinon
+        .stub<[IncomingMessage, ServerResponse, string, Buffer | undefined], Promise<void>>()
+        .callsFake(async (request, response) => answersAs('registry')(request, response)),
       guard: sinon.stub<[IncomingMessage, ServerResponse, string], Promise<Buffer | undefined>>(),
       invokeApi: sinon.stub<[IncomingMessage, ServerResponse, string, URLSearchParams], boolean>().returns(false),
       owns: sinon.spy((pathname: string) => pathname.startsWith('/local-issuer')),

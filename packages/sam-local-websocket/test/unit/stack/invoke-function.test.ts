@@ -36,8 +36,7 @@ describe('local/invoke-function', () => {
     log: sinon.spy(),
     ...overrides,
   });
-  const failure = (overrides: Partial<InvokeOptions>) =>
-    rejection(invokeFunction(options(overrides)));
+  const failure = (overrides: Partial<InvokeOptions>) => rejection(invokeFunction(options(overrides)));
 
   it('refuses a function the template does not declare, listing the template’s, before probing any gateway', async () => {
     const error = await failure({ functionName: 'NoSuchFunction' });

@@ -13,7 +13,14 @@ describe('the gateway’s client limits (options)', () => {
     expect(DEFAULT_GATEWAY_OPTIONS.closeTimeoutMs).to.equal(1000);
   });
 
-  for (const bad of [{ maxFrameBytes: 0 }, { maxFrameBytes: 1.5 }, { maxUrlLength: -1 }, { maxUrlLength: Number.NaN }, { closeTimeoutMs: 0 }, { closeTimeoutMs: 0.5 }]) {
+  for (const bad of [
+    { maxFrameBytes: 0 },
+    { maxFrameBytes: 1.5 },
+    { maxUrlLength: -1 },
+    { maxUrlLength: Number.NaN },
+    { closeTimeoutMs: 0 },
+    { closeTimeoutMs: 0.5 },
+  ]) {
     it(`refuse ${JSON.stringify(bad)} before anything starts, with option_invalid`, async () => {
       const error = await startGateway({ ...bad, port: 0, dbPort: 0, log: () => {} }).then(
         () => expect.fail('started'),

@@ -24,8 +24,7 @@ describe('local/running-gateway', () => {
   });
 
   /** The error a probe failed with. */
-  const failure = (overrides: Partial<Parameters<typeof findRunningGateway>[0]> = {}) =>
-    rejection(findRunningGateway(address(overrides)));
+  const failure = (overrides: Partial<Parameters<typeof findRunningGateway>[0]> = {}) => rejection(findRunningGateway(address(overrides)));
 
   it('finds a gateway whose stage asks for an upgrade and whose store holds the tables, and names its endpoints', async () => {
     expect(await findRunningGateway(address())).to.deep.equal({
@@ -76,7 +75,9 @@ describe('local/running-gateway', () => {
   it('names the tables the store does not hold', async () => {
     const error = await failure({ tables: ['Connections', 'Missing', 'Gone'] });
     expect(error).to.be.instanceOf(GatewayNotRunningError);
-    expect(error.message).to.equal(`the DynamoDB at http://127.0.0.1:${server.port} has no table Missing, Gone: is it this template's gateway? (pass --db-port)`);
+    expect(error.message).to.equal(
+      `the DynamoDB at http://127.0.0.1:${server.port} has no table Missing, Gone: is it this template's gateway? (pass --db-port)`,
+    );
   });
 
   it('puts an IPv6 host in brackets', async () => {

@@ -24,7 +24,11 @@ describe('Rules: the rule functions, evaluated', () => {
   };
   const holds = (assert: unknown, parameters: Record<string, string>) => {
     try {
-      checkRules({ ...template, Rules: { R: { Assertions: [{ Assert: assert, AssertDescription: 'no' }] } } }, parameters, (name) => name === 'IsJwt' && parameters.Mode === 'jwt');
+      checkRules(
+        { ...template, Rules: { R: { Assertions: [{ Assert: assert, AssertDescription: 'no' }] } } },
+        parameters,
+        (name) => name === 'IsJwt' && parameters.Mode === 'jwt',
+      );
       return true;
     } catch (error) {
       if (error instanceof ParameterError) return false;

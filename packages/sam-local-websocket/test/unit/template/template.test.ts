@@ -1,14 +1,6 @@
 import { expect } from 'chai';
-import { ParameterError } from '../../../src/errors.js';
-import {
-  applyConditions,
-  checkParameters,
-  ConditionError,
-  pseudoParameters,
-  resolveIntrinsic,
-  UnsupportedIntrinsicError,
-} from '../../../src/template/intrinsics.js';
-import { functionsOf, loadTemplate, parameterValues, tablesOf, webSocketApiOf, type Template } from '../../../src/template/template.js';
+import { applyConditions, ConditionError, pseudoParameters, resolveIntrinsic, UnsupportedIntrinsicError } from '../../../src/template/intrinsics.js';
+import { functionsOf, loadTemplate, tablesOf, webSocketApiOf, type Template } from '../../../src/template/template.js';
 import { CHAT_APP_TEMPLATE } from '../../helpers/fixtures.js';
 
 describe('reading a template for the local gateway', () => {
@@ -63,9 +55,7 @@ describe('resolveIntrinsic', () => {
   it('resolves Ref, GetAtt, Sub, Join and Select', () => {
     expect(resolveIntrinsic({ Ref: 'StageName' }, values)).to.equal('dev');
     expect(resolveIntrinsic({ 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] }, values)).to.equal('ConnectionsTable/Arn');
-    expect(resolveIntrinsic({ 'Fn::Sub': '${AWS::Region}-${StageName}-${ConnectionsTable.Arn}' }, values)).to.equal(
-      'us-east-1-dev-ConnectionsTable/Arn',
-    );
+    expect(resolveIntrinsic({ 'Fn::Sub': '${AWS::Region}-${StageName}-${ConnectionsTable.Arn}' }, values)).to.equal('us-east-1-dev-ConnectionsTable/Arn');
     expect(resolveIntrinsic({ 'Fn::Sub': ['${A}-${StageName}', { A: { Ref: 'StageName' } }] }, values)).to.equal('dev-dev');
     expect(resolveIntrinsic({ 'Fn::Join': ['/', ['a', { Ref: 'StageName' }]] }, values)).to.equal('a/dev');
     expect(resolveIntrinsic({ 'Fn::Select': [1, ['a', 'b']] }, values)).to.equal('b');
