@@ -1,0 +1,70 @@
+/**
+ * The store's engine runs in a worker thread of its own (./engine/worker.ts), so that no
+ * request, however slow or hostile, holds up the thread that serves the WebSocket API, the
+ * page and @connections. This is the parent's side: start, command, and notice an exit.
+ */
+import { Worker } from 'node:worker_threads';
+import type { EngineCommand, EngineMessage, EngineOptions, EngineReply } from './engine/protocol.js';
+
+const ENTRY = new URL('./engine/worker-entry.mjs', import.meta.url);
+const WORKER = new URL(`./engine/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** An error of the engine's thread, with the code it had there (`EADDRINUSE`, …). */
+function engineError(failure: { message: string; code?: string }): NodeJS.ErrnoException {
+  return Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
+}
+
+/** A running engine thread. */
+export interface EngineThread {
+  port: number;
+  /** Sends a command; resolves when the engine has carried it out. */
+  command(type: EngineCommand['type']): Promise<void>;
+  /** Resolves when the thread has ended, for whatever reason. */
+  exited: Promise<number>;
+  terminate(): Promise<void>;
+}
+
+/** Starts the engine's thread; resolves once it listens, rejects with its listen error. */
+export function startEngineThread(options: EngineOptions): Promise<EngineThread> {
+  const worker = new Worker(ENTRY, { workerData: { entry: WORKER.href, options } });
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  // An engine that dies fails what waits on it; the store notices through `exited`.
+  worker.on('error', () => {});
+  exited.then(() => {
+    for (const { reject } of pending.values()) reject(new Error('the local store’s engine stopped'));
+    pending.clear();
+  });
+  return new Promise((resolve, reject) => {
+    exited.then(() => reject(new Error('the local store’s engine stopped before it listened')));
+    worker.on('message', (message: EngineMessage) => {
+      if ('type' in message) {
+        if (message.type === 'failed') {
+          reject(engineError(message.error));
+          void worker.terminate();
+          return;
+        }
+        resolve({
+          port: message.port,
+          exited,
+          terminate: async () => {
+            await worker.terminate();
+          },
+          command: (type) =>
+            new Promise<void>((done, fail) => {
+              const id = nextId++;
+              pending.set(id, { resolve: done, reject: fail });
+              worker.postMessage({ id, type } satisfies EngineCommand);
+            }),
+        });
+        return;
+      }
+      const reply = message as EngineReply;
+      const waiter = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.ok) waiter?.resolve();
+      else waiter?.reject(engineError(reply.error));
+    });
+  });
+}
