@@ -31,13 +31,14 @@ export function startEngineThread(options: EngineOptions): Promise<EngineThread>
   let nextId = 1;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   // An engine that dies fails what waits on it; the store notices through `exited`.
-  worker.on('error', () => {});
+  let failure: Error | undefined;
+  worker.on('error', (error) => (failure = error));
   exited.then(() => {
     for (const { reject } of pending.values()) reject(new Error('the local store’s engine stopped'));
     pending.clear();
   });
   return new Promise((resolve, reject) => {
-    exited.then(() => reject(new Error('the local store’s engine stopped before it listened')));
+    exited.then(() => reject(failure ?? new Error('the local store’s engine stopped before it listened')));
     worker.on('message', (message: EngineMessage) => {
       if ('type' in message) {
         if (message.type === 'failed') {
