@@ -3,8 +3,9 @@
  * PEG.js's result cache, so alternatives that share a prefix re-parse it: `(a = :v AND (… ))`
  * ten deep took 21 s, `((((a)))) = :v` twenty deep minutes, all on the engine's thread. Here each
  * generated source gets the cache PEG.js itself emits with `cache: true` (one result per rule and
- * position, "packrat" parsing), and the engine's `require` finds these copies first. The
- * grammar, its actions and its messages are dynalite's own; only repeated work is gone.
+ * position, "packrat" parsing; here also per silent or reporting mode, so that syntax errors
+ * list what was expected exactly as before), and the engine's `require` finds these copies
+ * first. The grammar, its actions and its messages are dynalite's own; only repeated work is gone.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -30,7 +31,7 @@ export function memoizedParserSource(source: string): string {
       const id = rules++;
       return (
         `  function ${name}() {\n${declarations}` +
-        `    var peg$key = peg$currPos * peg$RULES + ${id}, peg$cached = peg$resultsCache.get(peg$key);\n` +
+        `    var peg$key = (peg$currPos * peg$RULES + ${id}) * 2 + (peg$silentFails > 0 ? 1 : 0), peg$cached = peg$resultsCache.get(peg$key);\n` +
         `    if (peg$cached !== undefined) { peg$currPos = peg$cached.nextPos; return peg$cached.result; }\n`
       );
     })
