@@ -7,7 +7,10 @@ import { Worker } from 'node:worker_threads';
 import type { EngineCommand, EngineMessage, EngineOptions, EngineReply } from './engine/protocol.js';
 
 const ENTRY = new URL('./engine/worker-entry.mjs', import.meta.url);
-const WORKER = new URL(`./engine/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER = new URL(`./engine/worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+/** From a source checkout only: tsx's API, which the worker registers to load TypeScript (bin/ does the same). */
+const TYPESCRIPT_LOADER = 'tsx/esm/api';
 
 /** An error of the engine's thread, with the code it had there (`EADDRINUSE`, …). */
 function engineError(failure: { message: string; code?: string }): NodeJS.ErrnoException {
@@ -26,7 +29,8 @@ export interface EngineThread {
 
 /** Starts the engine's thread; resolves once it listens, rejects with its listen error. */
 export function startEngineThread(options: EngineOptions): Promise<EngineThread> {
-  const worker = new Worker(ENTRY, { workerData: { entry: WORKER.href, options } });
+  const typescript = FROM_SOURCE ? TYPESCRIPT_LOADER : undefined;
+  const worker = new Worker(ENTRY, { workerData: { entry: WORKER.href, typescript, options } });
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));

@@ -19,13 +19,18 @@ export const ENGINE_TABLES: TableSpec[] = [
   },
 ];
 
+/** Sends any command; the tests read the fields they expect of the answer. */
+// biome-ignore lint/suspicious/noExplicitAny: each test reads the answer of the command it sent
+export type SendAny = (command: object) => Promise<Record<string, any>>;
+
 /** A store on a free port with the unmodified SDK v3 client on its HTTP endpoint; `close` ends both. */
-export async function engineStore(options: StoreOptions = {}): Promise<{ store: LocalStore; client: DynamoDBClient; close(): Promise<void> }> {
+export async function engineStore(options: StoreOptions = {}): Promise<{ store: LocalStore; client: DynamoDBClient; send: SendAny; close(): Promise<void> }> {
   const store = await startStore(ENGINE_TABLES, { port: 0, ...options });
   const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   return {
     store,
     client,
+    send: (command) => client.send(command as never),
     close: async () => {
       client.destroy();
       await store.close();

@@ -25,7 +25,7 @@ describe('local/store: operations the twin adds to dynalite', () => {
     running = await engineStore({ ttlIntervalMs: 50 });
   });
   afterEach(() => running.close());
-  const send = (command: Parameters<typeof running.client.send>[0]) => running.client.send(command as never) as Promise<Record<string, unknown>>;
+  const send = (command: object) => running.send(command);
   const get = async (id: string) => (await running.client.send(new GetItemCommand({ TableName: 'items', Key: { id: { S: id } }, ConsistentRead: true }))).Item;
   const exists = { ConditionExpression: 'attribute_not_exists(id)' };
 
