@@ -26,7 +26,12 @@ const { values } = parseArgs({
 });
 const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
-const TABLE = { logicalId: 'T', tableName: 'bench', keySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }], attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }] };
+const TABLE = {
+  logicalId: 'T',
+  tableName: 'bench',
+  keySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }],
+  attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }],
+};
 
 /** dynalite's own server in this process, as the store ran it before. */
 async function inProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -35,7 +40,14 @@ async function inProcess(): Promise<{ endpoint: string; close(): Promise<void> }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  await client.send(new CreateTableCommand({ TableName: TABLE.tableName, KeySchema: TABLE.keySchema, AttributeDefinitions: TABLE.attributeDefinitions, BillingMode: 'PAY_PER_REQUEST' }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE.tableName,
+      KeySchema: TABLE.keySchema,
+      AttributeDefinitions: TABLE.attributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   client.destroy();
   await new Promise((resolve) => setTimeout(resolve, 50)); // dynalite marks the table ACTIVE a moment later
   return { endpoint, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

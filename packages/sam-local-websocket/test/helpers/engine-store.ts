@@ -4,7 +4,12 @@ import type { TableSpec } from '../../src/template/template.js';
 
 /** A table keyed by `id` (S), and one keyed by `room` + `member`. */
 export const ENGINE_TABLES: TableSpec[] = [
-  { logicalId: 'Items', tableName: 'items', keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] },
+  {
+    logicalId: 'Items',
+    tableName: 'items',
+    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  },
   {
     logicalId: 'Rooms',
     tableName: 'rooms',
@@ -20,7 +25,6 @@ export const ENGINE_TABLES: TableSpec[] = [
 ];
 
 /** Sends any command; the tests read the fields they expect of the answer. */
-// biome-ignore lint/suspicious/noExplicitAny: each test reads the answer of the command it sent
 export type SendAny = (command: object) => Promise<Record<string, any>>;
 
 /** A store on a free port with the unmodified SDK v3 client on its HTTP endpoint; `close` ends both. */

@@ -77,7 +77,11 @@ export function readEnvelope(method: string, url: string, headers: IncomingHttpH
   const refusal = signatureShapeRefusal(url, headers);
   if (refusal) return answer(refusal);
   if (body.length === 0 || typeof request !== 'object' || request === null || Array.isArray(request)) return answer(coral('SerializationException'));
-  return { operation, request: request as Record<string, unknown>, contentType: contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json' };
+  return {
+    operation,
+    request: request as Record<string, unknown>,
+    contentType: contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json',
+  };
 }
 
 /** dynalite's checks that a request carries a signature (header or query string), in its words. */

@@ -4,9 +4,7 @@ import type { AttributeMap, Dynalite, EngineError } from './dynalite.js';
 /** A table's description as dynalite keeps it (KeySchema, CreationDateTime, …), or dynalite's not-found error. */
 // biome-ignore lint/suspicious/noExplicitAny: dynalite's table description
 export function tableOf(dynalite: Dynalite, name: string): Promise<any> {
-  return new Promise((resolve, reject) =>
-    dynalite.store.getTable(name, false, (error: EngineError | null, table) => (error ? reject(error) : resolve(table))),
-  );
+  return new Promise((resolve, reject) => dynalite.store.getTable(name, false, (error: EngineError | null, table) => (error ? reject(error) : resolve(table))));
 }
 
 /** The stored item with this key (an item or key map), or undefined. */
@@ -25,6 +23,8 @@ export function storedItem(dynalite: Dynalite, table: any, key: AttributeMap): P
 // biome-ignore lint/suspicious/noExplicitAny: dynalite's table description
 export function keyOf(table: any, item: AttributeMap): AttributeMap {
   return Object.fromEntries(
-    (table.KeySchema as { AttributeName: string }[]).filter(({ AttributeName }) => item[AttributeName]).map(({ AttributeName }) => [AttributeName, item[AttributeName]]),
+    (table.KeySchema as { AttributeName: string }[])
+      .filter(({ AttributeName }) => item[AttributeName])
+      .map(({ AttributeName }) => [AttributeName, item[AttributeName]]),
   );
 }

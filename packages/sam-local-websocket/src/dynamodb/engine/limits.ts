@@ -22,13 +22,7 @@ export const MAX_JSON_DEPTH = 2 * MAX_ATTRIBUTE_LEVELS + 8;
 export const NESTING_MESSAGE = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
 
 /** The expressions a request can carry. */
-export const EXPRESSION_FIELDS = [
-  'ConditionExpression',
-  'FilterExpression',
-  'KeyConditionExpression',
-  'ProjectionExpression',
-  'UpdateExpression',
-] as const;
+export const EXPRESSION_FIELDS = ['ConditionExpression', 'FilterExpression', 'KeyConditionExpression', 'ProjectionExpression', 'UpdateExpression'] as const;
 
 /** True when the JSON text nests deeper than `max` (objects and arrays), read without parsing it. */
 export function jsonNestsDeeperThan(body: Buffer, max: number): boolean {
@@ -37,7 +31,8 @@ export function jsonNestsDeeperThan(body: Buffer, max: number): boolean {
   for (let i = 0; i < body.length; i++) {
     const byte = body[i];
     if (inString) {
-      if (byte === 0x5c) i++; // a backslash escapes the next byte
+      if (byte === 0x5c)
+        i++; // a backslash escapes the next byte
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x7b || byte === 0x5b) {

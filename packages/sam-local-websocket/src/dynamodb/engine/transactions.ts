@@ -29,7 +29,8 @@ type Request = Record<string, unknown>;
 /** The transaction's entries, checked; or the answer refusing the whole request. */
 function entriesOf(dynalite: Dynalite, request: Request, kinds: Readonly<Record<string, string>>): Entry[] | Answer {
   const items = request.TransactItems;
-  if (!Array.isArray(items)) return validationAnswer("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(items))
+    return validationAnswer("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
   if (items.length < 1 || items.length > MAX_TRANSACTION_ITEMS) {
     return validationAnswer(
       `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length ${items.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_TRANSACTION_ITEMS}`}`,
@@ -84,7 +85,8 @@ export function transactWriteItems(dynalite: Dynalite, gate: EngineGate) {
         const tables = await Promise.all(entries.map((entry) => tableOf(dynalite, entry.data.TableName)));
         const seen = new Set<string>();
         for (const [index, entry] of entries.entries()) {
-          const invalid = entry.kind === 'Put' ? dynalite.db.validateItem(entry.data.Item, tables[index]) : dynalite.db.validateKey(entry.data.Key, tables[index]);
+          const invalid =
+            entry.kind === 'Put' ? dynalite.db.validateItem(entry.data.Item, tables[index]) : dynalite.db.validateKey(entry.data.Key, tables[index]);
           if (invalid) return errorAnswer(invalid);
           const id = `${entry.data.TableName}\u0000${dynalite.db.createKey(keyMapOf(entry), tables[index])}`;
           if (seen.has(id)) return validationAnswer('Transaction request cannot include multiple operations on one item');

@@ -68,7 +68,9 @@ export function timeToLive(dynalite: Dynalite, gate: EngineGate, intervalMs: num
         );
       }
       if (typeof spec.Enabled !== 'boolean') {
-        return validationAnswer("1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
+        return validationAnswer(
+          "1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null",
+        );
       }
       const table = await tableOf(dynalite, String(request.TableName));
       const current = await settingOf(table);

@@ -37,8 +37,7 @@ function serveEngine(): void {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  const closeDatabase = () =>
-    new Promise<void>((resolve) => dynalite.store.lifecycleManager.gracefulClose(() => resolve()));
+  const closeDatabase = () => new Promise<void>((resolve) => dynalite.store.lifecycleManager.gracefulClose(() => resolve()));
 
   let boundPort = 0;
   const commands: Record<EngineCommand['type'], () => Promise<unknown>> = {

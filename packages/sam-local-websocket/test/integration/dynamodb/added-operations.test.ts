@@ -43,7 +43,12 @@ describe('local/store: operations the twin adds to dynalite', () => {
           ExpressionAttributeValues: { ':two': { N: '2' } },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-        new DeleteItemCommand({ TableName: 'items', Key: { id: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(v)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        new DeleteItemCommand({
+          TableName: 'items',
+          Key: { id: { S: 'a' } },
+          ConditionExpression: 'attribute_not_exists(v)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       ];
       for (const attempt of attempts) {
         const failed = await rejection(send(attempt));
@@ -56,11 +61,15 @@ describe('local/store: operations the twin adds to dynalite', () => {
 
     it('NONE or absent: no Item; an unknown value is a ValidationException', async () => {
       for (const mode of ['NONE', undefined] as const) {
-        const failed = await rejection(send(new PutItemCommand({ TableName: 'items', Item: { id: { S: 'a' } }, ...exists, ReturnValuesOnConditionCheckFailure: mode })));
+        const failed = await rejection(
+          send(new PutItemCommand({ TableName: 'items', Item: { id: { S: 'a' } }, ...exists, ReturnValuesOnConditionCheckFailure: mode })),
+        );
         expect(failed).to.be.instanceOf(ConditionalCheckFailedException);
         expect((failed as ConditionalCheckFailedException).Item).to.equal(undefined);
       }
-      const refused = await rejection(send(new PutItemCommand({ TableName: 'items', Item: { id: { S: 'a' } }, ReturnValuesOnConditionCheckFailure: 'ALL_NEW' as never })));
+      const refused = await rejection(
+        send(new PutItemCommand({ TableName: 'items', Item: { id: { S: 'a' } }, ReturnValuesOnConditionCheckFailure: 'ALL_NEW' as never })),
+      );
       expect(refused.name).to.equal('ValidationException');
     });
 
@@ -95,7 +104,15 @@ describe('local/store: operations the twin adds to dynalite', () => {
           new TransactWriteItemsCommand({
             TransactItems: [
               { Put: { TableName: 'items', Item: { id: { S: 'never' } } } },
-              { Delete: { TableName: 'items', Key: { id: { S: 'kept' } }, ConditionExpression: 'v = :two', ExpressionAttributeValues: { ':two': { N: '2' } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+              {
+                Delete: {
+                  TableName: 'items',
+                  Key: { id: { S: 'kept' } },
+                  ConditionExpression: 'v = :two',
+                  ExpressionAttributeValues: { ':two': { N: '2' } },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
             ],
           }),
         ),
@@ -130,10 +147,7 @@ describe('local/store: operations the twin adds to dynalite', () => {
       const twice = await rejection(
         send(
           new TransactWriteItemsCommand({
-            TransactItems: [
-              { Put: { TableName: 'items', Item: { id: { S: 'x' } } } },
-              { Delete: { TableName: 'items', Key: { id: { S: 'x' } } } },
-            ],
+            TransactItems: [{ Put: { TableName: 'items', Item: { id: { S: 'x' } } } }, { Delete: { TableName: 'items', Key: { id: { S: 'x' } } } }],
           }),
         ),
       );
@@ -170,7 +184,8 @@ describe('local/store: operations the twin adds to dynalite', () => {
   });
 
   describe('Time to Live', () => {
-    const enable = (Enabled: boolean) => send(new UpdateTimeToLiveCommand({ TableName: 'items', TimeToLiveSpecification: { Enabled, AttributeName: 'expires' } }));
+    const enable = (Enabled: boolean) =>
+      send(new UpdateTimeToLiveCommand({ TableName: 'items', TimeToLiveSpecification: { Enabled, AttributeName: 'expires' } }));
     const describeTtl = async () => (await send(new DescribeTimeToLiveCommand({ TableName: 'items' }))).TimeToLiveDescription;
 
     it('is enabled and described as DynamoDB does; enabling twice is refused', async () => {

@@ -86,11 +86,15 @@ describe('local/store: DynamoDB’s limits on nesting and expressions', () => {
   it('refuses redundant parentheses with DynamoDB’s message, at once (the issue’s 20 levels, 60 bytes)', async () => {
     const started = Date.now();
     const refused = await rejection(
-      send(new ScanCommand({ TableName: 'items', FilterExpression: `${'('.repeat(20)}id = :v${')'.repeat(20)}`, ExpressionAttributeValues: { ':v': { S: 'x' } } })),
+      send(
+        new ScanCommand({ TableName: 'items', FilterExpression: `${'('.repeat(20)}id = :v${')'.repeat(20)}`, ExpressionAttributeValues: { ':v': { S: 'x' } } }),
+      ),
     );
     expect(refused).to.include({ name: 'ValidationException', message: 'Invalid FilterExpression: The expression has redundant parentheses;' });
     const operand = await rejection(
-      send(new ScanCommand({ TableName: 'items', FilterExpression: `${'('.repeat(20)}id${')'.repeat(20)} = :v`, ExpressionAttributeValues: { ':v': { S: 'x' } } })),
+      send(
+        new ScanCommand({ TableName: 'items', FilterExpression: `${'('.repeat(20)}id${')'.repeat(20)} = :v`, ExpressionAttributeValues: { ':v': { S: 'x' } } }),
+      ),
     );
     expect(operand.message).to.equal('Invalid FilterExpression: The expression has redundant parentheses;');
     expect(Date.now() - started).to.be.lessThan(5000); // minutes before the parsers were made linear

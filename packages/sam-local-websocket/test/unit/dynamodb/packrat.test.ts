@@ -73,7 +73,7 @@ const CONDITIONS = [
   nest(6, '(a = :v AND ', 'b = :v'),
   nest(6, 'NOT (', 'a = :v'),
   nest(6, '(', 'a = :v'),
-  nest(5, '(', 'a') + ' = :v',
+  `${nest(5, '(', 'a')} = :v`,
   nest(4, '(a = :v OR (', 'b = :v', '))'),
 ];
 const PROJECTIONS = ['a', 'a, b.c[1], #a', '#n', 'name', 'a,', '', '(a)', 'a[1][2].b', 'a, a'];
