@@ -14,6 +14,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { NESTING_MESSAGE } from '../../../src/dynamodb/engine/limits.js';
 import { engineStore, nested } from '../../helpers/engine-store.js';
 import { rejection } from '../../helpers/rejection.js';
@@ -112,6 +113,11 @@ describe('local/store: DynamoDB’s limits on nesting and expressions', () => {
       new QueryCommand({ TableName: 'items', KeyConditionExpression: 'id = :v', FilterExpression: ands, ExpressionAttributeValues: { ':v': { S: 'x' } } }),
     );
     expect(queried.Count).to.equal(1);
+  });
+
+  it('runs the engine on a thread of its own: dynalite is never loaded on this one', () => {
+    const loadedHere = Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('/node_modules/dynalite/'));
+    expect(loadedHere).to.deep.equal([]);
   });
 
   it('refuses an expression over 4 KB with DynamoDB’s message', async () => {
