@@ -20,6 +20,8 @@ function engineError(failure: { message: string; code?: string }): NodeJS.ErrnoE
 /** A running engine thread. */
 export interface EngineThread {
   port: number;
+  /** False once the thread has ended. */
+  readonly running: boolean;
   /** Sends a command; resolves when the engine has carried it out. */
   command(type: EngineCommand['type']): Promise<void>;
   /** Resolves when the thread has ended, for whatever reason. */
@@ -37,7 +39,9 @@ export function startEngineThread(options: EngineOptions): Promise<EngineThread>
   // An engine that dies fails what waits on it; the store notices through `exited`.
   let failure: Error | undefined;
   worker.on('error', (error) => (failure = error));
+  let running = true;
   exited.then(() => {
+    running = false;
     for (const { reject } of pending.values()) reject(new Error('the local store’s engine stopped'));
     pending.clear();
   });
@@ -52,12 +56,16 @@ export function startEngineThread(options: EngineOptions): Promise<EngineThread>
         }
         resolve({
           port: message.port,
+          get running() {
+            return running;
+          },
           exited,
           terminate: async () => {
             await worker.terminate();
           },
           command: (type) =>
             new Promise<void>((done, fail) => {
+              if (!running) return fail(new Error('the local store’s engine stopped'));
               const id = nextId++;
               pending.set(id, { resolve: done, reject: fail });
               worker.postMessage({ id, type } satisfies EngineCommand);

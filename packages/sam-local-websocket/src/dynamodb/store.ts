@@ -69,13 +69,15 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
       await thread.terminate();
       throw error;
     }
-    void thread.exited.then(async (code) => {
-      if (closing) return;
-      engine = await startEngineThread({ ...engineOptions, port: thread.port });
-      paused = false;
-      await ready(engine);
-      options.onRestart?.(code);
-    });
+    void thread.exited
+      .then(async (code) => {
+        if (closing) return;
+        engine = await startEngineThread({ ...engineOptions, port: thread.port });
+        paused = false;
+        await ready(engine);
+        options.onRestart?.(code);
+      })
+      .catch(() => {}); // could not start again (the port taken meanwhile): requests are refused, as when paused
   };
   await ready(engine);
   return {
@@ -95,6 +97,7 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
     },
     close: once(async () => {
       closing = true;
+      if (!engine.running) return;
       let timer: NodeJS.Timeout | undefined;
       const drainBound = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
       const drained = engine.command('refuse').then(() => engine.command('idle'));
