@@ -3,6 +3,7 @@
  * index) it names. Transactions ask for the item actions they contain, as on AWS.
  */
 import type { Access } from '../iam/guard.js';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './engine/limits.js';
 
 /** The item actions a transaction's entries stand for. */
 const TRANSACT_ACTIONS: Record<string, string> = {
@@ -26,6 +27,8 @@ export function dynamoDbAccesses(operation: string, body: Buffer, tableArn: (tab
   const action = `dynamodb:${operation}`;
   // biome-ignore lint/suspicious/noExplicitAny: a request body as the client sent it, each field checked where it is read
   let input: Record<string, any>;
+  // A body too deep to be a request is not parsed on this thread (the store refuses it): it needs Resource "*".
+  if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) return [{ action, resource: '*' }];
   try {
     input = JSON.parse(body.toString('utf8'));
   } catch {

@@ -49,4 +49,11 @@ describe('local/iam/dynamodb-access', () => {
       expect(dynamoDbAccesses('Scan', Buffer.from(body), arn)).to.deep.equal([{ action: 'dynamodb:Scan', resource: '*' }]);
     }
   });
+
+  it('needs Resource "*" for a body nested deeper than any request, without parsing it (the store refuses it)', () => {
+    const body = Buffer.from(`{"TableName":"T","Item":{"a":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}}`);
+    expect(dynamoDbAccesses('PutItem', body, arn)).to.deep.equal([{ action: 'dynamodb:PutItem', resource: '*' }]);
+    const shallow = Buffer.from(`{"TableName":"T","Item":{"a":${'['.repeat(10)}${']'.repeat(10)}}}`);
+    expect(dynamoDbAccesses('PutItem', shallow, arn)).to.deep.equal([{ action: 'dynamodb:PutItem', resource: arn('T') }]);
+  });
 });
