@@ -97,8 +97,10 @@ export function engineHandler(
     });
     request.on('end', () => {
       if (length > MAX_REQUEST_BYTES) return;
+      // As dynalite: a browser's request (with Origin) may read every answer.
+      const cors: Record<string, string> = request.headers.origin ? { 'Access-Control-Allow-Origin': '*' } : {};
       answerTo(request, Buffer.concat(chunks))
-        .then(({ answer, contentType }) => send(response, answer, contentType))
+        .then(({ answer, contentType }) => send(response, { ...answer, headers: { ...cors, ...answer.headers } }, contentType))
         .catch((error: Error) => send(response, errorAnswer(error)));
     });
   };
