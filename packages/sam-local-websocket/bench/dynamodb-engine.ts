@@ -6,14 +6,16 @@
  * SDK v3 client sends N requests (PutItem and GetItem alternating, C in flight) after a
  * warm-up; printed per run and as the median: wall time per request, and this (main) thread's
  * busy time per request (event-loop utilisation: the client's work, plus the engine's when it
- * runs here).
+ * runs here). Then, for the store as it is, issue #32's hostile Scan (a FilterExpression of
+ * 20 nested parentheses): how long its answer takes, and this thread's longest event-loop delay
+ * meanwhile (dynalite's own parser took tens of seconds on it, on this thread; not re-run).
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, startStore } from '../src/dynamodb/store.js';
 
 const { values } = parseArgs({
@@ -96,4 +98,33 @@ for (const [name, start] of [
   await engine.close();
   const fmt = (numbers: number[]) => `median ${median(numbers).toFixed(0)} µs (runs ${numbers.map((n) => n.toFixed(0)).join(', ')})`;
   console.log(JSON.stringify({ engine: name, requests, concurrency, wallPerRequest: fmt(walls), mainThreadBusyPerRequest: fmt(busy) }));
+}
+
+{
+  const store = await inWorker();
+  const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const hostile = new ScanCommand({
+    TableName: TABLE.tableName,
+    FilterExpression: `${'('.repeat(20)}id = :v${')'.repeat(20)}`,
+    ExpressionAttributeValues: { ':v': { S: 'x' } },
+  });
+  const answers: number[] = [];
+  const delays: number[] = [];
+  for (let run = 0; run < Number(values.runs); run++) {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const started = performance.now();
+    const error = await client.send(hostile).then(
+      () => undefined,
+      (failure: Error) => failure.name,
+    );
+    answers.push(performance.now() - started);
+    delay.disable();
+    delays.push(delay.max / 1e6);
+    if (error !== 'ValidationException') throw new Error(`expected a ValidationException, got ${error}`);
+  }
+  client.destroy();
+  await store.close();
+  const ms = (numbers: number[]) => `median ${median(numbers).toFixed(1)} ms (runs ${numbers.map((n) => n.toFixed(1)).join(', ')})`;
+  console.log(JSON.stringify({ hostile: '20 nested parentheses (ValidationException)', answer: ms(answers), mainThreadLongestDelay: ms(delays) }));
 }
