@@ -5,6 +5,7 @@
  * that does not fit the item), the writes already made are undone, so either all happen or
  * none, and no other request ever sees a part of it.
  */
+import { ClientTokens } from './client-tokens.js';
 import type { AttributeMap, Dynalite, EngineError, Validated } from './dynalite.js';
 import { validationAnswer, type Answer } from './envelope.js';
 import type { EngineGate } from './gate.js';
@@ -77,34 +78,55 @@ function cancelled(reasons: Record<string, unknown>[]): Answer {
 
 /** TransactWriteItems: all of it, or nothing. */
 export function transactWriteItems(dynalite: Dynalite, gate: EngineGate) {
+  const tokens = new ClientTokens();
   return async (request: Request): Promise<Answer> => {
+    const token = typeof request.ClientRequestToken === 'string' ? request.ClientRequestToken : undefined;
+    const fingerprint = JSON.stringify({ ...request, ClientRequestToken: undefined });
     const entries = entriesOf(dynalite, request, WRITE_KINDS);
     if (!Array.isArray(entries)) return entries;
     return gate.run(true, async () => {
-      try {
-        const tables = await Promise.all(entries.map((entry) => tableOf(dynalite, entry.data.TableName)));
-        const seen = new Set<string>();
-        for (const [index, entry] of entries.entries()) {
-          const invalid =
-            entry.kind === 'Put' ? dynalite.db.validateItem(entry.data.Item, tables[index]) : dynalite.db.validateKey(entry.data.Key, tables[index]);
-          if (invalid) return errorAnswer(invalid);
-          const id = `${entry.data.TableName}\u0000${dynalite.db.createKey(keyMapOf(entry), tables[index])}`;
-          if (seen.has(id)) return validationAnswer('Transaction request cannot include multiple operations on one item');
-          seen.add(id);
-        }
-        const before = await Promise.all(entries.map((entry, index) => storedItem(dynalite, tables[index], keyMapOf(entry))));
-        const reasons = entries.map((entry, index): Record<string, unknown> => {
-          if (!dynalite.db.checkConditional(entry.data, before[index])) return { Code: 'None' };
-          const old = entry.oldItemOnFailure && before[index] ? { Item: before[index] } : {};
-          return { ...old, Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
-        });
-        if (reasons.some((reason) => reason.Code !== 'None')) return cancelled(reasons);
-        return await applyAll(dynalite, entries, tables, before);
-      } catch (error) {
-        return errorAnswer(error as EngineError);
-      }
+      const verdict = token === undefined ? 'new' : tokens.check(token, fingerprint);
+      if (verdict === 'repeat') return { status: 200, body: {} };
+      if (verdict === 'mismatch') return IDEMPOTENT_MISMATCH;
+      const answer = await transactWrite(dynalite, entries);
+      if (token !== undefined && answer.status === 200) tokens.remember(token, fingerprint);
+      return answer;
     });
   };
+}
+
+/** The same token with other parameters (the SDK model's description of the error, as its message). */
+const IDEMPOTENT_MISMATCH: Answer = {
+  status: 400,
+  body: {
+    __type: 'com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException',
+    message: 'DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.',
+  },
+};
+
+/** Checks every condition, then makes every write; run alone. */
+async function transactWrite(dynalite: Dynalite, entries: Entry[]): Promise<Answer> {
+  try {
+    const tables = await Promise.all(entries.map((entry) => tableOf(dynalite, entry.data.TableName)));
+    const seen = new Set<string>();
+    for (const [index, entry] of entries.entries()) {
+      const invalid = entry.kind === 'Put' ? dynalite.db.validateItem(entry.data.Item, tables[index]) : dynalite.db.validateKey(entry.data.Key, tables[index]);
+      if (invalid) return errorAnswer(invalid);
+      const id = `${entry.data.TableName}\u0000${dynalite.db.createKey(keyMapOf(entry), tables[index])}`;
+      if (seen.has(id)) return validationAnswer('Transaction request cannot include multiple operations on one item');
+      seen.add(id);
+    }
+    const before = await Promise.all(entries.map((entry, index) => storedItem(dynalite, tables[index], keyMapOf(entry))));
+    const reasons = entries.map((entry, index): Record<string, unknown> => {
+      if (!dynalite.db.checkConditional(entry.data, before[index])) return { Code: 'None' };
+      const old = entry.oldItemOnFailure && before[index] ? { Item: before[index] } : {};
+      return { ...old, Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+    });
+    if (reasons.some((reason) => reason.Code !== 'None')) return cancelled(reasons);
+    return await applyAll(dynalite, entries, tables, before);
+  } catch (error) {
+    return errorAnswer(error as EngineError);
+  }
 }
 
 /** Applies the writes in order; on a failure, restores what was written and cancels. */

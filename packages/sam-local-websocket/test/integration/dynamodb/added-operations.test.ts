@@ -143,6 +143,23 @@ describe('local/store: operations the twin adds to dynalite', () => {
       expect(await get('kept')).to.deep.equal({ id: { S: 'kept' }, v: { N: '1' } });
     });
 
+    it('honours ClientRequestToken: a repeat changes nothing; the token with other actions is refused', async () => {
+      const add = (ClientRequestToken: string, by: string) =>
+        new TransactWriteItemsCommand({
+          ClientRequestToken,
+          TransactItems: [
+            { Update: { TableName: 'items', Key: { id: { S: 'kept' } }, UpdateExpression: 'ADD v :by', ExpressionAttributeValues: { ':by': { N: by } } } },
+          ],
+        });
+      await send(add('token-1', '1'));
+      await send(add('token-1', '1')); // a retry of the same call
+      expect(await get('kept')).to.deep.equal({ id: { S: 'kept' }, v: { N: '2' } });
+      const mismatch = await rejection(send(add('token-1', '5')));
+      expect(mismatch.name).to.equal('IdempotentParameterMismatchException');
+      await send(add('token-2', '1'));
+      expect(await get('kept')).to.deep.equal({ id: { S: 'kept' }, v: { N: '3' } });
+    });
+
     it('refuses two actions on one item, more than 100 actions, an unknown table, and an entry with two actions', async () => {
       const twice = await rejection(
         send(
