@@ -81,3 +81,51 @@ export function startEngineThread(options: EngineOptions): Promise<EngineThread>
     });
   });
 }
+
+/** An engine kept running: {@link superviseEngine}. */
+export interface SupervisedEngine {
+  /** The thread running now. */
+  readonly current: EngineThread;
+  /** From now on an ended thread is not replaced (call before closing it). */
+  stop(): void;
+}
+
+/**
+ * Starts an engine thread and keeps one running: `prepare` runs on each new thread before it
+ * counts as started (the store creates its tables there); should a thread end while not
+ * stopped, another is started on the same port, prepared, and `onRestart` told its exit code.
+ */
+export async function superviseEngine(
+  options: EngineOptions,
+  prepare: (thread: EngineThread) => Promise<void>,
+  onRestart?: (exitCode: number) => void,
+): Promise<SupervisedEngine> {
+  let stopped = false;
+  const start = async (port: number): Promise<EngineThread> => {
+    const thread = await startEngineThread({ ...options, port });
+    try {
+      await prepare(thread);
+      if (stopped) throw new Error('the local store was closed while its engine started again');
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    }
+    void thread.exited
+      .then(async (code) => {
+        if (stopped) return;
+        current = await start(thread.port);
+        onRestart?.(code);
+      })
+      .catch(() => {}); // could not start again (the port taken meanwhile): requests are refused, as when paused
+    return thread;
+  };
+  let current = await start(options.port);
+  return {
+    get current() {
+      return current;
+    },
+    stop: () => {
+      stopped = true;
+    },
+  };
+}

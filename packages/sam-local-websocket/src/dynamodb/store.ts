@@ -3,7 +3,7 @@ import { TemplateError } from '../errors.js';
 import { sleep } from '../shared/time.js';
 import type { Server } from 'node:http';
 import type { TableSpec } from '../template/template.js';
-import { startEngineThread, type EngineThread } from './engine-thread.js';
+import { superviseEngine } from './engine-thread.js';
 
 /** Options of the local DynamoDB-compatible store. */
 export interface StoreOptions {
@@ -58,28 +58,19 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export async function startStore(tables: TableSpec[], options: StoreOptions = {}): Promise<LocalStore> {
   const { port = DEFAULT_STORE_PORT, host = '127.0.0.1', path, drainTimeoutMs = DEFAULT_STORE_DRAIN_MS } = options;
   const engineOptions = { port, host, path, ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS };
-  let engine: EngineThread = await startEngineThread(engineOptions);
-  const endpoint = `http://${host}:${engine.port}`;
+  let endpoint = '';
   let paused = false;
-  let closing = false;
-  const ready = async (thread: EngineThread) => {
-    try {
+  const supervised = await superviseEngine(
+    engineOptions,
+    async (thread) => {
+      endpoint = `http://${host}:${thread.port}`;
       await createTables(endpoint, tables);
-    } catch (error) {
-      await thread.terminate();
-      throw error;
-    }
-    void thread.exited
-      .then(async (code) => {
-        if (closing) return;
-        engine = await startEngineThread({ ...engineOptions, port: thread.port });
-        paused = false;
-        await ready(engine);
-        options.onRestart?.(code);
-      })
-      .catch(() => {}); // could not start again (the port taken meanwhile): requests are refused, as when paused
-  };
-  await ready(engine);
+    },
+    (code) => {
+      paused = false;
+      options.onRestart?.(code);
+    },
+  );
   return {
     endpoint,
     get paused() {
@@ -88,15 +79,16 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
     pause: async () => {
       if (paused) return;
       paused = true;
-      await engine.command('pause');
+      await supervised.current.command('pause');
     },
     resume: async () => {
       if (!paused) return;
-      await engine.command('resume');
+      await supervised.current.command('resume');
       paused = false;
     },
     close: once(async () => {
-      closing = true;
+      supervised.stop();
+      const engine = supervised.current;
       if (!engine.running) return;
       let timer: NodeJS.Timeout | undefined;
       const drainBound = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
