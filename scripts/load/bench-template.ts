@@ -22,8 +22,12 @@ export function benchTemplate(templatePath: string, logicalId: string): { path: 
   }
   const fn = template.Resources[logicalId];
   if (fn?.Type !== 'AWS::Serverless::Function') throw new Error(`${templatePath} has no function ${logicalId}`);
+  const codeDir = String(fn.Properties?.CodeUri);
+  const properties = fn.Metadata?.BuildProperties ?? {};
+  // Alias targets that are paths are relative to the function's folder (where esbuild runs): keep them pointing there.
+  const alias = (properties.Alias as string[] | undefined)?.map((item) => item.replace(/=(\.\.?\/.*)$/, (_, path: string) => `=${resolve(codeDir, path)}`));
   fn.Properties = { ...fn.Properties, CodeUri: LOAD_DIR, Handler: 'bench-broadcast.handler' };
-  fn.Metadata = { ...fn.Metadata, BuildProperties: { ...fn.Metadata?.BuildProperties, EntryPoints: ['bench-broadcast.ts'] } };
+  fn.Metadata = { ...fn.Metadata, BuildProperties: { ...properties, EntryPoints: ['bench-broadcast.ts'], ...(alias ? { Alias: alias } : {}) } };
   const dir = mkdtempSync(join(tmpdir(), 'bench-template-'));
   const path = join(dir, 'template.yaml');
   writeFileSync(path, yamlDump(template));
