@@ -25,7 +25,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve, sep } from 'node:path';
+import { delimiter, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   applyConditions,
@@ -159,7 +159,8 @@ function checkBundles(): void {
     loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);
     // The bundle, its chunks (Splitting: hashed names) and every source map (Sourcemap: true).
     const [samFiles, npmFiles] = [samDir, npmDir].map((dir) => readdirSync(dir).sort());
-    if (samFiles.join() !== npmFiles.join()) throw new CheckFailed(`sam build wrote [${samFiles.join(', ')}] for ${logicalId}, npm run build [${npmFiles.join(', ')}]`);
+    if (samFiles.join() !== npmFiles.join())
+      throw new CheckFailed(`sam build wrote [${samFiles.join(', ')}] for ${logicalId}, npm run build [${npmFiles.join(', ')}]`);
     if (!samFiles.includes('app.mjs.map')) throw new CheckFailed(`sam build wrote no ${samBundle}.map`);
     let bytes = 0;
     for (const name of samFiles) {

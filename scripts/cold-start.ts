@@ -93,7 +93,7 @@ const probes: { name: string; probe: ImportProbe }[] = [
     return { name: fn.logicalId, probe: { specifiers: [fileSpecifier(built[index].file)], env } };
   }),
   { name: 'reference', probe: { specifiers: SDK } },
-  { name: 'reference+clients', probe: { specifiers: SDK, then: 'new m[0].DynamoDBClient({});new m[1].ApiGatewayManagementApiClient({})' } },
+  { name: 'reference+clients', probe: { specifiers: SDK, after: 'new m[0].DynamoDBClient({});new m[1].ApiGatewayManagementApiClient({})' } },
 ];
 const samples = new Map<string, ColdImport[]>(probes.map(({ name }) => [name, []]));
 process.stderr.write(`cold imports: ${runs} rounds of ${probes.length} fresh processes …\n`);

@@ -7,8 +7,7 @@
  */
 import * as esbuild from 'esbuild';
 import { relative, resolve } from 'node:path';
-import { type FunctionSpec, functionBuildDir, functionsOf, loadTemplate } from 'sam-local-websocket';
-import { esbuildOptions } from 'sam-local-websocket';
+import { esbuildOptions, type FunctionSpec, functionBuildDir, functionsOf, loadTemplate } from 'sam-local-websocket';
 
 export interface BundleLoad {
   function: string;
@@ -44,9 +43,9 @@ export function staticClosure(outputs: Record<string, Output>, entry: string): s
   return [...seen];
 }
 
-/** One function, built in memory. */
-export async function bundleLoad(fn: FunctionSpec, rootDir: string): Promise<BundleLoad> {
-  const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
+/** One function, built in memory (`overrides`: esbuild options on top of the template's, e.g. to weigh a variant). */
+export async function bundleLoad(fn: FunctionSpec, rootDir: string, overrides: esbuild.BuildOptions = {}): Promise<BundleLoad> {
+  const options = { ...esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId)), ...overrides };
   const result = await esbuild.build({ ...options, write: false });
   const outputs = result.metafile!.outputs;
   const sizes = new Map(result.outputFiles.map((file) => [resolve(file.path), file.contents.byteLength]));
@@ -63,7 +62,9 @@ export async function bundleLoad(fn: FunctionSpec, rootDir: string): Promise<Bun
     }
   }
   const staticBuiltins = loaded.flatMap((path) =>
-    outputs[path].imports.filter((imported) => imported.external && imported.kind === 'import-statement' && imported.path.startsWith('node:')).map((imported) => imported.path),
+    outputs[path].imports
+      .filter((imported) => imported.external && imported.kind === 'import-statement' && imported.path.startsWith('node:'))
+      .map((imported) => imported.path),
   );
   return {
     function: fn.logicalId,

@@ -21,7 +21,8 @@ export const sizesOf = (loads: BundleLoad[]): BundleSizes =>
 export const readSizes = (file = SIZE_FILE): BundleSizes => JSON.parse(readFileSync(file, 'utf8')).functions as BundleSizes;
 
 export function saveSizes(loads: BundleLoad[], file = SIZE_FILE): void {
-  const about = 'Bytes each function reads at a cold start (the entry and its static chunks) and of all its files; npm test fails past +10 %. Written by npm run cold-start -- --save-sizes.';
+  const about =
+    'Bytes each function reads at a cold start (the entry and its static chunks) and of all its files; npm test fails past +10 %. Written by npm run cold-start -- --save-sizes.';
   writeFileSync(file, `${JSON.stringify({ about, functions: sizesOf(loads) }, null, 2)}\n`);
 }
 
@@ -44,7 +45,9 @@ export function bundleProblems(loads: BundleLoad[], committed: BundleSizes): str
     }
     // An ES import of node:http evaluates all its exports, and its WebSocket getter loads undici (~15 ms; nodejs/node#57649).
     if (load.staticBuiltins.includes('node:http')) {
-      problems.push(`${load.function}: a file read at import has a static ES import of node:http (undici loads with it): use process.getBuiltinModule('node:http')`);
+      problems.push(
+        `${load.function}: a file read at import has a static ES import of node:http (undici loads with it): use process.getBuiltinModule('node:http')`,
+      );
     }
   }
   return problems;

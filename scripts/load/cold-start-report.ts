@@ -57,7 +57,9 @@ export function coldStartMarkdown(result: ColdStartResult): string {
           '',
           '| function | event | wall ms | Duration ms |',
           '| :--- | :--- | ---: | ---: |',
-          ...result.functions.flatMap((fn) => (fn.invoke ? [`| ${fn.function} | \`${fn.invoke.event}\` | ${ms(fn.invoke.wallMs)} | ${ms(fn.invoke.durationMs)} |`] : [])),
+          ...result.functions.flatMap((fn) =>
+            fn.invoke ? [`| ${fn.function} | \`${fn.invoke.event}\` | ${ms(fn.invoke.wallMs)} | ${ms(fn.invoke.durationMs)} |`] : [],
+          ),
         ]
       : []),
   ].join('\n');

@@ -27,7 +27,7 @@ export interface ColdImport {
 export interface ImportProbe {
   specifiers: string[];
   /** e.g. `new m[0].DynamoDBClient({})`: counted in the time. */
-  then?: string;
+  after?: string;
   /** Added to {@link COLD_START_ENV}, e.g. the function's `NODE_OPTIONS`. */
   env?: Record<string, string>;
 }
@@ -42,7 +42,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 export function coldImport(probe: ImportProbe, cwd: string): ColdImport {
   const imports = probe.specifiers.map((specifier) => `await import(${JSON.stringify(specifier)})`).join(',');
   const script =
-    `const c=process.threadCpuUsage(),t=performance.now();const m=[${imports}];${probe.then ?? ''};` +
+    `const c=process.threadCpuUsage(),t=performance.now();const m=[${imports}];${probe.after ?? ''};` +
     `const w=performance.now()-t,u=process.threadCpuUsage(c);process.stdout.write('\\n@@'+JSON.stringify([w,(u.user+u.system)/1000]));`;
   const { NODE_OPTIONS: _, ...inherited } = process.env;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {

@@ -97,8 +97,9 @@ export interface BuiltFunction {
  */
 export async function buildFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
   const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
-  // The same sources with the same options give the same bundle, wherever it is written.
-  const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options: { ...options, outdir: undefined } });
+  // The same sources with the same options give the same bundle. The folder is part of them: with
+  // Splitting, chunk names hash the maps' paths, which are relative to it.
+  const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options });
   return cache.get(key, async () => {
     const result = await esbuild.build(options).catch((error: Error) => {
       throw new BuildError(`${fn.logicalId} does not build: ${error.message}`, { cause: error });
