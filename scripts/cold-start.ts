@@ -59,7 +59,7 @@ const runs = whole('runs', values.runs, 1);
 const invokes = whole('invokes', values.invokes, 0);
 
 const TEMPLATE = 'template.yaml';
-/** The event file each function is invoked with (the ones the README uses with sam local invoke). */
+/** The event file (events/) each function is invoked with. */
 const EVENTS: Record<string, string> = {
   ConnectFunction: 'events/connect.json',
   DisconnectFunction: 'events/disconnect.json',
