@@ -18,13 +18,16 @@ export function absoluteCodePaths(template: Template, baseDir: string): void {
     if (resource.Type !== 'AWS::Serverless::Function' || typeof resource.Properties?.CodeUri !== 'string') continue;
     const codeDir = resolve(baseDir, resource.Properties.CodeUri);
     resource.Properties.CodeUri = codeDir;
-    const properties = resource.Metadata?.BuildProperties;
-    if (Array.isArray(properties?.Alias)) {
-      // A copy: functions may share one Metadata object (a YAML anchor).
-      const Alias = properties.Alias.map((item: string) => item.replace(/=(\.\.?\/.*)$/, (_, path: string) => `=${resolve(codeDir, path)}`));
-      resource.Metadata = { ...resource.Metadata, BuildProperties: { ...properties, Alias } };
-    }
+    // A copy: functions may share one Metadata object (a YAML anchor).
+    if (resource.Metadata?.BuildProperties)
+      resource.Metadata = { ...resource.Metadata, BuildProperties: withAbsoluteAliases(resource.Metadata.BuildProperties, codeDir) };
   }
+}
+
+/** BuildProperties whose `Alias` targets that are paths (relative to `codeDir`, where esbuild runs) are made absolute. */
+export function withAbsoluteAliases(properties: Record<string, unknown>, codeDir: string): Record<string, unknown> {
+  if (!Array.isArray(properties.Alias)) return properties;
+  return { ...properties, Alias: properties.Alias.map((item: string) => item.replace(/=(\.\.?\/.*)$/, (_, path: string) => `=${resolve(codeDir, path)}`)) };
 }
 
 /**
