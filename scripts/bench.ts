@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunction, functionsOf, IAM_MODES, type IamMode, loadTemplate } from 'sam-local-websocket';
 import { benchMarkdown, type BenchResult } from './load/bench-report.js';
+import { bundleLoad } from './load/bundle-loads.js';
 import { coldStartMs, fileSpecifier } from './load/cold-start.js';
 import { BENCH_CLIENTS, type BenchClient } from './load/bench-posting.js';
 import { FanOutBench } from './load/fan-out-bench.js';
@@ -160,9 +161,11 @@ if (coldRuns > 0) {
     const built = await buildFunction(fn, baseDir);
     // As deployed: with the function's NODE_OPTIONS (template Globals: --enable-source-maps).
     const nodeOptions: Record<string, string> = typeof fn.environment.NODE_OPTIONS === 'string' ? { NODE_OPTIONS: fn.environment.NODE_OPTIONS } : {};
+    // What the import reads: the entry and the chunks it imports statically (npm run cold-start reports more).
+    const { loadedBytes } = await bundleLoad(fn, baseDir);
     result.bundles.push({
       function: fn.logicalId,
-      kb: Math.round(built.bytes / 102.4) / 10,
+      kb: Math.round(loadedBytes / 102.4) / 10,
       coldStartMs: coldStartMs([fileSpecifier(built.file)], coldRuns, rootDir, nodeOptions),
     });
   }

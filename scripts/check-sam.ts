@@ -13,8 +13,8 @@
  *   5. sam build                                            (plain: samconfig.toml only, no esbuild on PATH;
  *      SAM builds every function whatever its Condition, so this one build serves both shapes)
  *   6. every .aws-sam/build/{Function}/app.mjs imported in its own Node process with the
- *      function's template environment, and compared byte for byte with `npm run build`'s,
- *      its source map (app.mjs.map) too
+ *      function's template environment, and every file of that folder (the bundle, its chunks,
+ *      their source maps) compared byte for byte with `npm run build`'s (.build/functions/{Function})
  *
  * Commands: `sam` and `cfn-lint` from PATH, or SAM_CLI / CFN_LINT (paths of executables).
  * SAM_TOOLS names a folder holding `sam`, `cfn-lint` and `install-deps` (../shared/sam-tools):
@@ -25,11 +25,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve, sep } from 'node:path';
+import { delimiter, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   applyConditions,
-  BUILD_DIR,
+  functionBuildDir,
   functionEnvironment,
   functionsOf,
   loadTemplate,
@@ -126,12 +126,6 @@ function loadBundle(file: string, exportName: string, env: Record<string, string
   if (result.status !== 0) throw new CheckFailed(`${file} does not load: ${result.stderr.trim()}`);
 }
 
-/** A source map with its sources made absolute (they are relative to the map's folder). */
-function resolvedMap(file: string): Record<string, unknown> {
-  const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
-  return { ...map, sources: map.sources.map((source) => resolve(dirname(file), source)) };
-}
-
 /** Step 6: the bundles sam built load with their environment and equal npm run build's. */
 function checkBundles(): void {
   const { template, baseDir } = loadTemplate(join(ROOT, TEMPLATE));
@@ -154,23 +148,28 @@ function checkBundles(): void {
   }
   for (const logicalId of built) {
     const fn = functions.get(logicalId)!;
-    const samBundle = join(ROOT, SAM_BUILD_DIR, logicalId, 'app.mjs');
-    const npmBundle = join(ROOT, BUILD_DIR, logicalId, 'app.mjs');
+    const samDir = join(ROOT, SAM_BUILD_DIR, logicalId);
+    const npmDir = functionBuildDir(ROOT, logicalId);
+    const samBundle = join(samDir, 'app.mjs');
     // What Lambda and the template give the function; the local gateway's endpoints are not part of it.
     const env = functionEnvironment(fn, values, endpoints, { accessKeyId: `check-sam-${logicalId}`, secretAccessKey: 'unused' });
     delete env.AWS_ENDPOINT_URL_DYNAMODB;
     delete env.MANAGEMENT_API_ENDPOINT;
     delete env.AWS_ENDPOINT_URL_LAMBDA;
     loadBundle(samBundle, fn.handler.slice(fn.handler.lastIndexOf('.') + 1), env);
-    const same = readFileSync(samBundle).equals(readFileSync(npmBundle));
-    if (!same) throw new CheckFailed(`${samBundle} differs from ${npmBundle}`);
-    // Sourcemap: true writes app.mjs.map beside the bundle. Its sources are paths relative to the
-    // map (.aws-sam/build/X is one folder deeper than .build/X): the same files, mapped the same.
-    const [samMap, npmMap] = [`${samBundle}.map`, `${npmBundle}.map`];
-    if (!existsSync(samMap)) throw new CheckFailed(`sam build wrote no ${samMap}`);
-    if (JSON.stringify(resolvedMap(samMap)) !== JSON.stringify(resolvedMap(npmMap))) throw new CheckFailed(`${samMap} maps differently from ${npmMap}`);
+    // The bundle, its chunks (Splitting: hashed names) and every source map (Sourcemap: true).
+    const [samFiles, npmFiles] = [samDir, npmDir].map((dir) => readdirSync(dir).sort());
+    if (samFiles.join() !== npmFiles.join())
+      throw new CheckFailed(`sam build wrote [${samFiles.join(', ')}] for ${logicalId}, npm run build [${npmFiles.join(', ')}]`);
+    if (!samFiles.includes('app.mjs.map')) throw new CheckFailed(`sam build wrote no ${samBundle}.map`);
+    let bytes = 0;
+    for (const name of samFiles) {
+      const sam = readFileSync(join(samDir, name));
+      if (!sam.equals(readFileSync(join(npmDir, name)))) throw new CheckFailed(`${join(samDir, name)} differs from ${join(npmDir, name)}`);
+      bytes += sam.length;
+    }
     console.log(
-      `${logicalId.padEnd(20)} loads with ${Object.keys(fn.environment).join(', ')}; byte-identical to npm run build's (${readFileSync(samBundle).length} bytes, map ${readFileSync(samMap).length} bytes)`,
+      `${logicalId.padEnd(20)} loads with ${Object.keys(fn.environment).join(', ')}; ${samFiles.length} files (${bytes} bytes) byte-identical to npm run build's`,
     );
   }
 }

@@ -1,10 +1,9 @@
-import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { publishBroadcastMetrics } from '../shared/broadcast-metrics.js';
 import type { Config } from '../shared/config.js';
 import type { ConnectionStore } from '../shared/connections.js';
 import { API_GATEWAY_LIMITS, ROUTE_KEYS } from '../shared/constants.js';
-import { dispatchJobs, DispatchError, jobsFor, workersNeeded } from '../shared/dispatch.js';
+import { dispatchJobs, DispatchError, jobsFor, workersNeeded, type WorkerStarter } from '../shared/dispatch.js';
 import { fanOut, FanOutError, stopTime, type FanOutSummary } from '../shared/fan-out.js';
 import { logger } from '../shared/logger.js';
 import { managementEndpoint, type EndpointSettings, type ManagementClients } from '../shared/management.js';
@@ -34,8 +33,8 @@ export interface BroadcastDeps {
   posting: Posting;
   /** The SDK clients its notices to the sender go through. */
   clients: ManagementClients;
-  /** The Lambda client that starts fan-out workers (dispatch.ts `workerStarter`). */
-  workers: LambdaClient;
+  /** The Lambda client that starts fan-out workers, made on the first dispatch (dispatch.ts `lazyWorkerStarter`). */
+  workers: WorkerStarter;
 }
 
 /**
@@ -130,7 +129,7 @@ async function dispatch(
   workers: number,
   functionName: string,
   broadcastId: string,
-  { endpointSettings, reply, starter }: { endpointSettings: EndpointSettings; reply: Reply; starter: LambdaClient },
+  { endpointSettings, reply, starter }: { endpointSettings: EndpointSettings; reply: Reply; starter: WorkerStarter },
 ) {
   const endpoint = managementEndpoint(connection, endpointSettings);
   const jobs = jobsFor(workers, { message, senderId: connection.connectionId, endpoint }, broadcastId);

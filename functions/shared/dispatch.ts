@@ -1,24 +1,27 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
-import { AtMostOnceRetryStrategy, provablyUndelivered } from './at-most-once-retry.js';
+import { provablyUndelivered } from './at-most-once-retry.js';
 import type { ConnectionStore } from './connections.js';
-import { DEFAULTS } from './constants.js';
 import type { FanOutJob } from './fan-out-job.js';
 import { logger } from './logger.js';
-import { trackedAgents } from './request-fate.js';
+
+/** lambda-invoke.ts, loaded on first use: only a broadcast that fans out needs the Lambda client. */
+const lambdaInvoke = () => import('./lambda-invoke.js');
+
+/** The Lambda client that starts workers (lambda-invoke.ts `workerStarter`), made on first use. */
+export type WorkerStarter = () => Promise<LambdaClient>;
 
 /**
- * The Lambda client that starts workers. A start that may have been queued is never retried
- * (a second worker on the same segment would post to each of its connections twice); one
- * that provably was not (throttled, 429; a request that never left) is, as the standard mode
- * does. Without `endpoint` it honours AWS_ENDPOINT_URL_LAMBDA (the local gateway's Invoke API).
+ * One {@link WorkerStarter} per container: the first dispatch loads the Lambda client and
+ * makes it, later ones reuse it (a failed load is tried again next time).
  */
-export function workerStarter(endpoint?: string): LambdaClient {
-  return new LambdaClient({
-    ...(endpoint ? { endpoint } : {}),
-    retryStrategy: new AtMostOnceRetryStrategy(DEFAULTS.invokeMaxAttempts),
-    requestHandler: trackedAgents(),
-  });
+export function lazyWorkerStarter(endpoint?: string): WorkerStarter {
+  let client: Promise<LambdaClient> | undefined;
+  return () => {
+    client ??= lambdaInvoke().then((module) => module.workerStarter(endpoint));
+    client.catch(() => (client = undefined));
+    return client;
+  };
 }
 
 /** Where the dispatcher's decision comes from: its settings. */
@@ -69,7 +72,10 @@ export class DispatchError extends Error {
  * once). A start is retried only when it provably was not queued. Throws a
  * {@link DispatchError} when any could not be started.
  */
-export async function dispatchJobs(functionName: string, jobs: FanOutJob[], client: LambdaClient): Promise<void> {
+export async function dispatchJobs(functionName: string, jobs: FanOutJob[], workers: WorkerStarter): Promise<void> {
+  const [client, { InvokeCommand }] = await Promise.all([workers(), lambdaInvoke()]).catch((cause: unknown) => {
+    throw new DispatchError('the Lambda client could not be made: no worker was started', 0, 0, { cause });
+  });
   const results = await Promise.allSettled(
     jobs.map((job) => client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify(job) }))),
   );

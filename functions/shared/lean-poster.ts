@@ -1,5 +1,4 @@
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { Agent, IncomingMessage } from 'node:http';
 import {
   ApiGatewayManagementApiServiceException,
   ForbiddenException,
@@ -18,13 +17,20 @@ import { AtMostOnceRetryStrategy } from './at-most-once-retry.js';
 import { PostSigner } from './post-signer.js';
 import { markSent, requestWritten, trackedAgents } from './request-fate.js';
 
+// Not an ES `import` of node:http(s): see request-fate.ts.
+const { request: httpRequest } = process.getBuiltinModule('node:http');
+const { request: httpsRequest } = process.getBuiltinModule('node:https');
+
 /** How a {@link LeanPoster} reaches the `@connections` API; everything but the endpoint has the SDK client's default. */
 export interface LeanPosterOptions {
   /** `https://{api}.execute-api.{region}.{suffix}/{stage}` or a local `http://` endpoint. */
   endpoint: string;
   /** Keep-alive sockets: size it to the posts in flight. Default 50, as the SDK's. */
   maxSockets?: number;
-  /** Default: the SDK's default credential provider chain (env, SSO, ini, process, web identity, ECS, IMDS). */
+  /**
+   * Default: the SDK's default credential provider chain (env, SSO, ini, process, web identity,
+   * ECS, IMDS); in the deployed bundles the environment alone (lambda-credentials.ts).
+   */
   credentials?: AwsCredentialIdentityProvider;
   /** Signing region. Default: the SDK's region loader (`AWS_REGION`, then the shared config file). */
   region?: string | Provider<string>;

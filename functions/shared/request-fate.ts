@@ -1,6 +1,14 @@
-import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
+import type { AgentOptions, ClientRequest } from 'node:http';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+
+// Not `import { Agent } from 'node:http'`: an ES module import of node:http makes Node.js
+// evaluate every export of the module, and its lazy `WebSocket` getter loads all of undici,
+// about 15 ms of every cold start (nodejs/node#57649). process.getBuiltinModule does not.
+const { Agent: HttpAgent } = process.getBuiltinModule('node:http');
+const { Agent: HttpsAgent } = process.getBuiltinModule('node:https');
+type HttpAgent = InstanceType<typeof HttpAgent>;
+type HttpsAgent = InstanceType<typeof HttpsAgent>;
 
 /**
  * Whether a request may have reached the server, told apart on its socket: `$requestSent` on

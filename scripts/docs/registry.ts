@@ -6,6 +6,7 @@ import type { Data, Dataset, View } from './figure.js';
 import { arithmeticViews } from './figures/arithmetic.js';
 import { bundlesDataset, bundlesViews } from './figures/bundles.js';
 import { cliHelpDataset, cliHelpViews } from './figures/cli-help.js';
+import { coldStartDataset, coldStartViews } from './figures/cold-start.js';
 import { benchDataset, installSizeDataset, measuredViews, soakDataset, sourceMapsDataset } from './figures/measured.js';
 import { templateDataset, templateViews } from './figures/template.js';
 import { testCountsDataset, testCountsViews } from './figures/test-counts.js';
@@ -26,12 +27,13 @@ export const DATASETS: Dataset[] = [
   testCountsDataset,
   benchDataset,
   sourceMapsDataset,
+  coldStartDataset,
   soakDataset,
   installSizeDataset,
   awsFactsDataset,
 ];
 
-export const VIEWS: View[] = [...templateViews, ...bundlesViews, ...cliHelpViews, ...testCountsViews, ...measuredViews, ...arithmeticViews];
+export const VIEWS: View[] = [...templateViews, ...bundlesViews, ...cliHelpViews, ...testCountsViews, ...measuredViews, ...coldStartViews, ...arithmeticViews];
 
 export const datasetFile = (name: string): string => `${FIGURES_DIR}/${name}.json`;
 

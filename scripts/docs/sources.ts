@@ -7,3 +7,5 @@ export { CLI_HELP, esbuildOptions, functionsOf, INVOKE_HELP, loadTemplate, type 
 export { benchMarkdown, spread, formatSpread, type BenchResult, type Spread } from '../load/bench-report.js';
 export type { SoakResult } from '../load/soak.js';
 export { SOURCE_MAP_VARIANTS, type SourceMapResult } from '../load/source-map-report.js';
+export { bundleLoad, type BundleLoad } from '../load/bundle-loads.js';
+export { coldStartMarkdown, type ColdStartResult } from '../load/cold-start-report.js';

@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { esbuildOptions, functionsOf, type Gateway, loadTemplate } from 'sam-local-websocket';
+import { withAbsoluteAliases } from './bench-template.js';
 import type { BareLoopInput } from './bare-loop.js';
 import type { FanOutSetting } from './fan-out-run.js';
 import { median } from './stats.js';
@@ -19,7 +20,8 @@ export async function buildBareLoop(rootDir: string): Promise<string> {
   const bareLoop = {
     ...broadcast,
     codeDir: join(rootDir, 'scripts', 'load'),
-    buildProperties: { ...broadcast.buildProperties, EntryPoints: ['bare-loop.ts'] },
+    // Built from scripts/load: the Alias paths still point where the broadcast function's do.
+    buildProperties: { ...withAbsoluteAliases(broadcast.buildProperties, broadcast.codeDir), EntryPoints: ['bare-loop.ts'] },
   };
   const outdir = join(rootDir, '.build', 'bench');
   const options = esbuildOptions(bareLoop, outdir);

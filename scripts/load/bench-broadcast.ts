@@ -8,7 +8,7 @@
 import { broadcastHandler } from '../../functions/broadcast/handler.js';
 import { readConfig } from '../../functions/shared/config.js';
 import { ConnectionStore } from '../../functions/shared/connections.js';
-import { workerStarter } from '../../functions/shared/dispatch.js';
+import { lazyWorkerStarter } from '../../functions/shared/dispatch.js';
 import { ManagementClients } from '../../functions/shared/management.js';
 import { benchPosting } from './bench-posting.js';
 
@@ -19,5 +19,5 @@ export const handler = broadcastHandler({
   store: new ConnectionStore(config.tableName),
   posting: benchPosting(process.env, config),
   clients: new ManagementClients(),
-  workers: workerStarter(),
+  workers: lazyWorkerStarter(),
 });

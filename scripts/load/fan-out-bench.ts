@@ -120,7 +120,9 @@ export class FanOutBench {
     });
     const bench = new FanOutBench(options, template, gateway, swarm, heard, { ...dispatcher.environment }, { ...worker.environment });
     try {
+      const connectStart = performance.now();
       const opened = await swarm.open(gateway.url, options.clients, 200);
+      process.stderr.write(`  connected ${options.clients} clients in ${Math.round(performance.now() - connectStart)} ms\n`);
       if (opened.failed > 0) throw new Error(`${opened.failed} clients could not connect`);
     } catch (error) {
       await bench.stop();

@@ -7,7 +7,7 @@ import { broadcastHandler } from '../../functions/broadcast/handler.js';
 import { fanOutWorkerHandler } from '../../functions/fan-out-worker/handler.js';
 import { readConfig } from '../../functions/shared/config.js';
 import { ConnectionStore } from '../../functions/shared/connections.js';
-import { workerStarter } from '../../functions/shared/dispatch.js';
+import { lazyWorkerStarter } from '../../functions/shared/dispatch.js';
 import { ManagementClients } from '../../functions/shared/management.js';
 import { SdkPosters } from '../../functions/shared/posters.js';
 
@@ -19,7 +19,7 @@ export const broadcast = broadcastHandler({
   store: new ConnectionStore(config.tableName),
   posting,
   clients: new ManagementClients(),
-  workers: workerStarter(),
+  workers: lazyWorkerStarter(),
 });
 
 export const fanOutWorker = fanOutWorkerHandler({ store: new ConnectionStore(config.tableName), posting });

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { yamlDump } from 'yaml-cfn';
+import { absoluteCodePaths } from '../../scripts/load/bench-template.js';
 import { loadTemplate, type Template } from 'sam-local-websocket';
 
 /** Adds a route, its integration, function and (optionally) route response to a template. */
@@ -55,16 +56,12 @@ export function removeRoute(template: Template, prefix: string): void {
 }
 
 /**
- * Writes a changed copy of template.yaml to a temporary folder, with every CodeUri made
- * absolute so the copy still finds the functions. `remove()` deletes the folder.
+ * Writes a changed copy of template.yaml to a temporary folder, with every CodeUri (and esbuild
+ * Alias path) made absolute so the copy still finds the functions. `remove()` deletes the folder.
  */
 export function templateCopy(change: (template: Template) => void): { path: string; remove: () => void } {
   const { template, baseDir } = loadTemplate('template.yaml');
-  for (const resource of Object.values(template.Resources)) {
-    if (resource.Type === 'AWS::Serverless::Function' && typeof resource.Properties?.CodeUri === 'string') {
-      resource.Properties.CodeUri = resolve(baseDir, resource.Properties.CodeUri);
-    }
-  }
+  absoluteCodePaths(template, baseDir);
   change(template);
   const dir = mkdtempSync(join(tmpdir(), 'template-copy-'));
   const path = join(dir, 'template.yaml');

@@ -25,12 +25,17 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
       sourcemap: true,
       // SourcesContent: 'false' (a string: SAM turns it into --sources-content=false).
       sourcesContent: false,
+      // Alias and Splitting: the cold-start cuts (issue 29), as SAM passes them (--alias:..., --splitting).
+      alias: { '@aws-sdk/credential-provider-node': '../shared/lambda-credentials.ts' },
+      splitting: true,
+      // sam build runs esbuild in the function's folder: the alias resolves from there.
+      absWorkingDir: functions[0].codeDir,
     });
   });
 
   it('refuses a BuildProperty it does not know instead of ignoring it', () => {
-    const fn = { ...functions[0], buildProperties: { ...functions[0].buildProperties, Splitting: true } };
-    expect(() => esbuildOptions(fn, '/tmp/out')).to.throw(/Splitting/);
+    const fn = { ...functions[0], buildProperties: { ...functions[0].buildProperties, Charset: 'utf8' } };
+    expect(() => esbuildOptions(fn, '/tmp/out')).to.throw(/Charset/);
   });
 
   it('writes each bundle’s source map beside it, pointing at the TypeScript sources without their text', () => {
@@ -52,7 +57,8 @@ describe('npm run build (bundles from the template’s Metadata)', function () {
   it('bundles every function into an .mjs that exports its handler', async () => {
     expect(built.map((fn) => fn.logicalId).sort()).to.deep.equal(functions.map((fn) => fn.logicalId).sort());
     for (const fn of built) {
-      expect(fn.file).to.match(/\.build\/\w+\/app\.mjs$/);
+      expect(fn.file).to.match(/\.build\/functions\/\w+\/app\.mjs$/);
+      expect(fn.outputs, fn.logicalId).to.include(fn.file).and.include(`${fn.file}.map`);
       expect(fn.bytes).to.be.greaterThan(1000);
       const module = await import(pathToFileURL(fn.file).href);
       expect(module[fn.exportName], fn.logicalId).to.be.a('function');

@@ -43,6 +43,7 @@ describe('repository', () => {
       '@aws-sdk/client-apigatewaymanagementapi',
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/client-lambda',
+      '@aws-sdk/credential-provider-env',
       '@aws-sdk/credential-provider-node',
       '@aws-sdk/util-dynamodb',
       '@aws-sdk/util-endpoints',
@@ -56,7 +57,7 @@ describe('repository', () => {
   it('pins the lean poster’s SDK parts to the versions the SDK clients already use (one copy in each bundle)', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
-    for (const name of ['@aws-sdk/credential-provider-node', '@smithy/core', '@smithy/signature-v4', '@smithy/types']) {
+    for (const name of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-env', '@smithy/core', '@smithy/signature-v4', '@smithy/types']) {
       const pinned = pkg.dependencies[name] ?? pkg.devDependencies[name];
       expect(pinned, name).to.match(/^\d+\.\d+\.\d+$/);
       expect(lock.packages[`node_modules/${name}`].version, name).to.equal(pinned);

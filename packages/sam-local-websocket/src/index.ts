@@ -50,6 +50,7 @@ export { describeForeignFunctions, foreignRuleFunctions, RULE_FUNCTIONS } from '
 export { envVarOverrides, functionEnvironment, localValues, type EnvVars } from './lambda/functions.js';
 export { envVarsFile } from './cli/flags.js';
 export { buildFunction, esbuildOptions, type BuiltFunction } from './lambda/bundle.js';
+export { functionBuildDir } from './lambda/bundle-output.js';
 export { BUILD_DIR } from './shared/build-cache.js';
 export { buildPage } from './page/build-page.js';
 

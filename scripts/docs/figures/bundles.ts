@@ -1,12 +1,12 @@
 /**
  * Each function's bundle as `sam build` makes it (the template's esbuild settings, built in
- * memory): its size, its source map's, and what it is made of, from esbuild's metafile
+ * memory): what its cold start reads (the entry and the chunks it imports statically), all its
+ * files, the source maps read with them, and what they are made of, from esbuild's metafile
  * (`bytesInOutput` of every input, grouped by package).
  */
 import * as esbuild from 'esbuild';
-import { join, relative } from 'node:path';
 import { type Dataset, type View, kb } from '../figure.js';
-import { esbuildOptions, functionsOf, loadTemplate } from '../sources.js';
+import { bundleLoad, functionsOf, loadTemplate } from '../sources.js';
 
 /** The groups a bundle's bytes are reported in, in table order. */
 export const GROUPS = ['the app (functions/)', '@aws-sdk/*', '@smithy/*', 'Powertools', 'aws-jwt-verify', 'other packages'] as const;
@@ -14,8 +14,21 @@ type Group = (typeof GROUPS)[number];
 
 export interface Bundles {
   esbuild: string;
-  /** `fullMapBytes`: the map with the sources' text, as esbuild writes it by default (the template leaves it out). */
-  functions: { function: string; bundleBytes: number; mapBytes: number; fullMapBytes: number; bytesByGroup: Record<Group, number> }[];
+  /**
+   * `loaded*`: the files an import reads; `total*`: every JavaScript file of the bundle, lazy
+   * chunks too. `mapBytes`: the maps of the files read at import, as the template writes them;
+   * `fullMapBytes`: the same with the sources' text, as esbuild writes them by default.
+   */
+  functions: {
+    function: string;
+    loadedBytes: number;
+    loadedFiles: number;
+    totalBytes: number;
+    totalFiles: number;
+    mapBytes: number;
+    fullMapBytes: number;
+    bytesByGroup: Record<Group, number>;
+  }[];
 }
 
 /** The group of one esbuild input path (relative to the working directory). */
@@ -35,24 +48,19 @@ export async function measureBundles(): Promise<Bundles> {
   const { template, baseDir } = loadTemplate('template.yaml');
   const functions = await Promise.all(
     functionsOf(template, baseDir).map(async (fn) => {
-      // npm run build's folder (nothing is written): the map's source paths, and so its size, are
-      // those of `.build/X`, wherever the repository is checked out.
-      const options = esbuildOptions(fn, join(baseDir, '.build', fn.logicalId));
-      const result = await esbuild.build({ ...options, write: false });
-      const output = (suffix: string) => result.outputFiles.find((file) => file.path.endsWith(suffix));
-      const bundle = output('.mjs') ?? output('.js');
-      if (!bundle) throw new Error(`${fn.logicalId}: esbuild wrote no bundle`);
-      const meta = result.metafile!.outputs[relative(process.cwd(), bundle.path)];
-      if (!meta) throw new Error(`${fn.logicalId}: esbuild's metafile has no ${bundle.path}`);
+      // Built for npm run build's folder (nothing is written), which is as deep as sam build's:
+      // the maps' source paths, and so their sizes, are those of a deployed bundle.
+      const [load, full] = await Promise.all([bundleLoad(fn, baseDir), bundleLoad(fn, baseDir, { sourcesContent: true })]);
       const bytesByGroup = Object.fromEntries(GROUPS.map((group) => [group, 0])) as Record<Group, number>;
-      for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) bytesByGroup[groupOf(input)] += bytesInOutput;
-      const full = await esbuild.build({ ...options, sourcemap: true, sourcesContent: true, metafile: false, write: false });
-      const fullMapBytes = full.outputFiles.find((file) => file.path.endsWith('.map'))?.contents.byteLength ?? 0;
+      for (const [input, bytes] of Object.entries(load.loadedInputs)) bytesByGroup[groupOf(input)] += bytes;
       return {
         function: fn.logicalId,
-        bundleBytes: bundle.contents.byteLength,
-        mapBytes: output('.map')?.contents.byteLength ?? 0,
-        fullMapBytes,
+        loadedBytes: load.loadedBytes,
+        loadedFiles: load.loadedFiles,
+        totalBytes: load.totalBytes,
+        totalFiles: load.totalFiles,
+        mapBytes: load.loadedMapBytes,
+        fullMapBytes: full.loadedMapBytes,
         bytesByGroup,
       };
     }),
@@ -74,13 +82,13 @@ export const bundlesViews: View[] = [
     render: (data) => {
       const bundles = data('bundles') as Bundles;
       return [
-        `Built with esbuild ${bundles.esbuild} and each function's settings from \`template.yaml\`, as \`sam build\` builds them. KB = 1,024 bytes. Source map: as \`npm run build\` writes it in \`.build/\` (the template's, without the sources' text); with the sources' text: esbuild's default. The groups are esbuild's \`bytesInOutput\` per input file (the rest of a bundle is esbuild's own glue).`,
+        `Built with esbuild ${bundles.esbuild} and each function's settings from \`template.yaml\`, as \`sam build\` builds them. KB = 1,024 bytes. Read at import: the entry file and the chunks it imports statically (what a cold start loads); all files: the chunks reached only through \`import()\` too. Source maps: those of the files read at import, as the template writes them (without the sources' text, as in \`.build/\`), and with the sources' text (esbuild's default). The groups are esbuild's \`bytesInOutput\` per input file of the files read at import (the rest is esbuild's own glue).`,
         '',
-        `| function | bundle KB | source map KB | map with the sources' text KB | ${GROUPS.join(' KB | ')} KB |`,
-        `| :--- | ---: | ---: | ---: | ${GROUPS.map(() => '---:').join(' | ')} |`,
+        `| function | read at import KB (files) | all files KB (files) | their source maps KB | maps with the sources' text KB | ${GROUPS.join(' KB | ')} KB |`,
+        `| :--- | ---: | ---: | ---: | ---: | ${GROUPS.map(() => '---:').join(' | ')} |`,
         ...bundles.functions.map(
           (f) =>
-            `| ${f.function} | ${kb(f.bundleBytes)} | ${kb(f.mapBytes)} | ${kb(f.fullMapBytes)} | ${GROUPS.map((group) => kb(f.bytesByGroup[group])).join(' | ')} |`,
+            `| ${f.function} | ${kb(f.loadedBytes)} (${f.loadedFiles}) | ${kb(f.totalBytes)} (${f.totalFiles}) | ${kb(f.mapBytes)} | ${kb(f.fullMapBytes)} | ${GROUPS.map((group) => kb(f.bytesByGroup[group])).join(' | ')} |`,
         ),
       ].join('\n');
     },

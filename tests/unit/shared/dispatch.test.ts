@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionStore } from '../../../functions/shared/connections.js';
-import { dispatchJobs, DispatchError, jobsFor, workersNeeded, workerStarter } from '../../../functions/shared/dispatch.js';
+import { dispatchJobs, DispatchError, jobsFor, lazyWorkerStarter, workersNeeded } from '../../../functions/shared/dispatch.js';
+import { workerStarter } from '../../../functions/shared/lambda-invoke.js';
 import { captureLogs } from '../../helpers/logs.js';
 
 describe('dispatch (the broadcast dispatcher)', () => {
@@ -76,7 +77,7 @@ describe('dispatch (the broadcast dispatcher)', () => {
   it('invokes one worker per job asynchronously (InvocationType Event) with the job as payload', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     const jobs = jobsFor(4, { message: 'hi', senderId: 's=', endpoint: 'http://x/dev' }, 'b-2');
-    await dispatchJobs('worker-fn', jobs, workerStarter());
+    await dispatchJobs('worker-fn', jobs, lazyWorkerStarter());
     const inputs = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
     expect(inputs.map((input) => [input.FunctionName, input.InvocationType])).to.deep.equal(Array(4).fill(['worker-fn', 'Event']));
     expect(inputs.map((input) => JSON.parse(String(input.Payload)))).to.deep.equal(jobs);
@@ -92,12 +93,31 @@ describe('dispatch (the broadcast dispatcher)', () => {
       .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }))
       .on(InvokeCommand, { Payload: JSON.stringify(jobs[2]) })
       .rejects(new ServiceException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
-    const error = await dispatchJobs('worker-fn', jobs, workerStarter()).catch((caught) => caught);
+    const error = await dispatchJobs('worker-fn', jobs, lazyWorkerStarter()).catch((caught) => caught);
     expect(error).to.be.instanceOf(DispatchError);
     expect(error.started).to.equal(1);
     // A 429 was refused (never queued); a 500 may have been queued before it failed.
     expect(error.uncertain).to.equal(1);
     expect(error.cause).to.be.instanceOf(TooManyRequestsException);
+  });
+
+  it('makes the Lambda client on the first dispatch only, and the same one for every later dispatch', async () => {
+    const starter = lazyWorkerStarter();
+    const [first, second] = await Promise.all([starter(), starter()]);
+    expect(first).to.be.instanceOf(LambdaClient);
+    expect(second).to.equal(first);
+    expect(await starter()).to.equal(first);
+  });
+
+  it('starts no worker and says so (nothing started, nothing uncertain) when the Lambda client cannot be made', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const cause = new Error('chunk missing');
+    const error = await dispatchJobs('worker-fn', jobsFor(2, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-7'), () => Promise.reject(cause)).catch(
+      (caught) => caught,
+    );
+    expect(error).to.be.instanceOf(DispatchError);
+    expect(error).to.include({ started: 0, uncertain: 0, cause });
+    expect(lambda.commandCalls(InvokeCommand)).to.have.length(0);
   });
 
   describe('the client that starts workers, against a real Invoke endpoint on 127.0.0.1', () => {
@@ -119,6 +139,7 @@ describe('dispatch (the broadcast dispatcher)', () => {
       const client = workerStarter(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
       return {
         client,
+        starter: async () => client,
         bodies,
         close: () => {
           client.destroy();
@@ -137,7 +158,7 @@ describe('dispatch (the broadcast dispatcher)', () => {
         return undefined;
       });
       try {
-        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-4'), endpoint.client).catch(
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-4'), endpoint.starter).catch(
           (caught) => caught,
         );
         expect(error).to.be.instanceOf(DispatchError);
@@ -153,9 +174,9 @@ describe('dispatch (the broadcast dispatcher)', () => {
         attempt === 1 ? { status: 429, type: 'TooManyRequestsException' } : attempt === 3 ? { status: 500, type: 'ServiceException' } : { status: 202 },
       );
       try {
-        await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-5'), endpoint.client);
+        await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-5'), endpoint.starter);
         expect(endpoint.bodies).to.have.length(2);
-        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-6'), endpoint.client).catch(
+        const error = await dispatchJobs('worker-fn', jobsFor(1, { message: 'm', senderId: 's', endpoint: 'e' }, 'b-6'), endpoint.starter).catch(
           (caught) => caught,
         );
         expect(error).to.include({ started: 0, uncertain: 1 });

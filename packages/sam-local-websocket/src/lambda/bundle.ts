@@ -1,7 +1,8 @@
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
+import { BuildCache } from '../shared/build-cache.js';
+import { functionBuildDir, outputFiles, removeStaleOutputs } from './bundle-output.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
 
@@ -50,6 +51,8 @@ const PROPERTY_OPTIONS: Record<string, (value: unknown) => esbuild.BuildOptions>
   External: (value) => ({ external: list(value) }),
   Define: (value) => ({ define: keyValues('Define', value) }),
   KeepNames: (value) => ({ keepNames: flag(value) }),
+  Alias: (value) => ({ alias: keyValues('Alias', value) }),
+  Splitting: (value) => ({ splitting: flag(value) }),
 };
 
 /** The esbuild options `sam build` would use for a function, writing into `outdir`. */
@@ -65,6 +68,9 @@ export function esbuildOptions(fn: FunctionSpec, outdir: string): esbuild.BuildO
   return {
     ...options,
     entryPoints: entryPoints.map((entry) => resolve(fn.codeDir, entry)),
+    // sam build runs esbuild in the function's folder (CodeUri): relative Alias targets resolve
+    // from there, and so do the paths that Splitting's chunk names are hashed from.
+    absWorkingDir: fn.codeDir,
     outdir,
     metafile: true,
     logLevel: 'silent',
@@ -81,22 +87,26 @@ export interface BuiltFunction {
   bytes: number;
   /** Every source file that went into the bundle, for rebuilds on change. */
   inputs: string[];
+  /** Every file written: the bundle, its chunks (`Splitting`) and their maps. */
+  outputs: string[];
 }
 
 /**
- * Bundles one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`; an unchanged
+ * Bundles one function as `sam build` would, into `{rootDir}/.build/functions/{logicalId}/`; an unchanged
  * one is not built again (`cache`, by default the one beside the template, `{rootDir}/.build/cache`).
  */
 export async function buildFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
-  const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
-  // The same sources with the same options give the same bundle, wherever it is written.
-  const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options: { ...options, outdir: undefined } });
+  const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
+  // The same sources with the same options give the same bundle. The folder is part of them: with
+  // Splitting, chunk names hash the maps' paths, which are relative to it.
+  const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options });
   return cache.get(key, async () => {
     const result = await esbuild.build(options).catch((error: Error) => {
       throw new BuildError(`${fn.logicalId} does not build: ${error.message}`, { cause: error });
     });
     const built = describeBuild(fn, options, result);
-    return { value: built, inputs: built.inputs, outputs: [built.file] };
+    removeStaleOutputs(options.outdir!, built.outputs);
+    return { value: built, inputs: built.inputs, outputs: built.outputs };
   });
 }
 
@@ -110,7 +120,7 @@ export async function watchFunction(
   onRebuild: (built: BuiltFunction) => void,
   onError: (message: string) => void,
 ): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
-  const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
+  const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
   // watch() starts with a build of its own: the first result is the initial bundle.
   let firstBuild: { resolve: (built: BuiltFunction) => void; reject: (error: Error) => void } | undefined;
   const built = new Promise<BuiltFunction>((resolve, reject) => (firstBuild = { resolve, reject }));
@@ -151,6 +161,8 @@ function describeBuild(fn: FunctionSpec, options: esbuild.BuildOptions, result: 
     file,
     exportName: fn.handler.slice(lastDot + 1),
     bytes: statSync(file).size,
-    inputs: Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input)),
+    // The metafile's paths are relative to esbuild's working directory (the function's folder).
+    inputs: Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(fn.codeDir, input)),
+    outputs: outputFiles(result.metafile, fn.codeDir),
   };
 }

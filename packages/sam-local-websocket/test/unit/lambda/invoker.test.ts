@@ -34,7 +34,7 @@ describe('LocalFunction', () => {
     const spec: FunctionSpec = { logicalId: 'Fn', codeDir: dir, handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
     fn = new LocalFunction(
       spec,
-      { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+      { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [], outputs: [] },
       { PATH: process.env.PATH ?? '' },
       () => {},
       1,
@@ -110,7 +110,7 @@ describe('LocalFunction', () => {
     const spec: FunctionSpec = { logicalId: 'Env', codeDir: dir, handler: 'env.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
     const envFn = new LocalFunction(
       spec,
-      { logicalId: 'Env', file: join(dir, 'env.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+      { logicalId: 'Env', file: join(dir, 'env.mjs'), exportName: 'handler', bytes: 0, inputs: [], outputs: [] },
       { SETTING: 'a' },
       () => {},
       1,

@@ -30,7 +30,7 @@ describe('NODE_OPTIONS in local containers', () => {
     const run = async (env: Record<string, string>, log: (line: string) => void = () => {}) => {
       const fn = new LocalFunction(
         spec,
-        { logicalId: 'Mapped', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+        { logicalId: 'Mapped', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [], outputs: [] },
         env,
         (_, line) => log(line),
         1,
