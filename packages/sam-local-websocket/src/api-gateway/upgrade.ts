@@ -35,7 +35,7 @@ export type HandshakeCheck = (
   request: IncomingMessage,
   url: URL,
   connection: EventConnection,
-) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
+) => Promise<{ refuse: number; headers?: Record<string, string> } | { authorizer?: Record<string, unknown> }>;
 
 /** The limits a handshake and its connection are held to (the gateway's options). */
 export interface UpgradeLimits {
@@ -71,7 +71,7 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       authorizer: undefined as Record<string, unknown> | undefined,
     };
     const verdict = await check(request, url, connection);
-    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse);
+    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse, verdict.headers);
     connection.authorizer = verdict.authorizer;
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
