@@ -91,7 +91,12 @@ async function route(context: SessionContext, connection: Connection, body: stri
   }
   const outcome = await context.invoke(route, event);
   if (!outcome.ok) {
-    connection.socket.send(gatewayFrame('Internal server error', connection.connectionId, event.requestContext.requestId));
+    const timedOut = 'integrationTimedOut' in outcome;
+    // The function runs on to its own Timeout: shutdown waits for it like any invocation.
+    if (timedOut) context.track(outcome.running);
+    connection.socket.send(
+      gatewayFrame(timedOut ? 'Endpoint request timed out' : 'Internal server error', connection.connectionId, event.requestContext.requestId),
+    );
     return;
   }
   const reply = bodyOf(outcome);

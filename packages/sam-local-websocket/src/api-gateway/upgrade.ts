@@ -76,7 +76,9 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
       const outcome = await context.invoke(route, connectEvent(context.identity, connection, request, url));
-      // A $connect that throws or times out: API Gateway refuses the handshake with 502.
+      // Past the integration timeout the function runs on: shutdown waits for it like any invocation.
+      if ('integrationTimedOut' in outcome) context.track(outcome.running);
+      // A $connect that throws, times out, or outlives the integration timeout: API Gateway refuses the handshake with 502.
       const status = statusOf(outcome, ROUTE_KEYS.connect);
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
       protocols.remember(request, outcome);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
+import { integrationTimeoutMs } from './integration-timeout.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -153,6 +154,8 @@ export interface RouteSpec {
   returnsBody: boolean;
   /** The REQUEST authorizer that guards the route (`$connect` only). */
   authorizer?: AuthorizerSpec;
+  /** How long API Gateway waits for the integration: its `TimeoutInMillis` (29 s by default). */
+  integrationTimeoutMs: number;
 }
 
 /** A Lambda REQUEST authorizer. */
@@ -181,7 +184,7 @@ function referencedIds(value: unknown): string[] {
 }
 
 /** Reads the template's one WebSocket API with its routes, integrations and route responses. */
-export function webSocketApiOf(template: Template): WebSocketApiSpec {
+export function webSocketApiOf(template: Template, refs: Record<string, string> = {}): WebSocketApiSpec {
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
   if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
   const [apiId, api] = apis[0];
@@ -207,6 +210,7 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
       functionId,
       returnsBody: routesWithResponse.has(logicalId) && Boolean(route.Properties?.RouteResponseSelectionExpression),
       authorizer,
+      integrationTimeoutMs: integrationTimeoutMs(integration.Properties?.TimeoutInMillis, routeKey, refs),
     });
   }
   return {

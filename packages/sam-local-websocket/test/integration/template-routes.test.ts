@@ -25,6 +25,7 @@ describe('routes from a changed copy of the template', function () {
       addRoute(template, 'echo', 'app.echo', { returnsBody: true });
       addRoute(template, 'explode', 'app.explode');
       addRoute(template, 'slow', 'app.slow', { timeout: 1 });
+      addRoute(template, 'lingering', 'app.lingering', { timeout: 3, integrationTimeoutMs: 100 });
       removeRoute(template, 'Default');
     });
     local = await startLocalGateway({ template: copy.path });
@@ -125,6 +126,17 @@ describe('routes from a changed copy of the template', function () {
       name: 'Sandbox.Timedout',
       message: 'Task timed out after 1.00 seconds',
     });
+  });
+
+  it('answers Endpoint request timed out at the integration’s TimeoutInMillis, while the function runs on to its end', async () => {
+    const client = await open();
+    client.socket.send('{"action":"lingering"}');
+    const frame = await client.next(5000);
+    expect(JSON.parse(frame)).to.include({ message: 'Endpoint request timed out' });
+    expect(frame).to.match(/^\{"message": "Endpoint request timed out", "connectionId":"[\w=-]{16}", "requestId":"[\w=-]{16}"\}$/);
+    expect(local.invocations.some((outcome) => outcome.route === 'lingering')).to.equal(false);
+    await eventually(() => local.invocations.some((outcome) => outcome.route === 'lingering'));
+    expect(local.invocations.find((outcome) => outcome.route === 'lingering')).to.include({ status: 200 });
   });
 
   it('answers API Gateway’s Forbidden frame when no route matches and there is no $default', async () => {
