@@ -42,6 +42,10 @@ export interface WorkerSetup {
   functionArn: string;
   /** The freeze gate (one Int32): 0 while the container is frozen, 1 to wake it. */
   gate: SharedArrayBuffer;
+  /** The code folder (LAMBDA_TASK_ROOT): read-only, as on Lambda. */
+  codeDir: string;
+  /** The container's own folder that stands for `/tmp`. */
+  tmpDir: string;
 }
 
 /** One invocation sent to a container. */
@@ -63,4 +67,6 @@ export type InvokeReply = InvokeResult & {
   cpuMs: number;
   /** Work the handler left pending when it returned, by kind (e.g. `Timeout`, `TCPSocketWrap`). */
   pending: string[];
+  /** What the container's /tmp holds, bytes, when the invocation wrote there. */
+  tmpBytes?: number;
 };

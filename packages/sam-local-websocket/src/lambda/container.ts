@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_ACCOUNT_ID, pseudoParameters } from '../template/intrinsics.js';
@@ -56,6 +58,7 @@ export class Container {
 
   constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>, execArgv: string[]) {
     const taskRoot = dirname(built.file);
+    const tmpDir = mkdtempSync(join(tmpdir(), 'sam-local-websocket-tmp-'));
     const setup: WorkerSetup = {
       file: built.file,
       exportName: built.exportName,
@@ -63,6 +66,8 @@ export class Container {
       memorySize: spec.memorySize,
       functionArn: functionArnOf(spec.logicalId, env.AWS_REGION ?? 'us-east-1'),
       gate: this.gate.buffer as SharedArrayBuffer,
+      codeDir: taskRoot,
+      tmpDir,
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: setup,
@@ -72,6 +77,8 @@ export class Container {
         AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(),
         LAMBDA_TASK_ROOT: taskRoot,
         LAMBDA_RUNTIME_DIR: RUNTIME_DIR,
+        // os.tmpdir() is the container's own /tmp.
+        TMPDIR: tmpDir,
         NODE_PATH: env.NODE_PATH ?? `/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:${RUNTIME_DIR}/node_modules:${RUNTIME_DIR}:${taskRoot}`,
       },
       // The bundle is plain JavaScript: no TypeScript loader in the container, only the
@@ -82,6 +89,8 @@ export class Container {
       stdout: true,
       stderr: true,
     });
+    // The container's /tmp goes with it, as an execution environment's does.
+    this.worker.once('exit', () => rmSync(tmpDir, { recursive: true, force: true }));
   }
 
   /** Lets the frozen thread run again: call it before posting the next invocation. */

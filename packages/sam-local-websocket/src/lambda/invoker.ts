@@ -32,6 +32,12 @@ export function pendingWorkWarning(functionName: string, pending: string[]): str
   return `WARNING: ${functionName} returned with work still pending (${kinds}). Lambda freezes the container when the handler returns: that work runs only if a later invocation reuses the container, and may never run. Await it before returning.`;
 }
 
+/** The warning for a container whose /tmp holds more than its EphemeralStorage. */
+export function tmpFullWarning(spec: Pick<FunctionSpec, 'logicalId' | 'ephemeralStorageMb'>, bytes: number): string {
+  const mb = (bytes / 1024 / 1024).toFixed(1);
+  return `WARNING: ${spec.logicalId}'s /tmp holds ${mb} MB, over its EphemeralStorage of ${spec.ephemeralStorageMb ?? 512} MB: on Lambda the write that went past it fails with ENOSPC.`;
+}
+
 /** How many containers a function may run at once, as Lambda's concurrency. */
 export const DEFAULT_CONTAINERS_PER_FUNCTION = 2;
 
@@ -189,6 +195,8 @@ export class LocalFunction {
       if (container.current?.invocation.id !== reply.id) return;
       this.peakHeapBytes = Math.max(this.peakHeapBytes, reply.peakHeapBytes);
       if (reply.pending.length > 0) this.log(this.spec.logicalId, pendingWorkWarning(this.spec.logicalId, reply.pending));
+      const tmpLimit = (this.spec.ephemeralStorageMb ?? 512) * 1024 * 1024;
+      if (reply.tmpBytes !== undefined && reply.tmpBytes > tmpLimit) this.log(this.spec.logicalId, tmpFullWarning(this.spec, reply.tmpBytes));
       const pending = reply.pending.length > 0 ? reply.pending : undefined;
       this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.cpuMs, pending);
     });

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import { bytesUnder, installSandbox } from './sandbox.mjs';
 
 if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
 const port = parentPort;
@@ -20,6 +21,19 @@ const port = parentPort;
 const setup = workerData;
 /** The freeze gate: 0 while frozen; the function sets it to 1 to wake the container (see container.ts). */
 const gate = new Int32Array(setup.gate);
+
+// Lambda's file system: a read-only code folder, the container's own /tmp (see sandbox.mjs).
+const sandbox = installSandbox({ codeDir: setup.codeDir, tmpDir: setup.tmpDir });
+
+/** How much the container's /tmp holds, when the invocation wrote there (else undefined). */
+function tmpBytes() {
+  if (!sandbox.takeTmpWritten()) return undefined;
+  try {
+    return bytesUnder(setup.tmpDir);
+  } catch {
+    return undefined;
+  }
+}
 
 const loaded = import(pathToFileURL(setup.file).href).then((module) => {
   const handler = module[setup.exportName];
@@ -113,7 +127,7 @@ port.on('message', async (/** @type {import('./container-protocol.js').InvokeReq
   clearInterval(sampler);
   const cpuMs = threadCpuMs() - cpuBefore;
   /** @type {import('./container-protocol.js').InvokeReply} */
-  const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs, pending: pendingWork() };
+  const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs, pending: pendingWork(), tmpBytes: tmpBytes() };
   port.postMessage(message);
   // Frozen until the next invocation: nothing the handler left behind runs meanwhile.
   Atomics.wait(gate, 0, 0);

@@ -38,6 +38,8 @@ export interface FunctionSpec {
   /** Seconds. */
   timeout: number;
   memorySize: number;
+  /** `EphemeralStorage.Size`: the MB of /tmp each container has (512 by default). */
+  ephemeralStorageMb?: number;
   /** Environment variables, intrinsics unresolved. */
   environment: Record<string, unknown>;
   buildMethod?: string;
@@ -61,7 +63,7 @@ export interface TableSpec {
 }
 
 /** Lambda's defaults for what neither a function nor Globals set. */
-const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128 } as const;
+const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128, EphemeralStorage: 512 } as const;
 
 /** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
 export function loadTemplate(path: string): { template: Template; baseDir: string } {
@@ -92,6 +94,7 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       handler: properties.Handler,
       timeout: Number(properties.Timeout ?? LAMBDA_DEFAULTS.Timeout),
       memorySize: Number(properties.MemorySize ?? LAMBDA_DEFAULTS.MemorySize),
+      ephemeralStorageMb: Number(properties.EphemeralStorage?.Size ?? LAMBDA_DEFAULTS.EphemeralStorage),
       environment,
       buildMethod: resource.Metadata?.BuildMethod,
       buildProperties: resource.Metadata?.BuildProperties ?? {},

@@ -1,18 +1,38 @@
 /** A container as Lambda runs one: frozen between invocations, its heap bounded by MemorySize, its own ids. */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionArnOf, heapLimitMb, logStreamName } from '../../../src/lambda/container.js';
-import { LocalFunction, OUT_OF_MEMORY_ERROR, pendingWorkWarning } from '../../../src/lambda/invoker.js';
+import { LocalFunction, OUT_OF_MEMORY_ERROR, pendingWorkWarning, tmpFullWarning } from '../../../src/lambda/invoker.js';
 import type { FunctionSpec } from '../../../src/template/template.js';
 
 const HANDLER = `
+import { existsSync, promises, readFileSync, writeFile, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 globalThis.late = [];
+const codeOf = (run) => { try { run(); return 'written'; } catch (error) { return error.code; } };
 export const handler = async (event, context) => {
   if (event.leave) setTimeout(() => { globalThis.late.push(event.leave); console.log('late ' + event.leave); }, 5);
   if (event.awaited) await new Promise((done) => setTimeout(done, 5));
   if (event.grow) { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(hoard.length)); }
+  if (event.writeCode) {
+    const file = join(process.env.LAMBDA_TASK_ROOT, 'written.txt');
+    return {
+      sync: codeOf(() => writeFileSync(file, 'x')),
+      relative: codeOf(() => writeFileSync('relative.txt', 'x')),
+      promise: await promises.appendFile(file, 'x').then(() => 'written', (error) => error.code),
+      callback: await new Promise((done) => writeFile(file, 'x', (error) => done(error ? error.code : 'written'))),
+      message: codeOf(() => { try { writeFileSync(file, 'x'); } catch (error) { throw { code: error.message }; } }),
+      readable: readFileSync(join(process.env.LAMBDA_TASK_ROOT, 'app.mjs'), 'utf8').length > 0,
+    };
+  }
+  if (event.tmp) {
+    writeFileSync('/tmp/' + event.tmp, 'kept in the container');
+    return { read: readFileSync('/tmp/' + event.tmp, 'utf8'), tmpdir: tmpdir(), env: process.env.TMPDIR, exists: existsSync(join(tmpdir(), event.tmp)) };
+  }
+  if (event.fill) { writeFileSync('/tmp/fill', Buffer.alloc(event.fill)); return 'filled'; }
   if (event.look) { await new Promise((done) => setTimeout(done, 0)); return [...globalThis.late]; }
   return {
     arn: context.invokedFunctionArn,
@@ -34,7 +54,16 @@ describe('a function’s containers', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => {
     lines = [];
-    const spec: FunctionSpec = { logicalId: 'Fn', codeDir: dir, handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
+    const spec: FunctionSpec = {
+      logicalId: 'Fn',
+      codeDir: dir,
+      handler: 'app.handler',
+      timeout: 30,
+      memorySize: 128,
+      ephemeralStorageMb: 1,
+      environment: {},
+      buildProperties: {},
+    };
     const built = { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] };
     fn = new LocalFunction(spec, built, { AWS_REGION: 'eu-north-1' }, (_name, line) => lines.push(line), 1);
   });
@@ -77,6 +106,44 @@ describe('a function’s containers', function () {
     expect(again.result.env._X_AMZN_TRACE_ID).to.not.equal(result.env._X_AMZN_TRACE_ID); // a trace per invocation
     expect(functionArnOf('Fn', 'cn-north-1')).to.equal('arn:aws-cn:lambda:cn-north-1:000000000000:function:Fn');
     expect(logStreamName(new Date(Date.UTC(2026, 0, 2)))).to.match(/^2026\/01\/02\/\[\$LATEST\][0-9a-f]{32}$/);
+  });
+
+  it('have a read-only code folder: writes there (or to a relative path) fail with EROFS, in every form', async () => {
+    const outcome = await fn.invoke({ writeCode: true });
+    expect(outcome).to.deep.include({
+      ok: true,
+      result: {
+        sync: 'EROFS',
+        relative: 'EROFS',
+        promise: 'EROFS',
+        callback: 'EROFS',
+        message: `EROFS: read-only file system, writefile '${join(dir, 'written.txt')}'`,
+        readable: true,
+      },
+    });
+  });
+
+  it('each have their own /tmp (os.tmpdir() too), gone with the container', async () => {
+    const name = `container-test-${process.pid}`;
+    const outcome = (await fn.invoke({ tmp: name })) as { ok: true; result: { read: string; tmpdir: string; env: string; exists: boolean } };
+    expect(outcome.result).to.include({ read: 'kept in the container', exists: true });
+    expect(outcome.result.tmpdir)
+      .to.equal(outcome.result.env)
+      .and.match(/sam-local-websocket-tmp-/);
+    expect(existsSync(join('/tmp', name)), 'the host’s /tmp').to.equal(false);
+    expect(existsSync(join(outcome.result.tmpdir, name))).to.equal(true);
+    await fn.close();
+    expect(existsSync(outcome.result.tmpdir)).to.equal(false);
+  });
+
+  it('warn, naming the function, when /tmp holds more than EphemeralStorage', async () => {
+    await fn.invoke({ fill: 512 * 1024 });
+    expect(lines.filter((line) => line.startsWith('WARNING'))).to.deep.equal([]);
+    await fn.invoke({ fill: 2 * 1024 * 1024 });
+    expect(lines).to.include(tmpFullWarning({ logicalId: 'Fn', ephemeralStorageMb: 1 }, 2 * 1024 * 1024));
+    expect(tmpFullWarning({ logicalId: 'Fn', ephemeralStorageMb: 1 }, 2 * 1024 * 1024)).to.equal(
+      "WARNING: Fn's /tmp holds 2.0 MB, over its EphemeralStorage of 1 MB: on Lambda the write that went past it fails with ENOSPC.",
+    );
   });
 
   it('die past MemorySize (the heap is bounded as Lambda’s bootstrap bounds it), failing the invocation with Lambda’s error', async () => {
