@@ -28,8 +28,13 @@ export interface InvocationOutcome {
   cpuMs?: number;
   /** What Lambda reported when the function threw or timed out, e.g. `Sandbox.Timedout`. */
   error?: { name: string; message: string };
-  /** Why the gateway refused an authorizer's answer (403: its policy; 500: a malformed answer). */
+  /**
+   * Why the gateway refused an authorizer's answer (403: its policy; 500: a malformed answer), or
+   * why a route's result came after API Gateway had answered (its integration timed out).
+   */
   reason?: string;
+  /** Work the handler left pending when it returned (frozen with its container, as on Lambda). */
+  pending?: string[];
 }
 
 /** A line a function wrote, with its JSON record when it wrote one (the shared logger does). */

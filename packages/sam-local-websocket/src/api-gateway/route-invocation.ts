@@ -59,6 +59,7 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
         durationMs: outcome.ms,
         ...(outcome.cpuMs === undefined ? {} : { cpuMs: outcome.cpuMs }),
         ...(outcome.ok ? {} : { error: outcome.error }),
+        ...(outcome.pending ? { pending: outcome.pending } : {}),
         ...(timedOut ? { reason: `the integration timed out after ${route.integrationTimeoutMs} ms: API Gateway had answered without this result` } : {}),
       });
       return outcome;

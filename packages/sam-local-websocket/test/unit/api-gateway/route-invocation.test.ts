@@ -81,6 +81,13 @@ describe('routeInvoker', () => {
     expect(invoke.firstCall.args[1]).to.deep.equal({ priority: true });
   });
 
+  it('reports the work a handler left pending when it returned', async () => {
+    const { functions } = functionsAnswering({ ...outcome({ result: null }), pending: ['Timeout'] });
+    const report = sinon.spy<(outcome: InvocationOutcome) => void>(() => {});
+    await routeInvoker(functions, report)(route('broadcast'), messageEvent(identity, connection, 'broadcast', ''));
+    expect(report.firstCall.args[0].pending).to.deep.equal(['Timeout']);
+  });
+
   it('reports a failure with its error and status 500, without cpuMs when the handler gave none', async () => {
     const { functions } = functionsAnswering(FAILED);
     const report = sinon.spy<(outcome: InvocationOutcome) => void>(() => {});
