@@ -2,7 +2,8 @@ import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
 import type { Connection, ConnectionRegistry } from './connection-registry.js';
-import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
+import { bodyOf, gatewayFrame, type RouteInvoker, type RouteOutcome } from './route-invocation.js';
+import type { Outcome } from '../lambda/container-protocol.js';
 import type { WebSocketApiSpec } from '../template/template.js';
 
 /** What a connection's life needs from the gateway. */
@@ -61,7 +62,8 @@ export function runSession(context: SessionContext, connection: Connection): voi
     clearTimeout(lifeTimer);
     context.registry.remove(connectionId);
     const route = context.api.routes.get(ROUTE_KEYS.disconnect);
-    if (route) context.track(context.invoke(route, disconnectEvent(context.identity, connection, code, reason.toString())));
+    // Tracked to its end, even past the integration timeout: shutdown waits for $disconnect.
+    if (route) context.track(context.invoke(route, disconnectEvent(context.identity, connection, code, reason.toString())).then(untilEnded));
   });
 
   // Its $connect finished after shutdown began: close it like the others, so $disconnect runs.
@@ -80,6 +82,9 @@ export function goAway(socket: WebSocket): Promise<void> {
     socket.close(CLOSE_CODES.goingAway, 'Going away');
   });
 }
+
+/** The outcome once the function has ended, also when API Gateway stopped waiting for it. */
+const untilEnded = (outcome: RouteOutcome): Promise<Outcome> | RouteOutcome => ('integrationTimedOut' in outcome ? outcome.running : outcome);
 
 async function route(context: SessionContext, connection: Connection, body: string): Promise<void> {
   const routeKey = context.selectRoute(body);

@@ -186,6 +186,25 @@ describe('runSession', () => {
       });
     });
 
+    it('tracks $disconnect to its end, also past the integration timeout (shutdown waits for it)', async () => {
+      const { invoke, socket, tracked } = open();
+      let end: (outcome: Outcome) => void = () => {};
+      const running = new Promise<Outcome>((done) => (end = done));
+      invoke.resolves({
+        ...outcome({ error: { name: 'IntegrationTimeout', message: 'Endpoint request timed out' } }),
+        integrationTimedOut: true,
+        running,
+      } as unknown as Outcome);
+      socket.closedBy(1000, '');
+      let ended = false;
+      const disconnect = tracked.at(-1)!.then(() => (ended = true));
+      await new Promise((done) => setImmediate(done));
+      expect(ended).to.equal(false);
+      end(outcome({ result: null }));
+      await disconnect;
+      expect(ended).to.equal(true);
+    });
+
     it('runs nothing on close when the API has no $disconnect route, but still forgets the connection', () => {
       const { context } = sessionContext();
       context.api.routes.delete('$disconnect');
