@@ -46,6 +46,8 @@ export interface WorkerSetup {
   codeDir: string;
   /** The container's own folder that stands for `/tmp`. */
   tmpDir: string;
+  /** How much its /tmp may hold: `EphemeralStorage`, in bytes. */
+  tmpLimitBytes: number;
 }
 
 /** One invocation sent to a container. */

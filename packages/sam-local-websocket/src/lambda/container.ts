@@ -68,6 +68,7 @@ export class Container {
       gate: this.gate.buffer as SharedArrayBuffer,
       codeDir: taskRoot,
       tmpDir,
+      tmpLimitBytes: (spec.ephemeralStorageMb ?? 512) * 1024 * 1024,
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: setup,

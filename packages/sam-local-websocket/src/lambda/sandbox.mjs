@@ -75,18 +75,19 @@ function readOnlyError(/** @type {string} */ syscall, /** @type {string} */ path
 /**
  * Installs the sandbox in this thread. `takeTmpWritten()` tells whether the function wrote to its
  * /tmp since it was last asked.
- * @param {{ codeDir: string, tmpDir: string }} options `tmpDir` stands for `/tmp`
+ * @param {{ codeDir: string, tmpDir: string, tmpLimitBytes: number }} options `tmpDir` stands for
+ *   `/tmp`, which holds at most `tmpLimitBytes` (EphemeralStorage)
  * @returns {{ takeTmpWritten: () => boolean }}
  */
-export function installSandbox({ codeDir, tmpDir }) {
-  let tmpWritten = false;
-  const onTmpWrite = () => {
-    tmpWritten = true;
-  };
+export function installSandbox({ codeDir, tmpDir, tmpLimitBytes }) {
   const inside = (/** @type {string} */ dir, /** @type {string} */ path) => {
     const rest = relative(dir, path);
     return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest));
   };
+  let tmpWritten = false;
+  const tmpSpace = tmpSpaceKeeper(tmpDir, tmpLimitBytes, inside, () => {
+    tmpWritten = true;
+  });
   const exists = fs.existsSync;
   /**
    * `/tmp/...` as the container's own folder: always when writing; when reading, if the container
@@ -114,15 +115,14 @@ export function installSandbox({ codeDir, tmpDir }) {
         const path = pathOf(args[at]);
         if (path === undefined) continue;
         const writing = writes === 'flags' ? writesWith(args[1]) : writes.includes(at);
-        if (writing && readOnly(path)) {
-          const error = readOnlyError(name.toLowerCase(), path);
+        const target = writing && readOnly(path) ? undefined : mapped(path, writing);
+        const error = target === undefined ? readOnlyError(name.toLowerCase(), path) : writing ? tmpSpace.check(name, resolve(target), args[1]) : undefined;
+        if (error) {
           if (form === 'promise') return Promise.reject(error);
           const callback = args.at(-1);
           if (form === 'callback' && typeof callback === 'function') return void process.nextTick(callback, error);
           throw error;
         }
-        const target = mapped(path, writing);
-        if (writing && inside(tmpDir, resolve(target))) onTmpWrite();
         args[at] = target;
       }
       return original.apply(this, args);
@@ -145,6 +145,55 @@ export function installSandbox({ codeDir, tmpDir }) {
       const written = tmpWritten;
       tmpWritten = false;
       return written;
+    },
+  };
+}
+
+/** The error a full disk gives. */
+function noSpaceError() {
+  const error = /** @type {NodeJS.ErrnoException} */ (new Error('ENOSPC: no space left on device, write'));
+  Object.assign(error, { errno: -28, code: 'ENOSPC', syscall: 'write' });
+  return error;
+}
+
+/**
+ * Keeps the container's /tmp within its size: `writeFile` and `appendFile` of data whose size is
+ * known fail with ENOSPC when the folder would hold more than `limit` bytes (the other writes
+ * are measured after the invocation instead: worker.mjs warns). What it holds is measured when
+ * first needed, and again after any other write there.
+ * @param {string} tmpDir
+ * @param {number} limit
+ * @param {(dir: string, path: string) => boolean} inside
+ * @param {() => void} onWrite
+ */
+function tmpSpaceKeeper(tmpDir, limit, inside, onWrite) {
+  const lstat = fs.lstatSync;
+  /** @type {number | undefined} */
+  let used;
+  return {
+    /** The ENOSPC error for a write of `path` that would overfill /tmp, else undefined. */
+    check(/** @type {string} */ name, /** @type {string} */ path, /** @type {unknown} */ data) {
+      if (!inside(tmpDir, path)) return undefined;
+      onWrite();
+      const sized = (name === 'writeFile' || name === 'appendFile') && (typeof data === 'string' || ArrayBuffer.isView(data));
+      if (!sized) {
+        used = undefined;
+        return undefined;
+      }
+      const bytes = typeof data === 'string' ? Buffer.byteLength(data) : /** @type {ArrayBufferView} */ (data).byteLength;
+      let replaced = 0;
+      if (name === 'writeFile') {
+        try {
+          replaced = lstat(path).size;
+        } catch {
+          replaced = 0;
+        }
+      }
+      used ??= bytesUnder(tmpDir);
+      const after = used - replaced + bytes;
+      if (after > limit) return noSpaceError();
+      used = after;
+      return undefined;
     },
   };
 }

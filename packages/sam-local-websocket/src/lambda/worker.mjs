@@ -23,7 +23,7 @@ const setup = workerData;
 const gate = new Int32Array(setup.gate);
 
 // Lambda's file system: a read-only code folder, the container's own /tmp (see sandbox.mjs).
-const sandbox = installSandbox({ codeDir: setup.codeDir, tmpDir: setup.tmpDir });
+const sandbox = installSandbox({ codeDir: setup.codeDir, tmpDir: setup.tmpDir, tmpLimitBytes: setup.tmpLimitBytes });
 
 /** How much the container's /tmp holds, when the invocation wrote there (else undefined). */
 function tmpBytes() {

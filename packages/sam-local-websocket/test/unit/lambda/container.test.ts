@@ -8,7 +8,7 @@ import { LocalFunction, OUT_OF_MEMORY_ERROR, pendingWorkWarning, tmpFullWarning 
 import type { FunctionSpec } from '../../../src/template/template.js';
 
 const HANDLER = `
-import { existsSync, promises, readFileSync, writeFile, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, promises, readFileSync, writeFile, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 globalThis.late = [];
@@ -32,7 +32,11 @@ export const handler = async (event, context) => {
     writeFileSync('/tmp/' + event.tmp, 'kept in the container');
     return { read: readFileSync('/tmp/' + event.tmp, 'utf8'), tmpdir: tmpdir(), env: process.env.TMPDIR, exists: existsSync(join(tmpdir(), event.tmp)) };
   }
-  if (event.fill) { writeFileSync('/tmp/fill', Buffer.alloc(event.fill)); return 'filled'; }
+  if (event.fill) return codeOf(() => writeFileSync('/tmp/' + (event.name ?? 'fill'), Buffer.alloc(event.fill)));
+  if (event.stream) {
+    await new Promise((done, fail) => { const out = createWriteStream('/tmp/streamed'); out.on('error', fail); out.on('close', done); out.end(Buffer.alloc(event.stream)); });
+    return 'streamed';
+  }
   if (event.look) { await new Promise((done) => setTimeout(done, 0)); return [...globalThis.late]; }
   return {
     arn: context.invokedFunctionArn,
@@ -136,10 +140,18 @@ describe('a function’s containers', function () {
     expect(existsSync(outcome.result.tmpdir)).to.equal(false);
   });
 
-  it('warn, naming the function, when /tmp holds more than EphemeralStorage', async () => {
-    await fn.invoke({ fill: 512 * 1024 });
+  it('hold /tmp to EphemeralStorage: a write past it fails with ENOSPC, a rewrite of a file counts once', async () => {
+    const result = async (event: object) => ((await fn.invoke(event)) as { result: unknown }).result;
+    expect(await result({ fill: 700 * 1024 })).to.equal('written');
+    expect(await result({ fill: 700 * 1024 })).to.equal('written'); // the same file, replaced
+    expect(await result({ fill: 400 * 1024, name: 'second' })).to.equal('ENOSPC');
+    expect(await result({ fill: 300 * 1024, name: 'second' })).to.equal('written');
+  });
+
+  it('warn, naming the function, when a write they cannot size (a stream) leaves /tmp over EphemeralStorage', async () => {
+    await fn.invoke({ stream: 512 * 1024 });
     expect(lines.filter((line) => line.startsWith('WARNING'))).to.deep.equal([]);
-    await fn.invoke({ fill: 2 * 1024 * 1024 });
+    await fn.invoke({ stream: 2 * 1024 * 1024 });
     expect(lines).to.include(tmpFullWarning({ logicalId: 'Fn', ephemeralStorageMb: 1 }, 2 * 1024 * 1024));
     expect(tmpFullWarning({ logicalId: 'Fn', ephemeralStorageMb: 1 }, 2 * 1024 * 1024)).to.equal(
       "WARNING: Fn's /tmp holds 2.0 MB, over its EphemeralStorage of 1 MB: on Lambda the write that went past it fails with ENOSPC.",
