@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { connect, eventually, type TestClient } from 'websocket-test-clients';
+import { connect, eventually, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { EXTRA_ROUTES_DIR } from '../helpers/fixtures.js';
 import { addRoute, removeRoute, templateCopy } from '../helpers/template-copy.js';
@@ -89,6 +89,27 @@ describe('routes from a changed copy of the template', function () {
       await eventually(() => invoked('$disconnect') !== undefined, 5000);
       expect(invoked('$disconnect')!.connectionId).to.equal(invoked('$connect')!.connectionId);
       expect(gateway.gateway.registry.size).to.equal(0);
+    } finally {
+      await gateway.close();
+      slow.remove();
+    }
+  });
+
+  it('refuses the handshake with 502 when $connect outlives its integration’s TimeoutInMillis, and stores nothing', async () => {
+    const slow = templateCopy((template) => {
+      template.Resources.ConnectFunction.Properties!.CodeUri = EXTRA_ROUTES_DIR;
+      template.Resources.ConnectFunction.Properties!.Handler = 'app.slowConnect';
+      template.Resources.ConnectIntegration.Properties!.TimeoutInMillis = 100;
+    });
+    const gateway = await startLocalGateway({ template: slow.path });
+    try {
+      expect(await refusedStatus(gateway.gateway.url)).to.equal(502);
+      // Refused while slowConnect (400 ms) still runs: it has not been reported yet.
+      expect(gateway.invocations.some((outcome) => outcome.route === '$connect')).to.equal(false);
+      expect(gateway.gateway.registry.size).to.equal(0);
+      // The function ran on to its end, and is reported then.
+      await eventually(() => gateway.invocations.some((outcome) => outcome.route === '$connect'));
+      expect(gateway.invocations.find((outcome) => outcome.route === '$connect')).to.include({ status: 200 });
     } finally {
       await gateway.close();
       slow.remove();
