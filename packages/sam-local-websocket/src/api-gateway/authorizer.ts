@@ -5,6 +5,8 @@ import type { InvocationOutcome } from './invocation-outcome.js';
 import type { LocalFunction } from '../lambda/invoker.js';
 import type { AuthorizerSpec } from '../template/template.js';
 import type { HandshakeCheck } from './upgrade.js';
+import { judgeAuthorizerAnswer } from './authorizer-policy.js';
+import { PolicyEvaluator } from '../iam/evaluate.js';
 
 /**
  * Reads one identity source (`route.request.querystring.X` or `route.request.header.X`).
@@ -33,27 +35,33 @@ export function authorizerEvent(api: ApiIdentity, connection: EventConnection, r
   return { ...query, ...rest, type: 'REQUEST', methodArn, stageVariables: {}, requestContext };
 }
 
-/** What the gateway reads of an authorizer's answer. */
+/** What the gateway reads of an authorizer's answer (judged by {@link judgeAuthorizerAnswer}). */
 export interface PolicyAnswer {
   principalId?: string;
-  policyDocument?: { Statement?: { Effect?: string }[] };
+  policyDocument?: { Statement?: { Effect?: string } | { Effect?: string }[] };
   context?: Record<string, unknown>;
 }
 
+/** The header API Gateway names an authorizer configuration error with (observed on REST APIs). */
+const CONFIGURATION_ERROR = { 'x-amzn-ErrorType': 'AuthorizerConfigurationException' } as const;
+
 /**
  * Runs a `$connect` REQUEST authorizer as API Gateway does: a missing or empty identity
- * source is refused with 401 before the function runs; `Unauthorized` gives 401, a Deny
- * policy 403, any other failure 500; an Allow passes `principalId` and `context` on to
- * every route's `requestContext.authorizer`.
+ * source is refused with 401 before the function runs; `Unauthorized` gives 401, any other
+ * failure 500; the answer is then judged ({@link judgeAuthorizerAnswer}): a policy that does not
+ * allow the route's ARN gives 403, a malformed answer or context 500; an Allow passes
+ * `principalId`, the context (stringified) and `integrationLatency` on to every route's
+ * `requestContext.authorizer`.
  */
 export function authorizerCheck(
   spec: AuthorizerSpec,
   fn: LocalFunction,
-  identity: ApiIdentity & { region: string; accountId: string },
+  identity: ApiIdentity & { region: string; accountId: string; partition?: string },
   report: (outcome: InvocationOutcome) => void,
 ): HandshakeCheck {
   const readers = spec.identitySources.map(identityReader);
-  const methodArn = `arn:aws:execute-api:${identity.region}:${identity.accountId}:${identity.apiId}/${identity.stage}/$connect`;
+  const methodArn = `arn:${identity.partition ?? 'aws'}:execute-api:${identity.region}:${identity.accountId}:${identity.apiId}/${identity.stage}/$connect`;
+  const evaluator = new PolicyEvaluator();
 
   return async (request, url, connection: EventConnection) => {
     const reported = { kind: 'authorizer', function: spec.functionId, route: '$connect', connectionId: connection.connectionId } as const;
@@ -62,17 +70,18 @@ export function authorizerCheck(
       return { refuse: 401 };
     }
     const outcome = await fn.invoke(authorizerEvent(identity, connection, request, url, methodArn));
-    const status = verdictOf(outcome.ok ? (outcome.result as PolicyAnswer) : undefined, outcome.ok ? undefined : outcome.error.message);
-    report({ ...reported, requestId: outcome.requestId, status, invoked: true, durationMs: outcome.ms, ...(outcome.ok ? {} : { error: outcome.error }) });
-    if (status !== 200) return { refuse: status };
-    const answer = (outcome as { result: PolicyAnswer }).result;
-    return { authorizer: { ...answer.context, principalId: answer.principalId } };
+    const ran = { ...reported, requestId: outcome.requestId, invoked: true, durationMs: outcome.ms };
+    if (!outcome.ok) {
+      const status = outcome.error.message === 'Unauthorized' ? 401 : 500;
+      report({ ...ran, status, error: outcome.error });
+      return { refuse: status };
+    }
+    const verdict = judgeAuthorizerAnswer(outcome.result, methodArn, evaluator);
+    if (verdict.status !== 200) {
+      report({ ...ran, status: verdict.status, reason: verdict.reason });
+      return verdict.status === 500 ? { refuse: 500, headers: { ...CONFIGURATION_ERROR } } : { refuse: verdict.status };
+    }
+    report({ ...ran, status: 200 });
+    return { authorizer: { ...verdict.authorizer, integrationLatency: outcome.ms } };
   };
-}
-
-function verdictOf(answer: PolicyAnswer | undefined, errorMessage: string | undefined): number {
-  if (errorMessage !== undefined) return errorMessage === 'Unauthorized' ? 401 : 500;
-  const effects = answer?.policyDocument?.Statement?.map((statement) => statement.Effect) ?? [];
-  if (!answer?.principalId || effects.length === 0) return 500; // not a policy answer at all
-  return effects.includes('Deny') || !effects.includes('Allow') ? 403 : 200;
 }

@@ -28,6 +28,13 @@ export interface InvocationOutcome {
   cpuMs?: number;
   /** What Lambda reported when the function threw or timed out, e.g. `Sandbox.Timedout`. */
   error?: { name: string; message: string };
+  /**
+   * Why the gateway refused an authorizer's answer (403: its policy; 500: a malformed answer), or
+   * why a route's result came after API Gateway had answered (its integration timed out).
+   */
+  reason?: string;
+  /** Work the handler left pending when it returned (frozen with its container, as on Lambda). */
+  pending?: string[];
 }
 
 /** A line a function wrote, with its JSON record when it wrote one (the shared logger does). */
@@ -54,7 +61,8 @@ export function functionLogEntry(functionName: string, line: string): FunctionLo
 export function invocationLine(outcome: InvocationOutcome): string {
   if (outcome.kind === 'authorizer') {
     if (!outcome.invoked) return `authorizer   ${outcome.connectionId}  ${outcome.status} (no identity source)`;
-    return `authorizer   ${outcome.connectionId}  ${outcome.status === 200 ? 'Allow' : outcome.status}  ${outcome.durationMs} ms`;
+    const verdict = outcome.status === 200 ? 'Allow' : `${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`;
+    return `authorizer   ${outcome.connectionId}  ${verdict}  ${outcome.durationMs} ms`;
   }
   const status = outcome.error ? `${outcome.error.name}: ${outcome.error.message}` : outcome.status;
   return `${outcome.route.padEnd(12)} ${outcome.connectionId}  ${status}  ${outcome.durationMs} ms`;

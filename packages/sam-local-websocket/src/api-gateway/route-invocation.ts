@@ -6,14 +6,24 @@ import type { Outcome } from '../lambda/container-protocol.js';
 import type { LocalFunctions } from '../lambda/functions.js';
 import type { RouteSpec } from '../template/template.js';
 
+/**
+ * How a route's integration ended for API Gateway: the function's outcome, or, when it had not
+ * answered within the route's integration timeout, a failure that says so; the function runs on
+ * to its own Timeout (`running`, which settles when it ends) and its answer is then dropped.
+ */
+export type RouteOutcome = Outcome | (Extract<Outcome, { ok: false }> & { integrationTimedOut: true; running: Promise<Outcome> });
+
 /** Runs a route's function and reports how it went. */
-export type RouteInvoker = (route: RouteSpec, event: GatewayEvent) => Promise<Outcome>;
+export type RouteInvoker = (route: RouteSpec, event: GatewayEvent) => Promise<RouteOutcome>;
+
+/** The error of an integration API Gateway stopped waiting for (its client frame's message). */
+export const INTEGRATION_TIMEOUT_ERROR = { name: 'IntegrationTimeout', message: 'Endpoint request timed out' } as const;
 
 /**
  * The HTTP status a Lambda proxy answer stands for. A thrown error or timeout is a 500, but
  * on `$connect` a 502: what API Gateway answers the handshake with.
  */
-export function statusOf(outcome: Outcome, routeKey?: string): number {
+export function statusOf(outcome: RouteOutcome, routeKey?: string): number {
   if (!outcome.ok) return routeKey === ROUTE_KEYS.connect ? CONNECT_FAILED_STATUS : 500;
   const status = (outcome.result as { statusCode?: unknown } | null | undefined)?.statusCode;
   return typeof status === 'number' ? status : 200;
@@ -25,29 +35,49 @@ export function bodyOf(outcome: Outcome): string | undefined {
   return typeof body === 'string' ? body : undefined;
 }
 
-/** Runs routes' functions and reports each invocation's {@link InvocationOutcome}. */
+/**
+ * Runs routes' functions and reports each invocation's {@link InvocationOutcome} when it ends.
+ * API Gateway waits for an integration at most its `TimeoutInMillis` (29 s by default): past
+ * that, the caller gets {@link INTEGRATION_TIMEOUT_ERROR} at once while the function runs on.
+ */
 export function routeInvoker(functions: LocalFunctions, report: (outcome: InvocationOutcome) => void): RouteInvoker {
   return async (route, event) => {
     const fn = functions.get(route.functionId);
     if (!fn) throw new FunctionNotRunningError(`route ${route.routeKey} names ${route.functionId}, which is not running`);
+    const started = Date.now();
+    let timedOut = false;
     // $disconnect removes a stored record: it must not wait behind, or be shed with, messages.
-    const outcome = await fn.invoke(event, { priority: route.routeKey === ROUTE_KEYS.disconnect });
-    report({
-      kind: 'route',
-      function: route.functionId,
-      route: route.routeKey,
-      connectionId: event.requestContext.connectionId,
-      requestId: outcome.requestId,
-      status: statusOf(outcome, route.routeKey),
-      invoked: true,
-      durationMs: outcome.ms,
-      ...(outcome.cpuMs === undefined ? {} : { cpuMs: outcome.cpuMs }),
-      ...(outcome.ok ? {} : { error: outcome.error }),
+    const running = fn.invoke(event, { priority: route.routeKey === ROUTE_KEYS.disconnect }).then((outcome) => {
+      report({
+        kind: 'route',
+        function: route.functionId,
+        route: route.routeKey,
+        connectionId: event.requestContext.connectionId,
+        requestId: outcome.requestId,
+        status: statusOf(outcome, route.routeKey),
+        invoked: true,
+        durationMs: outcome.ms,
+        ...(outcome.cpuMs === undefined ? {} : { cpuMs: outcome.cpuMs }),
+        ...(outcome.ok ? {} : { error: outcome.error }),
+        ...(outcome.pending ? { pending: outcome.pending } : {}),
+        ...(timedOut ? { reason: `the integration timed out after ${route.integrationTimeoutMs} ms: API Gateway had answered without this result` } : {}),
+      });
+      return outcome;
     });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<RouteOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        resolve({ ok: false, error: { ...INTEGRATION_TIMEOUT_ERROR }, ms: Date.now() - started, requestId: '', integrationTimedOut: true, running });
+      }, route.integrationTimeoutMs);
+    });
+    const outcome = await Promise.race([running, deadline]);
+    clearTimeout(timer);
     return outcome;
   };
 }
 
-/** The frames API Gateway itself sends a client when a route cannot answer. */
-export const gatewayFrame = (message: 'Forbidden' | 'Internal server error', connectionId: string, requestId: string): string =>
-  JSON.stringify({ message, connectionId, requestId });
+/** The frames API Gateway itself sends a client when a route cannot answer, byte for byte as AWS writes them. */
+export const gatewayFrame = (message: 'Forbidden' | 'Internal server error' | 'Endpoint request timed out', connectionId: string, requestId: string): string =>
+  // Spacing as in the frames clients captured: a space after "message": only.
+  `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;

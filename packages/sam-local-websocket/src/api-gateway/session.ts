@@ -2,7 +2,8 @@ import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { disconnectEvent, messageEvent, type ApiIdentity } from './events.js';
 import type { Connection, ConnectionRegistry } from './connection-registry.js';
-import { bodyOf, gatewayFrame, type RouteInvoker } from './route-invocation.js';
+import { bodyOf, gatewayFrame, type RouteInvoker, type RouteOutcome } from './route-invocation.js';
+import type { Outcome } from '../lambda/container-protocol.js';
 import type { WebSocketApiSpec } from '../template/template.js';
 
 /** What a connection's life needs from the gateway. */
@@ -61,7 +62,8 @@ export function runSession(context: SessionContext, connection: Connection): voi
     clearTimeout(lifeTimer);
     context.registry.remove(connectionId);
     const route = context.api.routes.get(ROUTE_KEYS.disconnect);
-    if (route) context.track(context.invoke(route, disconnectEvent(context.identity, connection, code, reason.toString())));
+    // Tracked to its end, even past the integration timeout: shutdown waits for $disconnect.
+    if (route) context.track(context.invoke(route, disconnectEvent(context.identity, connection, code, reason.toString())).then(untilEnded));
   });
 
   // Its $connect finished after shutdown began: close it like the others, so $disconnect runs.
@@ -81,6 +83,9 @@ export function goAway(socket: WebSocket): Promise<void> {
   });
 }
 
+/** The outcome once the function has ended, also when API Gateway stopped waiting for it. */
+const untilEnded = (outcome: RouteOutcome): Promise<Outcome> | RouteOutcome => ('integrationTimedOut' in outcome ? outcome.running : outcome);
+
 async function route(context: SessionContext, connection: Connection, body: string): Promise<void> {
   const routeKey = context.selectRoute(body);
   const route = routeKey === undefined ? undefined : context.api.routes.get(routeKey);
@@ -91,7 +96,12 @@ async function route(context: SessionContext, connection: Connection, body: stri
   }
   const outcome = await context.invoke(route, event);
   if (!outcome.ok) {
-    connection.socket.send(gatewayFrame('Internal server error', connection.connectionId, event.requestContext.requestId));
+    const timedOut = 'integrationTimedOut' in outcome;
+    // The function runs on to its own Timeout: shutdown waits for it like any invocation.
+    if (timedOut) context.track(outcome.running);
+    connection.socket.send(
+      gatewayFrame(timedOut ? 'Endpoint request timed out' : 'Internal server error', connection.connectionId, event.requestContext.requestId),
+    );
     return;
   }
   const reply = bodyOf(outcome);

@@ -35,7 +35,7 @@ export type HandshakeCheck = (
   request: IncomingMessage,
   url: URL,
   connection: EventConnection,
-) => Promise<{ refuse: number } | { authorizer?: Record<string, unknown> }>;
+) => Promise<{ refuse: number; headers?: Record<string, string> } | { authorizer?: Record<string, unknown> }>;
 
 /** The limits a handshake and its connection are held to (the gateway's options). */
 export interface UpgradeLimits {
@@ -71,12 +71,14 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
       authorizer: undefined as Record<string, unknown> | undefined,
     };
     const verdict = await check(request, url, connection);
-    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse);
+    if ('refuse' in verdict) return refuseHandshake(socket, verdict.refuse, verdict.headers);
     connection.authorizer = verdict.authorizer;
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     if (route) {
       const outcome = await context.invoke(route, connectEvent(context.identity, connection, request, url));
-      // A $connect that throws or times out: API Gateway refuses the handshake with 502.
+      // Past the integration timeout the function runs on: shutdown waits for it like any invocation.
+      if ('integrationTimedOut' in outcome) context.track(outcome.running);
+      // A $connect that throws, times out, or outlives the integration timeout: API Gateway refuses the handshake with 502.
       const status = statusOf(outcome, ROUTE_KEYS.connect);
       if (status < 200 || status >= 300) return refuseHandshake(socket, status);
       protocols.remember(request, outcome);

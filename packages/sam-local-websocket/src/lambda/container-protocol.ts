@@ -16,6 +16,11 @@ interface OutcomeTimes {
    * worker.mjs). Absent when the handler did not run to an answer (shed, timed out, stopped).
    */
   cpuMs?: number;
+  /**
+   * Work the handler left pending when it returned, by kind (`Timeout`, `TCPSocketWrap`...): on
+   * Lambda it is frozen with the container, and runs only if a later invocation reuses it.
+   */
+  pending?: string[];
 }
 
 /** Answer given to an invocation whose `startBy` passed while it waited for a container. */
@@ -33,6 +38,16 @@ export interface WorkerSetup {
   exportName: string;
   functionName: string;
   memorySize: number;
+  /** Its ARN, as `context.invokedFunctionArn` gives it: the twin's partition, region and account. */
+  functionArn: string;
+  /** The freeze gate (one Int32): 0 while the container is frozen, 1 to wake it. */
+  gate: SharedArrayBuffer;
+  /** The code folder (LAMBDA_TASK_ROOT): read-only, as on Lambda. */
+  codeDir: string;
+  /** The container's own folder that stands for `/tmp`. */
+  tmpDir: string;
+  /** How much its /tmp may hold: `EphemeralStorage`, in bytes. */
+  tmpLimitBytes: number;
 }
 
 /** One invocation sent to a container. */
@@ -52,4 +67,8 @@ export type InvokeReply = InvokeResult & {
   peakHeapBytes: number;
   /** The container thread's CPU time during the invocation, ms. */
   cpuMs: number;
+  /** Work the handler left pending when it returned, by kind (e.g. `Timeout`, `TCPSocketWrap`). */
+  pending: string[];
+  /** What the container's /tmp holds, bytes, when the invocation wrote there. */
+  tmpBytes?: number;
 };

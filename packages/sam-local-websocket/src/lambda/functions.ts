@@ -21,6 +21,9 @@ export interface LocalEndpoints {
   lambdaEndpoint: string;
 }
 
+/** The runtime a function without `Runtime` is taken to run on (what the twin itself runs). */
+const DEFAULT_RUNTIME = 'nodejs24.x';
+
 /** The account id local ARNs carry. */
 export const ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
@@ -100,13 +103,20 @@ export function functionEnvironment(
     }),
   );
   return {
+    // The host's PATH, not Lambda's (/var/lang/bin:...): a function's child processes run here.
     PATH: process.env.PATH ?? '/usr/bin:/bin',
+    // What Lambda's Node.js runtime defines ("Defined runtime environment variables"); the
+    // per-environment ones (log stream, LAMBDA_TASK_ROOT, NODE_PATH) come with each container.
+    _HANDLER: fn.handler,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? DEFAULT_RUNTIME}`,
     TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
     AWS_REGION: endpoints.region,
     AWS_DEFAULT_REGION: endpoints.region,
     AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
     // Lambda sets it; Powertools reports cold_start only when it is there.
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...templateVariables,

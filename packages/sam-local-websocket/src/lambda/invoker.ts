@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FunctionSpec } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
-import { Container, type Failure, type Invocation } from './container.js';
+import { Container, heapLimitMb, type Failure, type Invocation } from './container.js';
 import { EXPIRED_ERROR, SHUTDOWN_ERROR, type InvokeReply, type InvokeRequest, type LogSink, type Outcome } from './container-protocol.js';
 import { NodeOptionsReader } from './node-options.js';
 
@@ -19,6 +19,23 @@ export interface QueueOptions {
    * still busy then, it is not run and answers `expired` ({@link EXPIRED_ERROR}).
    */
   startBy?: number;
+}
+
+/** What an invocation fails with when its container runs out of memory (Lambda: the runtime aborts). */
+export const OUT_OF_MEMORY_ERROR = { name: 'Runtime.ExitError', message: 'Runtime exited with error: signal: aborted (core dumped)' } as const;
+
+/** The warning for a handler that returned with work pending, naming the function. */
+export function pendingWorkWarning(functionName: string, pending: string[]): string {
+  const counts = new Map<string, number>();
+  for (const kind of pending) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, count]) => (count > 1 ? `${kind} x${count}` : kind)).join(', ');
+  return `WARNING: ${functionName} returned with work still pending (${kinds}). Lambda freezes the container when the handler returns: that work runs only if a later invocation reuses the container, and may never run. Await it before returning.`;
+}
+
+/** The warning for a container whose /tmp holds more than its EphemeralStorage. */
+export function tmpFullWarning(spec: Pick<FunctionSpec, 'logicalId' | 'ephemeralStorageMb'>, bytes: number): string {
+  const mb = (bytes / 1024 / 1024).toFixed(1);
+  return `WARNING: ${spec.logicalId}'s /tmp holds ${mb} MB, over its EphemeralStorage of ${spec.ephemeralStorageMb ?? 512} MB: on Lambda the write that went past it fails with ENOSPC.`;
 }
 
 /** How many containers a function may run at once, as Lambda's concurrency. */
@@ -164,6 +181,7 @@ export class LocalFunction {
         requestId: invocation.requestId,
         deadline: started + this.spec.timeout * 1000,
       };
+      container.wake();
       container.worker.postMessage(request);
     }
   }
@@ -176,9 +194,22 @@ export class LocalFunction {
     container.worker.on('message', (reply: InvokeReply) => {
       if (container.current?.invocation.id !== reply.id) return;
       this.peakHeapBytes = Math.max(this.peakHeapBytes, reply.peakHeapBytes);
-      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.cpuMs);
+      if (reply.pending.length > 0) this.log(this.spec.logicalId, pendingWorkWarning(this.spec.logicalId, reply.pending));
+      const tmpLimit = (this.spec.ephemeralStorageMb ?? 512) * 1024 * 1024;
+      if (reply.tmpBytes !== undefined && reply.tmpBytes > tmpLimit) this.log(this.spec.logicalId, tmpFullWarning(this.spec, reply.tmpBytes));
+      const pending = reply.pending.length > 0 ? reply.pending : undefined;
+      this.finish(container, reply.ok ? undefined : reply.error, reply.ok ? reply.result : undefined, reply.cpuMs, pending);
     });
-    container.worker.on('error', (error) => {
+    container.worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        // Past its MemorySize the runtime dies, and Lambda reports the exit (V8 aborts the process).
+        this.log(
+          this.spec.logicalId,
+          `container ran out of memory (MemorySize ${this.spec.memorySize} MB, heap limit ${heapLimitMb(this.spec.memorySize)} MB): ${error.message}`,
+        );
+        this.retire(container, OUT_OF_MEMORY_ERROR);
+        return;
+      }
       // A crashed container fails what it was running, as a runtime exit does on Lambda.
       this.log(this.spec.logicalId, `container crashed: ${error.message}`);
       this.retire(container, { name: 'Runtime.ExitError', message: error.message });
@@ -194,12 +225,12 @@ export class LocalFunction {
   }
 
   /** Settles the container's invocation and hands the container its next one. */
-  private finish(container: Container, error?: Failure, result?: unknown, cpuMs?: number): void {
+  private finish(container: Container, error?: Failure, result?: unknown, cpuMs?: number, pending?: string[]): void {
     const current = container.current;
     if (!current) return;
     clearTimeout(current.timer);
     container.current = undefined;
-    this.answer(current.invocation, current.started, error, result, cpuMs);
+    this.answer(current.invocation, current.started, error, result, cpuMs, undefined, pending);
     if (container.stale) this.stop(container);
     else if (this.containers.has(container)) this.idle.push(container);
     this.dispatch();
@@ -224,8 +255,8 @@ export class LocalFunction {
     void container.worker.terminate();
   }
 
-  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, cpuMs?: number, expired?: true): void {
-    const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(cpuMs === undefined ? {} : { cpuMs }) };
+  private answer(invocation: Invocation, started: number, error?: Failure, result?: unknown, cpuMs?: number, expired?: true, pending?: string[]): void {
+    const times = { ms: Date.now() - started, requestId: invocation.requestId, ...(cpuMs === undefined ? {} : { cpuMs }), ...(pending ? { pending } : {}) };
     invocation.resolve(error ? { ok: false, error, ...times, ...(expired ? { expired } : {}) } : { ok: true, result, ...times });
   }
 

@@ -1,5 +1,7 @@
 // Runs one function's bundle inside a worker thread: the local stand-in for a warm Lambda
-// container. The module is imported once and its handler serves every invocation.
+// container. The module is imported once and its handler serves every invocation. Between
+// invocations the thread is frozen, as Lambda freezes its execution environment: timers and
+// callbacks a handler left behind run only when the next invocation wakes it.
 //
 // Plain JavaScript on purpose: Node.js 20 resolves a worker's entry file before any
 // `--import` loader (tsx) applies, so this file cannot be TypeScript. It is type-checked all
@@ -9,12 +11,29 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { bytesUnder, installSandbox } from './sandbox.mjs';
 
 if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
 const port = parentPort;
 
 /** @type {import('./container-protocol.js').WorkerSetup} */
 const setup = workerData;
+/** The freeze gate: 0 while frozen; the function sets it to 1 to wake the container (see container.ts). */
+const gate = new Int32Array(setup.gate);
+
+// Lambda's file system: a read-only code folder, the container's own /tmp (see sandbox.mjs).
+const sandbox = installSandbox({ codeDir: setup.codeDir, tmpDir: setup.tmpDir, tmpLimitBytes: setup.tmpLimitBytes });
+
+/** How much the container's /tmp holds, when the invocation wrote there (else undefined). */
+function tmpBytes() {
+  if (!sandbox.takeTmpWritten()) return undefined;
+  try {
+    return bytesUnder(setup.tmpDir);
+  } catch {
+    return undefined;
+  }
+}
 
 const loaded = import(pathToFileURL(setup.file).href).then((module) => {
   const handler = module[setup.exportName];
@@ -35,10 +54,10 @@ function contextFor(request) {
     awsRequestId: request.requestId,
     functionName: setup.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${setup.functionName}`,
+    invokedFunctionArn: setup.functionArn,
     memoryLimitInMB: String(setup.memorySize),
-    logGroupName: `/aws/lambda/${setup.functionName}`,
-    logStreamName: 'local',
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? `/aws/lambda/${setup.functionName}`,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
   };
@@ -71,7 +90,27 @@ const threadCpuMs = (() => {
 // The most heap this container used during an invocation, sampled while it runs.
 const heapUsed = () => getHeapStatistics().used_heap_size;
 
+/**
+ * The work still pending in this thread (timers, sockets, file operations...), by kind, besides
+ * the port it talks to the function through. Idle keep-alive sockets are unreferenced: not counted.
+ */
+function pendingWork() {
+  const kinds = process.getActiveResourcesInfo();
+  const port = kinds.indexOf('MessagePort');
+  if (port >= 0) kinds.splice(port, 1);
+  return kinds;
+}
+
+/** An X-Ray trace header as Lambda sets `_X_AMZN_TRACE_ID` for each invocation. */
+const traceHeader = () => {
+  const hex = (/** @type {number} */ bytes) => randomBytes(bytes).toString('hex');
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${hex(12)};Parent=${hex(8)};Sampled=0`;
+};
+
 port.on('message', async (/** @type {import('./container-protocol.js').InvokeRequest} */ request) => {
+  // Freeze again after this invocation (the function set the gate to wake the container).
+  Atomics.store(gate, 0, 0);
+  process.env._X_AMZN_TRACE_ID = traceHeader();
   let peakHeapBytes = heapUsed();
   const cpuBefore = threadCpuMs();
   const sampler = setInterval(() => (peakHeapBytes = Math.max(peakHeapBytes, heapUsed())), 50);
@@ -88,6 +127,8 @@ port.on('message', async (/** @type {import('./container-protocol.js').InvokeReq
   clearInterval(sampler);
   const cpuMs = threadCpuMs() - cpuBefore;
   /** @type {import('./container-protocol.js').InvokeReply} */
-  const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs };
+  const message = { ...reply, peakHeapBytes: Math.max(peakHeapBytes, heapUsed()), cpuMs, pending: pendingWork(), tmpBytes: tmpBytes() };
   port.postMessage(message);
+  // Frozen until the next invocation: nothing the handler left behind runs meanwhile.
+  Atomics.wait(gate, 0, 0);
 });

@@ -93,7 +93,12 @@ export async function startBackends(
     });
     const authorizer = served.api.routes.get(ROUTE_KEYS.connect)?.authorizer;
     const handshakeCheck: HandshakeCheck = authorizer
-      ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
+      ? authorizerCheck(
+          authorizer,
+          functions.get(authorizer.functionId)!,
+          { ...identity, region: options.region, accountId: ACCOUNT_ID, partition: values.refs['AWS::Partition'] },
+          report,
+        )
       : async () => ({});
     return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi };
   } catch (error) {

@@ -10,8 +10,9 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
   const parameters = parameterValues(loaded.template, overrides);
   // What CloudFormation would refuse to deploy is refused here too.
   checkParameters(loaded.template, parameters);
-  const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
-  const api = webSocketApiOf(template);
+  const refs = { ...pseudoParameters(options.region), ...parameters };
+  const template = applyConditions(loaded.template, refs);
+  const api = webSocketApiOf(template, refs);
   return {
     template,
     parameters,

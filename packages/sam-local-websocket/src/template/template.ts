@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
+import { integrationTimeoutMs } from './integration-timeout.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -37,6 +38,8 @@ export interface FunctionSpec {
   /** Seconds. */
   timeout: number;
   memorySize: number;
+  /** `EphemeralStorage.Size`: the MB of /tmp each container has (512 by default). */
+  ephemeralStorageMb?: number;
   /** Environment variables, intrinsics unresolved. */
   environment: Record<string, unknown>;
   buildMethod?: string;
@@ -60,7 +63,7 @@ export interface TableSpec {
 }
 
 /** Lambda's defaults for what neither a function nor Globals set. */
-const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128 } as const;
+const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128, EphemeralStorage: 512 } as const;
 
 /** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
 export function loadTemplate(path: string): { template: Template; baseDir: string } {
@@ -91,6 +94,7 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       handler: properties.Handler,
       timeout: Number(properties.Timeout ?? LAMBDA_DEFAULTS.Timeout),
       memorySize: Number(properties.MemorySize ?? LAMBDA_DEFAULTS.MemorySize),
+      ephemeralStorageMb: Number(properties.EphemeralStorage?.Size ?? LAMBDA_DEFAULTS.EphemeralStorage),
       environment,
       buildMethod: resource.Metadata?.BuildMethod,
       buildProperties: resource.Metadata?.BuildProperties ?? {},
@@ -153,6 +157,8 @@ export interface RouteSpec {
   returnsBody: boolean;
   /** The REQUEST authorizer that guards the route (`$connect` only). */
   authorizer?: AuthorizerSpec;
+  /** How long API Gateway waits for the integration: its `TimeoutInMillis` (29 s by default). */
+  integrationTimeoutMs: number;
 }
 
 /** A Lambda REQUEST authorizer. */
@@ -181,7 +187,7 @@ function referencedIds(value: unknown): string[] {
 }
 
 /** Reads the template's one WebSocket API with its routes, integrations and route responses. */
-export function webSocketApiOf(template: Template): WebSocketApiSpec {
+export function webSocketApiOf(template: Template, refs: Record<string, string> = {}): WebSocketApiSpec {
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
   if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
   const [apiId, api] = apis[0];
@@ -207,6 +213,7 @@ export function webSocketApiOf(template: Template): WebSocketApiSpec {
       functionId,
       returnsBody: routesWithResponse.has(logicalId) && Boolean(route.Properties?.RouteResponseSelectionExpression),
       authorizer,
+      integrationTimeoutMs: integrationTimeoutMs(integration.Properties?.TimeoutInMillis, routeKey, refs),
     });
   }
   return {

@@ -10,7 +10,7 @@ export function addRoute(
   template: Template,
   routeKey: string,
   handler: string,
-  options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[] } = {},
+  options: { returnsBody?: boolean; timeout?: number; codeUri?: string; policies?: unknown[]; integrationTimeoutMs?: number } = {},
 ): void {
   const name = routeKey.replace(/\W/g, '').replace(/^./, (c) => c.toUpperCase());
   template.Resources[`${name}Function`] = {
@@ -31,6 +31,7 @@ export function addRoute(
       IntegrationUri: {
         'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${name}Function.Arn}/invocations`,
       },
+      ...(options.integrationTimeoutMs ? { TimeoutInMillis: options.integrationTimeoutMs } : {}),
     },
   };
   template.Resources[`${name}Route`] = {

@@ -4,10 +4,10 @@
  * throws, 403 for an authorizer's Deny and 500 for one that fails.
  */
 import { expect } from 'chai';
-import { eventually, frame, OPCODES, rawWebSocket, refusedStatus } from 'websocket-test-clients';
+import { connect, eventually, frame, OPCODES, rawWebSocket, refusedStatus } from 'websocket-test-clients';
 import { EXTRA_ROUTES_DIR } from '../helpers/fixtures.js';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
-import { templateCopy } from '../helpers/template-copy.js';
+import { addRoute, templateCopy } from '../helpers/template-copy.js';
 
 const TOKEN = 'a-long-local-test-token-7f3c';
 
@@ -83,6 +83,44 @@ describe('$connect authorizer answers', function () {
       await crash.close();
       denying.remove();
       crashing.remove();
+    }
+  });
+});
+
+describe('$connect authorizer policies and context, judged as API Gateway judges them', function () {
+  this.timeout(30_000);
+  let local: LocalGateway;
+  let copy: ReturnType<typeof templateCopy>;
+  before(async () => {
+    copy = templateCopy((template) => {
+      template.Resources.AuthorizerFunction.Properties!.CodeUri = EXTRA_ROUTES_DIR;
+      template.Resources.AuthorizerFunction.Properties!.Handler = 'app.policyByMode';
+      addRoute(template, 'whoami', 'app.authorizerSeen', { returnsBody: true });
+    });
+    local = await startLocalGateway({ template: copy.path, parameters: { AuthToken: TOKEN } });
+  });
+  after(async () => {
+    await local?.close();
+    copy?.remove();
+  });
+
+  it('refuses with 403 an Allow for another stage’s ARN', async () => {
+    expect(await refusedStatus(`${local.gateway.url}?Auth=${TOKEN}&mode=other-stage`)).to.equal(403);
+  });
+
+  it('refuses with 500 a context that holds an object', async () => {
+    expect(await refusedStatus(`${local.gateway.url}?Auth=${TOKEN}&mode=nested`)).to.equal(500);
+  });
+
+  it('evaluates a single-object Statement with string Action and Resource, and passes the context on as strings', async () => {
+    const client = await connect(`${local.gateway.url}?Auth=${TOKEN}`);
+    try {
+      client.socket.send('{"action":"whoami"}');
+      const seen = JSON.parse(await client.next());
+      expect(seen).to.include({ count: '3', admin: 'true', name: 'Ada', principalId: 'user-7' });
+      expect(seen.integrationLatency).to.be.a('number');
+    } finally {
+      await client.close();
     }
   });
 });

@@ -29,6 +29,18 @@ describe('the Node.js the functions run on', function () {
       // Its own environment proves the answer came from inside the function's container.
       expect(answer.functionName).to.equal('VersionFunction');
       expect(answer.version).to.match(new RegExp(`^v${nodeMajorOf(runtime)}\\.\\d+\\.\\d+$`));
+      // Lambda's environment, with the twin's region and account in its ARN (never `local`).
+      expect(answer.arn).to.equal(`arn:aws:lambda:${local.gateway.iam.region}:${local.gateway.iam.accountId}:function:VersionFunction`);
+      expect(answer.env).to.deep.include({
+        _HANDLER: 'app.nodeVersion',
+        AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+        LANG: 'en_US.UTF-8',
+        TZ: ':UTC',
+        AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/VersionFunction',
+      });
+      expect(answer.env.LAMBDA_TASK_ROOT)
+        .to.be.a('string')
+        .and.match(/VersionFunction$/);
     } finally {
       await client.close();
     }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { connect, eventually, type TestClient } from 'websocket-test-clients';
+import { connect, eventually, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { EXTRA_ROUTES_DIR } from '../helpers/fixtures.js';
 import { addRoute, removeRoute, templateCopy } from '../helpers/template-copy.js';
@@ -25,6 +25,7 @@ describe('routes from a changed copy of the template', function () {
       addRoute(template, 'echo', 'app.echo', { returnsBody: true });
       addRoute(template, 'explode', 'app.explode');
       addRoute(template, 'slow', 'app.slow', { timeout: 1 });
+      addRoute(template, 'lingering', 'app.lingering', { timeout: 3, integrationTimeoutMs: 100 });
       removeRoute(template, 'Default');
     });
     local = await startLocalGateway({ template: copy.path });
@@ -94,6 +95,27 @@ describe('routes from a changed copy of the template', function () {
     }
   });
 
+  it('refuses the handshake with 502 when $connect outlives its integration’s TimeoutInMillis, and stores nothing', async () => {
+    const slow = templateCopy((template) => {
+      template.Resources.ConnectFunction.Properties!.CodeUri = EXTRA_ROUTES_DIR;
+      template.Resources.ConnectFunction.Properties!.Handler = 'app.slowConnect';
+      template.Resources.ConnectIntegration.Properties!.TimeoutInMillis = 100;
+    });
+    const gateway = await startLocalGateway({ template: slow.path });
+    try {
+      expect(await refusedStatus(gateway.gateway.url)).to.equal(502);
+      // Refused while slowConnect (400 ms) still runs: it has not been reported yet.
+      expect(gateway.invocations.some((outcome) => outcome.route === '$connect')).to.equal(false);
+      expect(gateway.gateway.registry.size).to.equal(0);
+      // The function ran on to its end, and is reported then.
+      await eventually(() => gateway.invocations.some((outcome) => outcome.route === '$connect'));
+      expect(gateway.invocations.find((outcome) => outcome.route === '$connect')).to.include({ status: 200 });
+    } finally {
+      await gateway.close();
+      slow.remove();
+    }
+  });
+
   it('serves an added route, and its route response sends the handler’s body back', async () => {
     const client = await open();
     client.socket.send('{"action":"echo","n":1}');
@@ -125,6 +147,17 @@ describe('routes from a changed copy of the template', function () {
       name: 'Sandbox.Timedout',
       message: 'Task timed out after 1.00 seconds',
     });
+  });
+
+  it('answers Endpoint request timed out at the integration’s TimeoutInMillis, while the function runs on to its end', async () => {
+    const client = await open();
+    client.socket.send('{"action":"lingering"}');
+    const frame = await client.next(5000);
+    expect(JSON.parse(frame)).to.include({ message: 'Endpoint request timed out' });
+    expect(frame).to.match(/^\{"message": "Endpoint request timed out", "connectionId":"[\w=-]{16}", "requestId":"[\w=-]{16}"\}$/);
+    expect(local.invocations.some((outcome) => outcome.route === 'lingering')).to.equal(false);
+    await eventually(() => local.invocations.some((outcome) => outcome.route === 'lingering'));
+    expect(local.invocations.find((outcome) => outcome.route === 'lingering')).to.include({ status: 200 });
   });
 
   it('answers API Gateway’s Forbidden frame when no route matches and there is no $default', async () => {

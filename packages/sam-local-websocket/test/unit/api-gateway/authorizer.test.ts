@@ -28,7 +28,8 @@ function check(answer: Outcome, sources = ['route.request.querystring.Auth']) {
 }
 
 /** An allowing answer with these statements' effects. */
-const answering = (...effects: string[]) => outcome({ result: { ...ALLOW, policyDocument: { Statement: effects.map((Effect) => ({ Effect })) } } });
+const answering = (...effects: string[]) =>
+  outcome({ result: { ...ALLOW, policyDocument: { Statement: effects.map((Effect) => ({ Effect, Action: 'execute-api:Invoke', Resource: '*' })) } } });
 
 describe('authorizerCheck', () => {
   describe('identity sources', () => {
@@ -106,7 +107,7 @@ describe('authorizerCheck', () => {
   describe('the verdict', () => {
     it('Allow: passes principalId and context on to the routes, and reports 200 with the invocation', async () => {
       const { on, report } = check(outcome({ result: { ...ALLOW, context: { tier: 'gold', count: 3 } } }, 7));
-      expect(await on('/dev?Auth=t')).to.deep.equal({ authorizer: { tier: 'gold', count: 3, principalId: 'user-1' } });
+      expect(await on('/dev?Auth=t')).to.deep.equal({ authorizer: { tier: 'gold', count: '3', principalId: 'user-1', integrationLatency: 7 } });
       expect(report.firstCall.args[0]).to.deep.equal({
         kind: 'authorizer',
         function: 'AuthorizerFunction',
@@ -121,14 +122,19 @@ describe('authorizerCheck', () => {
 
     it('keeps the principalId of the answer over one the context claims', async () => {
       const { on } = check(outcome({ result: { ...ALLOW, context: { principalId: 'admin' } } }));
-      expect(await on('/dev?Auth=t')).to.deep.equal({ authorizer: { principalId: 'user-1' } });
+      expect(await on('/dev?Auth=t')).to.deep.equal({ authorizer: { principalId: 'user-1', integrationLatency: 5 } });
     });
 
     it('Deny, or no Allow among the statements: 403', async () => {
-      for (const effects of [['Deny'], ['Allow', 'Deny'], ['Deny', 'Allow'], ['allow'], ['Maybe']]) {
+      for (const effects of [['Deny'], ['Allow', 'Deny'], ['Deny', 'Allow']]) {
         const { on, report } = check(answering(...effects));
         expect(await on('/dev?Auth=t'), effects.join()).to.deep.equal({ refuse: 403 });
         expect(report.firstCall.args[0]).to.include({ status: 403, invoked: true });
+      }
+      // An Effect that is neither (IAM's values are case-sensitive) is no policy at all.
+      for (const effects of [['allow'], ['Maybe']]) {
+        const { on } = check(answering(...effects));
+        expect(await on('/dev?Auth=t'), effects.join()).to.deep.equal({ refuse: 500, headers: { 'x-amzn-ErrorType': 'AuthorizerConfigurationException' } });
       }
     });
 
@@ -144,7 +150,7 @@ describe('authorizerCheck', () => {
         42,
       ]) {
         const { on } = check(outcome({ result }));
-        expect(await on('/dev?Auth=t'), JSON.stringify(result)).to.deep.equal({ refuse: 500 });
+        expect(await on('/dev?Auth=t'), JSON.stringify(result)).to.include({ refuse: 500 });
       }
     });
 

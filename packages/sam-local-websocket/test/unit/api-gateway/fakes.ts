@@ -67,7 +67,14 @@ export const socketOf = (connection: Connection): FakeWebSocket => connection.so
 
 /** A route as the template gives it. */
 export function route(routeKey: string, overrides: Partial<RouteSpec> = {}): RouteSpec {
-  return { routeKey, logicalId: `${routeKey.replace(/\W/g, '')}Route`, functionId: `${routeKey.replace(/\W/g, '')}Function`, returnsBody: false, ...overrides };
+  return {
+    routeKey,
+    logicalId: `${routeKey.replace(/\W/g, '')}Route`,
+    functionId: `${routeKey.replace(/\W/g, '')}Function`,
+    returnsBody: false,
+    integrationTimeoutMs: 29_000,
+    ...overrides,
+  };
 }
 
 /** A function's answer (`result`), or its failure (`error`), as the invoker reports it. */

@@ -81,6 +81,13 @@ describe('routeInvoker', () => {
     expect(invoke.firstCall.args[1]).to.deep.equal({ priority: true });
   });
 
+  it('reports the work a handler left pending when it returned', async () => {
+    const { functions } = functionsAnswering({ ...outcome({ result: null }), pending: ['Timeout'] });
+    const report = sinon.spy<(outcome: InvocationOutcome) => void>(() => {});
+    await routeInvoker(functions, report)(route('broadcast'), messageEvent(identity, connection, 'broadcast', ''));
+    expect(report.firstCall.args[0].pending).to.deep.equal(['Timeout']);
+  });
+
   it('reports a failure with its error and status 500, without cpuMs when the handler gave none', async () => {
     const { functions } = functionsAnswering(FAILED);
     const report = sinon.spy<(outcome: InvocationOutcome) => void>(() => {});
@@ -90,6 +97,68 @@ describe('routeInvoker', () => {
     expect(reported).to.include({ status: 500, invoked: true });
     expect(reported.error).to.deep.equal({ name: 'Sandbox.Timedout', message: 'Task timed out after 3.00 seconds' });
     expect(reported).to.not.have.property('cpuMs');
+  });
+
+  describe('the integration timeout', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    });
+    afterEach(() => clock.restore());
+
+    /** Functions whose `invoke` answers only when `finish` is called. */
+    function functionsHolding() {
+      let finish: (outcome: Outcome) => void = () => {};
+      const invoke = sinon.stub<Parameters<LocalFunction['invoke']>, Promise<Outcome>>().callsFake(() => new Promise((done) => (finish = done)));
+      const functions = { get: () => ({ invoke }) as unknown as LocalFunction } as unknown as LocalFunctions;
+      return { functions, finish: (answer: Outcome) => finish(answer) };
+    }
+
+    it('answers Endpoint request timed out at the route’s TimeoutInMillis; the function runs on and is reported when it ends', async () => {
+      const { functions, finish } = functionsHolding();
+      const report = sinon.spy<(outcome: InvocationOutcome) => void>(() => {});
+      const answering = routeInvoker(functions, report)(route('broadcast', { integrationTimeoutMs: 50 }), messageEvent(identity, connection, 'broadcast', ''));
+      let settled = false;
+      void answering.then(() => (settled = true));
+      await clock.tickAsync(49);
+      expect(settled).to.equal(false);
+      await clock.tickAsync(1);
+      const answer = await answering;
+      expect(answer).to.deep.include({
+        ok: false,
+        error: { name: 'IntegrationTimeout', message: 'Endpoint request timed out' },
+        ms: 50,
+        integrationTimedOut: true,
+      });
+      expect(report.callCount).to.equal(0);
+      finish(outcome({ result: { statusCode: 200 } }, 900));
+      const ended = await (answer as { running: Promise<Outcome> }).running;
+      expect(ended.ok).to.equal(true);
+      expect(report.firstCall.args[0]).to.include({
+        status: 200,
+        durationMs: 900,
+        reason: 'the integration timed out after 50 ms: API Gateway had answered without this result',
+      });
+    });
+
+    it('passes on an answer that comes in time, and leaves no timer behind', async () => {
+      const { functions, finish } = functionsHolding();
+      const answering = routeInvoker(functions, () => {})(
+        route('broadcast', { integrationTimeoutMs: 29_000 }),
+        messageEvent(identity, connection, 'broadcast', ''),
+      );
+      await clock.tickAsync(28_999);
+      finish(outcome({ result: { statusCode: 200 } }));
+      expect(await answering).to.deep.include({ ok: true });
+      expect(clock.countTimers()).to.equal(0);
+    });
+
+    it('on $connect, stands for 502 (the handshake is refused)', async () => {
+      const { functions } = functionsHolding();
+      const answering = routeInvoker(functions, () => {})(route('$connect', { integrationTimeoutMs: 50 }), messageEvent(identity, connection, '$connect', ''));
+      await clock.tickAsync(50);
+      expect(statusOf(await answering, '$connect')).to.equal(502);
+    });
   });
 
   it('rejects with FunctionNotRunningError when the route’s function is not running, and reports nothing', async () => {
@@ -106,6 +175,12 @@ describe('routeInvoker', () => {
 });
 
 describe('gatewayFrame', () => {
+  it('writes the frame byte for byte as AWS does (a space after "message": only)', () => {
+    expect(gatewayFrame('Endpoint request timed out', 'Llf4ceE2NjMCF7w=', 'Llf7PFSNNjMFZeA=')).to.equal(
+      '{"message": "Endpoint request timed out", "connectionId":"Llf4ceE2NjMCF7w=", "requestId":"Llf7PFSNNjMFZeA="}',
+    );
+  });
+
   it('is API Gateway’s JSON frame: message, connectionId, requestId', () => {
     expect(JSON.parse(gatewayFrame('Forbidden', 'conn=', 'req='))).to.deep.equal({ message: 'Forbidden', connectionId: 'conn=', requestId: 'req=' });
     expect(JSON.parse(gatewayFrame('Internal server error', 'a"b', 'c\\d'))).to.deep.equal({

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { goAway, runSession, socketErrorLine, type SessionContext } from '../../../src/api-gateway/session.js';
 import { FakeWebSocket, fakeConnection, outcome, sessionContext, socketOf } from './fakes.js';
+import type { Outcome } from '../../../src/lambda/container-protocol.js';
 
 const IDLE_MS = 10_000;
 const MAX_MS = 60_000;
@@ -71,6 +72,23 @@ describe('runSession', () => {
       expect(socket.sent.map((frame) => JSON.parse(frame))).to.deep.equal([
         { message: 'Internal server error', connectionId: connection.connectionId, requestId: event.requestContext.requestId },
       ]);
+    });
+
+    it('answers "Endpoint request timed out" when the integration timed out, and tracks the function that runs on', async () => {
+      const { invoke, socket, connection, settled, tracked } = open();
+      const running = Promise.resolve(outcome({ result: null }));
+      invoke.resolves({
+        ...outcome({ error: { name: 'IntegrationTimeout', message: 'Endpoint request timed out' } }),
+        integrationTimedOut: true,
+        running,
+      } as unknown as Outcome);
+      socket.emit('message', Buffer.from('{"action":"broadcast"}'), false);
+      await settled();
+      const event = invoke.firstCall.args[1];
+      expect(socket.sent).to.deep.equal([
+        `{"message": "Endpoint request timed out", "connectionId":"${connection.connectionId}", "requestId":"${event.requestContext.requestId}"}`,
+      ]);
+      expect(tracked).to.include(running);
     });
 
     it('answers "Forbidden" and runs nothing when no route is selected, or the selected one does not exist', async () => {
@@ -166,6 +184,25 @@ describe('runSession', () => {
         disconnectStatusCode: 4000,
         disconnectReason: 'bye',
       });
+    });
+
+    it('tracks $disconnect to its end, also past the integration timeout (shutdown waits for it)', async () => {
+      const { invoke, socket, tracked } = open();
+      let end: (outcome: Outcome) => void = () => {};
+      const running = new Promise<Outcome>((done) => (end = done));
+      invoke.resolves({
+        ...outcome({ error: { name: 'IntegrationTimeout', message: 'Endpoint request timed out' } }),
+        integrationTimedOut: true,
+        running,
+      } as unknown as Outcome);
+      socket.closedBy(1000, '');
+      let ended = false;
+      const disconnect = tracked.at(-1)!.then(() => (ended = true));
+      for (let turn = 0; turn < 5; turn++) await Promise.resolve(); // the invoker's answer is in; the function has not ended
+      expect(ended).to.equal(false);
+      end(outcome({ result: null }));
+      await disconnect;
+      expect(ended).to.equal(true);
     });
 
     it('runs nothing on close when the API has no $disconnect route, but still forgets the connection', () => {
