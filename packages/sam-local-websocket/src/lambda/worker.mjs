@@ -9,6 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
+// First: Lambda's module resolution, its SDK and AWS's addresses (sandbox/runtime.mjs).
+import { initError } from './sandbox/runtime.mjs';
 
 if (!parentPort) throw new Error('worker.mjs runs only as a worker thread');
 const port = parentPort;
@@ -16,11 +18,15 @@ const port = parentPort;
 /** @type {import('./container-protocol.js').WorkerSetup} */
 const setup = workerData;
 
-const loaded = import(pathToFileURL(setup.file).href).then((module) => {
-  const handler = module[setup.exportName];
-  if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
-  return handler;
-});
+const loaded = import(pathToFileURL(setup.file).href)
+  .catch((error) => {
+    throw initError(error);
+  })
+  .then((module) => {
+    const handler = module[setup.exportName];
+    if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
+    return handler;
+  });
 // An import error is reported by each invocation, as Lambda reports an init error.
 loaded.catch(() => {});
 

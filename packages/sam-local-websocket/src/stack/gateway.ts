@@ -7,7 +7,6 @@
 import { ConnectionRegistry } from '../api-gateway/connection-registry.js';
 import { connectionsApi } from '../api-gateway/connections-api.js';
 import { connectionsGuard } from '../api-gateway/connections-guard.js';
-import { LOCAL_API_ID } from '../api-gateway/constants.js';
 import { faultHooks } from '../api-gateway/faults.js';
 import { closeServer, type LocalStore } from '../dynamodb/store.js';
 import { OptionError } from '../errors.js';
@@ -23,6 +22,7 @@ import { listen, type Listening } from './listen.js';
 import { checkLimits, DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './options.js';
 import { reporter } from './reporting.js';
 import { readServedApi } from './served-api.js';
+import { executeApiHost } from '../template/values.js';
 
 /** What the local IAM of a running gateway is. */
 export interface GatewayIam {
@@ -81,7 +81,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   });
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry();
-  const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
+  const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: served.apiId, stage: served.stage }) : undefined;
   const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults));
   const connections = serveConnections(options, served, listening, { identity, registry, connectionsApi: api, backends, report, pageDir, issuer, guard });
   let closing: Promise<void> | undefined;
@@ -126,7 +126,9 @@ async function startParts(options: GatewayOptions, listening: Listening) {
   // Built before anything starts: a page that does not build fails the start.
   const pageDir = options.page === undefined ? undefined : await buildPage(options.page);
   const managementEndpoint = `http://${listening.origin}/${served.stage}`;
-  const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
+  // AWS's own forms: functions that build their endpoint from them reach the gateway (lambda/sandbox/).
+  const identity = { apiId: served.apiId, stage: served.stage, domainName: executeApiHost(served.apiId, options.region) };
+  for (const warning of served.warnings) options.log(warning);
   const report = reporter(options);
   const lambdaEndpoint = `http://${listening.origin}`;
   const backends = await startBackends(options, served, { managementEndpoint, lambdaEndpoint }, identity, report);
