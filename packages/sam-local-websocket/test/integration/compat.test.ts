@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { connect, type TestClient } from 'websocket-test-clients';
+import { connect, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { TemplateRefusedError } from '../../src/errors.js';
 import { startGateway } from '../../src/stack/gateway.js';
 import type { IamMode } from '../../src/iam/constants.js';
@@ -29,9 +29,19 @@ interface CompatCase {
 const CASES: CompatCase[] = [
   { name: 'cfn-zipfile', send: '{"action":"sendmessage","data":"hello zip"}', expect: 'hello zip', table: 'ConnectionsTable', iam: 'off' },
   { name: 'sam-esm', send: '{"action":"sendmessage","data":"hello esm"}', expect: 'hello esm', table: 'Connections' },
+  { name: 'esbuild', send: '{"action":"send","data":"hello ts"}', expect: 'hello ts', table: 'Table' },
+  { name: 'join-sub-list', send: '{"action":"sendmessage","data":"joined"}', expect: 'joined', table: 'Connections' },
+  { name: 'selection', send: '{"message":{"type":"sendmessage"},"data":"selected"}', expect: 'selected', table: 'Connections' },
+  {
+    name: 'authorizer',
+    send: '{"action":"sendmessage","data":"authorized"}',
+    expect: 'authorized',
+    table: 'Connections',
+    query: '?room=lobby',
+    headers: { Auth: 'letmein' },
+  },
   { name: 'sam-cjs', send: 'plain text to everyone else', expect: 'plain text to everyone else', table: 'Table' },
 ];
-
 
 describe('compatibility suite: templates as AWS writes them', function () {
   this.timeout(60_000);
@@ -48,6 +58,7 @@ describe('compatibility suite: templates as AWS writes them', function () {
       });
 
       it('two clients exchange a message, and the table holds both connections', async () => {
+        expect(local.gateway.url).to.match(/^ws:\/\/127\.0\.0\.1:\d+\/\w+$/);
         const url = `${local.gateway.url}${item.query ?? ''}`;
         const [alice, bob] = await Promise.all([connect(url, item.headers), connect(url, item.headers)]);
         clients.push(alice, bob);
@@ -60,4 +71,28 @@ describe('compatibility suite: templates as AWS writes them', function () {
       });
     });
   }
+
+  it('refuses a template it cannot run with one line naming the resource, the property and what is supported', async () => {
+    const error = await startGateway({ port: 0, dbPort: 0, template: compatTemplate('refused-python'), watch: false, log: () => {} }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).to.be.instanceOf(TemplateRefusedError);
+    expect((error as Error).message).to.equal(
+      'OnConnect (AWS::Serverless::Function) Runtime: python3.13 is not run by the twin; it runs Node.js runtimes (nodejs18.x to nodejs24.x, older ones with a warning)',
+    );
+  });
+
+  it('the authorizer refuses a connection without its identity sources, and one it denies', async () => {
+    const local = await startLocalGateway({ template: compatTemplate('authorizer'), watch: false });
+    try {
+      const statuses = await Promise.all([
+        refusedStatus(`${local.gateway.url}?room=lobby`),
+        refusedStatus(`${local.gateway.url}?room=attic`, { Auth: 'letmein' }),
+      ]);
+      expect(statuses).to.deep.equal([401, 403]);
+    } finally {
+      await local.close();
+    }
+  });
 });

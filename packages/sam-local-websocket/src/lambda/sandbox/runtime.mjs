@@ -15,7 +15,7 @@
 //    fetch() is not redirected.
 //
 // Plain JavaScript for the same reason as worker.mjs (it runs before any loader).
-import { isBuiltin, registerHooks } from 'node:module';
+import * as nodeModule from 'node:module';
 import https from 'node:https';
 import net from 'node:net';
 import { dirname, sep } from 'node:path';
@@ -45,7 +45,7 @@ function taskRootOf(file, functionName) {
 
 const taskRoot = pathToFileURL(taskRootOf(setup.file, setup.functionName)).href;
 /** @param {string} specifier */
-const isBare = (specifier) => !/^(\.|\/|file:|node:|data:)/.test(specifier) && !isBuiltin(specifier);
+const isBare = (specifier) => !/^(\.|\/|file:|node:|data:)/.test(specifier) && !nodeModule.isBuiltin(specifier);
 
 /**
  * The error Node.js gives for a module it cannot find, in the loader's own form.
@@ -59,6 +59,8 @@ function notFound(specifier, parentURL, viaRequire) {
   return Object.assign(new Error(`Cannot find package '${specifier}' imported from ${parent}`), { code: 'ERR_MODULE_NOT_FOUND' });
 }
 
+// Absent before Node.js 22.15 (a named import would fail there).
+const registerHooks = /** @type {typeof import('node:module').registerHooks | undefined} */ (/** @type {any} */ (nodeModule).registerHooks);
 if (typeof registerHooks === 'function' && setup.file) {
   registerHooks({
     resolve(specifier, context, nextResolve) {
