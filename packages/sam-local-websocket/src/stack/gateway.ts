@@ -47,6 +47,12 @@ export interface Gateway {
   managementEndpoint: string;
   port: number;
   stage: string;
+  /** The API's id, in AWS's form (10 lowercase letters and digits), stable for a template. */
+  apiId: string;
+  /** `{apiId}.execute-api.{region}.amazonaws.com`: the events' domainName; https to it from a function reaches this gateway. */
+  domainName: string;
+  /** What the template asks for that the twin accepts but cannot do as AWS would (printed at start). */
+  warnings: string[];
   /** `http://127.0.0.1:{dbPort}`: the endpoint for `DynamoDBClient`. */
   dbEndpoint: string;
   /** Local table names by logical id. */
@@ -91,6 +97,9 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     managementEndpoint,
     port: listening.port,
     stage: served.stage,
+    apiId: served.apiId,
+    domainName: identity.domainName,
+    warnings: served.warnings,
     dbEndpoint: backends.store.endpoint,
     tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
     api: { routeSelectionExpression: served.api.routeSelectionExpression, routeKeys: [...served.api.routes.keys()] },
