@@ -63,3 +63,21 @@ export function readJsonFile(flag: string, file: string): unknown {
     throw new OptionError(`--${flag}: ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
 }
+
+/**
+ * Takes `--parameter-overrides` out of a command line as `sam deploy` reads it: every argument
+ * after the flag up to the next `-...` flag (`--parameter-overrides A=1 B=2`), or its `=` form;
+ * the values are read with parseParameterOverrides (template/parameters.ts).
+ */
+export function takeParameterOverrides(argv: string[]): { argv: string[]; overrides: string[] } {
+  const rest: string[] = [];
+  const overrides: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg.startsWith('--parameter-overrides=')) overrides.push(arg.slice('--parameter-overrides='.length));
+    else if (arg === '--parameter-overrides') {
+      while (index + 1 < argv.length && !argv[index + 1].startsWith('-')) overrides.push(argv[++index]);
+    } else rest.push(arg);
+  }
+  return { argv: rest, overrides };
+}

@@ -53,6 +53,11 @@ export interface Gateway {
   domainName: string;
   /** What the template asks for that the twin accepts but cannot do as AWS would (printed at start). */
   warnings: string[];
+  /**
+   * The template's `Outputs` with local values: the API's AWS address (`wss://` and `https://`
+   * {@link domainName}) becomes this gateway's (`ws://`, `http://`), so the values work as printed.
+   */
+  outputs: Record<string, string>;
   /** `http://127.0.0.1:{dbPort}`: the endpoint for `DynamoDBClient`. */
   dbEndpoint: string;
   /** Local table names by logical id. */
@@ -100,6 +105,12 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     apiId: served.apiId,
     domainName: identity.domainName,
     warnings: served.warnings,
+    outputs: Object.fromEntries(
+      Object.entries(served.outputs).map(([name, value]) => [
+        name,
+        value.replaceAll(`wss://${identity.domainName}`, `ws://${listening.origin}`).replaceAll(`https://${identity.domainName}`, `http://${listening.origin}`),
+      ]),
+    ),
     dbEndpoint: backends.store.endpoint,
     tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
     api: { routeSelectionExpression: served.api.routeSelectionExpression, routeKeys: [...served.api.routes.keys()] },

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { applyConditions, checkParameters, pseudoParameters } from '../template/intrinsics.js';
 import { arnParameterWarnings, requireParameterValues, samconfigParameters } from '../template/parameters.js';
+import { outputValues } from '../template/outputs.js';
 import { runtimeWarnings } from '../template/runtimes.js';
 import { checkResourceTypes } from '../template/support.js';
 import { functionsOf, loadTemplate, parameterValues, resourcesOfType, tablesOf, webSocketApiOf } from '../template/template.js';
@@ -36,6 +37,7 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
     baseDir: loaded.baseDir,
     rootDir: dirname(templatePath),
     stage: options.stage ?? api.stageName ?? parameters.StageName ?? 'dev',
+    outputs: outputValues(template, values),
     tables: tablesOf(template).map((table) => ({ ...table, tableName: values.refs[table.logicalId] ?? table.tableName })),
   };
 }

@@ -222,5 +222,10 @@ export function applyConditions(template: Template, refs: Record<string, string>
     if (typeof resource.Condition === 'string' && !condition(resource.Condition)) continue;
     resources[logicalId] = resolve(resource) as Resource;
   }
-  return { ...template, Globals: resolve(template.Globals) as Template['Globals'], Resources: resources };
+  const outputs: Record<string, unknown> = {};
+  for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+    const when = (output as { Condition?: unknown } | null)?.Condition;
+    if (typeof when !== 'string' || condition(when)) outputs[name] = resolve(output);
+  }
+  return { ...template, Globals: resolve(template.Globals) as Template['Globals'], Resources: resources, Outputs: outputs };
 }
