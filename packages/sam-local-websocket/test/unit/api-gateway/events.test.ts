@@ -67,7 +67,7 @@ describe('the gateway’s events (shapes of the captured AWS events)', () => {
     expect(event.requestContext.requestId).to.match(AWS_ID);
   });
 
-  it('$connect: repeated headers in both shapes; Host is the API\'s domain name, as the client reached it on AWS', () => {
+  it("$connect: repeated headers in both shapes; Host is the API's domain name, as the client reached it on AWS", () => {
     const event = connectEvent(api, connection, handshake(['Host', '127.0.0.1:3001', 'X-A', '1', 'X-A', '2']), new URL('ws://localhost/dev'));
     expect(event.headers).to.include({ Host: api.domainName, 'X-A': '1,2' });
     expect(event.multiValueHeaders).to.deep.include({ Host: [api.domainName], 'X-A': ['1', '2'] });
