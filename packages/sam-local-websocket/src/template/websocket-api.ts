@@ -65,8 +65,9 @@ function read(values: LocalValues, logicalId: string, type: string, property: st
  * default those of a template deployed in us-east-1 with an API id of `local`).
  */
 export function webSocketApiOf(declared: Template, values?: LocalValues): WebSocketApiSpec {
-  // Without values: the template as it deploys with its parameters' defaults.
-  const template = values ? declared : applyConditions(declared, { ...pseudoParameters('us-east-1'), ...parameterValues(declared) });
+  // Without values, a template still holding conditions is read as it deploys with its parameters' defaults.
+  const conditional = !values && JSON.stringify(declared.Resources).includes('"Fn::If"');
+  const template = conditional ? applyConditions(declared, { ...pseudoParameters('us-east-1'), ...parameterValues(declared) }) : declared;
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
   if (apis.length !== 1) {
     throw new TemplateRefusedError(
