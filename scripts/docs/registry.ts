@@ -8,6 +8,7 @@ import { bundlesDataset, bundlesViews } from './figures/bundles.js';
 import { cliHelpDataset, cliHelpViews } from './figures/cli-help.js';
 import { benchDataset, installSizeDataset, measuredViews, soakDataset, sourceMapsDataset } from './figures/measured.js';
 import { templateDataset, templateViews } from './figures/template.js';
+import { templateSupportDataset, templateSupportViews } from './figures/template-support.js';
 import { testCountsDataset, testCountsViews } from './figures/test-counts.js';
 
 export const FIGURES_DIR = 'docs/figures';
@@ -21,6 +22,7 @@ const awsFactsDataset: Dataset = {
 
 export const DATASETS: Dataset[] = [
   templateDataset,
+  templateSupportDataset,
   bundlesDataset,
   cliHelpDataset,
   testCountsDataset,
@@ -31,7 +33,15 @@ export const DATASETS: Dataset[] = [
   awsFactsDataset,
 ];
 
-export const VIEWS: View[] = [...templateViews, ...bundlesViews, ...cliHelpViews, ...testCountsViews, ...measuredViews, ...arithmeticViews];
+export const VIEWS: View[] = [
+  ...templateViews,
+  ...templateSupportViews,
+  ...bundlesViews,
+  ...cliHelpViews,
+  ...testCountsViews,
+  ...measuredViews,
+  ...arithmeticViews,
+];
 
 export const datasetFile = (name: string): string => `${FIGURES_DIR}/${name}.json`;
 
