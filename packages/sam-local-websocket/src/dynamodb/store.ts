@@ -66,6 +66,8 @@ export async function startStore(tables: TableSpec[], options: StoreOptions = {}
           KeySchema: table.keySchema,
           AttributeDefinitions: table.attributeDefinitions,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(table.globalSecondaryIndexes?.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes } : {}),
+          ...(table.localSecondaryIndexes?.length ? { LocalSecondaryIndexes: table.localSecondaryIndexes } : {}),
         }),
       );
     }

@@ -95,7 +95,12 @@ function roleIdOf(template: Template, role: unknown, values: LocalValues): strin
   const getAtt = (role as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
   const named = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : (role as { Ref?: unknown } | null)?.Ref;
   if (typeof named === 'string' && template.Resources[named]?.Type === 'AWS::IAM::Role') return named;
-  return undefined;
+  try {
+    const name = /:role\/(?:.*\/)?([^/]+)$/.exec(resolveIntrinsic(role, values))?.[1];
+    return name && template.Resources[name]?.Type === 'AWS::IAM::Role' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -62,7 +62,23 @@ export interface TableSpec {
   tableName: string;
   keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
   attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  /** Its indexes (name, keys, projection); throughput is dropped: the local store is on demand. */
+  globalSecondaryIndexes?: TableIndex[];
+  localSecondaryIndexes?: TableIndex[];
 }
+
+/** A secondary index as `CreateTable` takes it. */
+export interface TableIndex {
+  IndexName: string;
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  Projection: { ProjectionType?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
+const indexesOf = (key: 'globalSecondaryIndexes' | 'localSecondaryIndexes', indexes: any): Partial<TableSpec> =>
+  Array.isArray(indexes) && indexes.length > 0
+    ? { [key]: indexes.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection: Projection ?? { ProjectionType: 'ALL' } })) }
+    : {};
 
 /** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
 export function loadTemplate(path: string): { template: Template; baseDir: string } {
@@ -94,6 +110,8 @@ export function tablesOf(template: Template): TableSpec[] {
     tableName: localTableName(logicalId, resource),
     keySchema: resource.Properties?.KeySchema ?? [],
     attributeDefinitions: resource.Properties?.AttributeDefinitions ?? [],
+    ...indexesOf('globalSecondaryIndexes', resource.Properties?.GlobalSecondaryIndexes),
+    ...indexesOf('localSecondaryIndexes', resource.Properties?.LocalSecondaryIndexes),
   }));
   const simpleTables = resourcesOfType(template, 'AWS::Serverless::SimpleTable').map(([logicalId, resource]) => {
     // SimpleTable's default primary key is a string named "id".

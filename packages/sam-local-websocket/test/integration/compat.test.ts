@@ -4,7 +4,7 @@
  * other receives, and the table holds both connections. The refused one fails with its line.
  */
 import { expect } from 'chai';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { connect, refusedStatus, type TestClient } from 'websocket-test-clients';
 import { TemplateRefusedError } from '../../src/errors.js';
 import { startGateway } from '../../src/stack/gateway.js';
@@ -24,10 +24,12 @@ interface CompatCase {
   headers?: Record<string, string>;
   iam?: IamMode;
   parameters?: Record<string, string>;
+  /** A global secondary index the table must have. */
+  index?: string;
 }
 
 const CASES: CompatCase[] = [
-  { name: 'cfn-zipfile', send: '{"action":"sendmessage","data":"hello zip"}', expect: 'hello zip', table: 'ConnectionsTable' },
+  { name: 'cfn-zipfile', send: '{"action":"sendmessage","data":"hello zip"}', expect: 'hello zip', table: 'ConnectionsTable', index: 'ByRoom' },
   { name: 'sam-esm', send: '{"action":"sendmessage","data":"hello esm"}', expect: 'hello esm', table: 'Connections' },
   { name: 'esbuild', send: '{"action":"send","data":"hello ts"}', expect: 'hello ts', table: 'Table' },
   { name: 'join-sub-list', send: '{"action":"sendmessage","data":"joined"}', expect: 'joined', table: 'Connections' },
@@ -66,6 +68,10 @@ describe('compatibility suite: templates as AWS writes them', function () {
         expect(await bob.next(10_000)).to.equal(item.expect);
         const { Items = [] } = await local.dynamo.send(new ScanCommand({ TableName: local.gateway.tables[item.table] ?? item.table }));
         expect(Items).to.have.length(2);
+        if (item.index) {
+          const { Table } = await local.dynamo.send(new DescribeTableCommand({ TableName: local.gateway.tables[item.table] }));
+          expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).to.deep.equal([item.index]);
+        }
         const failed = local.invocations.filter((outcome) => outcome.error);
         expect(failed).to.deep.equal([]);
         // Every call was allowed by the template's own policies (roles, SAM policy templates).
