@@ -32,7 +32,8 @@ bundles them, behind a gateway that behaves like API Gateway, with a local Dynam
 Options:
   --port N              WebSocket and @connections port (default ${D.port}; env PORT)
   --host ADDR           address to listen on (default ${D.host})
-  --stage NAME          stage path (default: the template's StageName default)
+  --stage NAME          stage path (default: the StageName of the API's Stage resource,
+                        else the template's StageName parameter, else dev)
   --db-port N           local DynamoDB port (default ${D.dbPort}; env DB_PORT)
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default ${D.template})
