@@ -1,9 +1,10 @@
 /** What the twin does with a template beyond the compatibility suite: SDK v2, parameters, AWS-form ids. */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'websocket-test-clients';
+import { connect, eventually } from 'websocket-test-clients';
+import { dirname } from 'node:path';
 import { ParameterError } from '../../src/errors.js';
 import { startGateway } from '../../src/stack/gateway.js';
 import { startLocalGateway } from '../helpers/gateway.js';
@@ -92,6 +93,25 @@ describe('any template', function () {
       expect(local.gateway.domainName).to.equal(domain);
     } finally {
       await local.close();
+    }
+  });
+
+  it('copies and reloads a plain function when a file under its CodeUri changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plain-watch-'));
+    cpSync(dirname(compatTemplate('sam-esm')), dir, { recursive: true, filter: (source) => !source.includes('.build') });
+    const local = await startLocalGateway({ template: join(dir, 'template.yaml'), watch: true });
+    try {
+      const handler = join(dir, 'src', 'handlers', 'connect.mjs');
+      writeFileSync(handler, 'export const handler = async () => ({ statusCode: 403 });\n');
+      await eventually(() => local.reloads.some((event) => event.function === 'OnConnect' && event.reloaded));
+      const refused = await connect(local.gateway.url).then(
+        () => undefined,
+        (error: { status?: number }) => error.status,
+      );
+      expect(refused).to.equal(403);
+    } finally {
+      await local.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
