@@ -20,7 +20,6 @@ import {
 import { asyncSettingsOf } from '../lambda/invoke-api/async-invocations.js';
 import { invokeApi, type InvokeTarget } from '../lambda/invoke-api/invoke-api.js';
 import { invokeGuard } from '../lambda/invoke-api/invoke-guard.js';
-import { functionsOf } from '../template/template.js';
 import { functionLogEntry } from '../api-gateway/invocation-outcome.js';
 import { localIam } from './local-iam.js';
 import type { GatewayOptions } from './options.js';
@@ -43,7 +42,7 @@ export async function startBackends(
     const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, ...localEndpoints, apiId: served.apiId };
     const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
     // Every function runs: the routes' through API Gateway, any function through the Invoke API.
-    const specs = functionsOf(served.template, served.baseDir);
+    const specs = served.functions;
     for (const fn of specs) {
       const { ignored } = envVarOverrides(fn, options.envVars);
       if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));

@@ -5,7 +5,7 @@
  */
 import { UnknownFunctionError } from '../errors.js';
 import { prepareFunction } from '../lambda/plain-code.js';
-import { functionsOf, loadTemplate } from '../template/template.js';
+import { loadTemplate } from '../template/template.js';
 import { readServedApi } from './served-api.js';
 import { envVarOverrides, functionEnvironment, ignoredEnvVarsLine, localValues, type EnvVars } from '../lambda/functions.js';
 import { LocalFunction } from '../lambda/invoker.js';
@@ -37,7 +37,7 @@ export interface InvokeOptions {
  */
 export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
   const served = readServedApi(options, options.parameters);
-  const functions = functionsOf(served.template, served.baseDir);
+  const functions = served.functions;
   const spec = functions.find((fn) => fn.logicalId === options.functionName);
   if (!spec)
     throw unknownFunction(

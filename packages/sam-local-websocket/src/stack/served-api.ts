@@ -26,7 +26,7 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
   const apiId = localApiId(templatePath, apiLogicalId);
   const values = templateValues(template, { region: options.region, apiId, parameters });
   const api = webSocketApiOf(template, values);
-  const functions = functionsOf(template, loaded.baseDir);
+  const functions = functionsOf(template, loaded.baseDir, values);
   warnings.push(...api.warnings, ...runtimeWarnings(functions), ...arnParameterWarnings(loaded.template, parameters));
   return {
     template,
@@ -38,6 +38,8 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
     rootDir: dirname(templatePath),
     stage: options.stage ?? api.stageName ?? parameters.StageName ?? 'dev',
     outputs: outputValues(template, values),
+    /** Every function, as the twin runs it. */
+    functions,
     tables: tablesOf(template).map((table) => ({ ...table, tableName: values.refs[table.logicalId] ?? table.tableName })),
   };
 }

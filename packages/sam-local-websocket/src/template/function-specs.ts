@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { TemplateRefusedError } from '../errors.js';
+import { type LocalValues, resolveIntrinsic } from './intrinsics.js';
 import { resourcesOfType, type FunctionSpec, type Resource, type Template } from './template.js';
 
 /** Lambda's defaults for what neither a function nor Globals set. */
@@ -43,6 +44,19 @@ function localFolder(logicalId: string, type: string, property: string, value: u
   );
 }
 
+/** Inline code as written, or through `Fn::Sub`/`Fn::Join` when the template's values are known. */
+function inlineSource(logicalId: string, type: string, property: string, code: unknown, values?: LocalValues): string {
+  if (typeof code === 'string') return code;
+  if (values && code && typeof code === 'object') {
+    try {
+      return resolveIntrinsic(code, values);
+    } catch (error) {
+      throw refuse(logicalId, type, property, (error as Error).message);
+    }
+  }
+  throw refuse(logicalId, type, property, 'must be a string of JavaScript');
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
 function commonSpec(logicalId: string, properties: Record<string, any>, resource: Resource) {
   return {
@@ -57,7 +71,7 @@ function commonSpec(logicalId: string, properties: Record<string, any>, resource
   };
 }
 
-function serverlessFunction(logicalId: string, resource: Resource, template: Template, baseDir: string): FunctionSpec {
+function serverlessFunction(logicalId: string, resource: Resource, template: Template, baseDir: string, values?: LocalValues): FunctionSpec {
   const type = resource.Type;
   const globals = template.Globals?.Function ?? {};
   const properties = { ...globals, ...resource.Properties };
@@ -67,8 +81,8 @@ function serverlessFunction(logicalId: string, resource: Resource, template: Tem
   const inline = resource.Properties?.InlineCode;
   const common = commonSpec(logicalId, properties, resource);
   if (inline !== undefined) {
-    if (typeof inline !== 'string') throw refuse(logicalId, type, 'InlineCode', 'must be a string of JavaScript');
-    return { ...common, codeDir: baseDir, inlineCode: inline, environment, eventInvokeConfig: properties.EventInvokeConfig };
+    const inlineCode = inlineSource(logicalId, type, 'InlineCode', inline, values);
+    return { ...common, codeDir: baseDir, inlineCode, environment, eventInvokeConfig: properties.EventInvokeConfig };
   }
   if (properties.CodeUri === undefined) throw refuse(logicalId, type, 'CodeUri', 'missing; the twin runs a local CodeUri folder or InlineCode');
   return {
@@ -79,7 +93,7 @@ function serverlessFunction(logicalId: string, resource: Resource, template: Tem
   };
 }
 
-function lambdaFunction(logicalId: string, resource: Resource, baseDir: string): FunctionSpec {
+function lambdaFunction(logicalId: string, resource: Resource, baseDir: string, values?: LocalValues): FunctionSpec {
   const type = resource.Type;
   const properties = resource.Properties ?? {};
   checkRuntime(logicalId, type, properties.Runtime, properties.PackageType);
@@ -87,16 +101,20 @@ function lambdaFunction(logicalId: string, resource: Resource, baseDir: string):
   const common = { ...commonSpec(logicalId, properties, resource), environment: { ...properties.Environment?.Variables } };
   const code = properties.Code;
   if (code && typeof code === 'object' && 'ZipFile' in code) {
-    if (typeof code.ZipFile !== 'string') throw refuse(logicalId, type, 'Code.ZipFile', 'must be a string of JavaScript (Fn::Sub and Fn::Join are resolved)');
-    return { ...common, codeDir: baseDir, inlineCode: code.ZipFile };
+    return { ...common, codeDir: baseDir, inlineCode: inlineSource(logicalId, type, 'Code.ZipFile', code.ZipFile, values) };
   }
   return { ...common, codeDir: localFolder(logicalId, type, 'Code', code, baseDir) };
 }
 
-/** Every Lambda function of the template, as the twin runs it (Globals applied the way SAM applies them). */
-export function functionSpecsOf(template: Template, baseDir: string): FunctionSpec[] {
+/**
+ * Every Lambda function of the template, as the twin runs it (Globals applied the way SAM applies
+ * them); with `values`, inline code written with `Fn::Sub` or `Fn::Join` is resolved.
+ */
+export function functionSpecsOf(template: Template, baseDir: string, values?: LocalValues): FunctionSpec[] {
   return [
-    ...resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) => serverlessFunction(logicalId, resource, template, baseDir)),
-    ...resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => lambdaFunction(logicalId, resource, baseDir)),
+    ...resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) =>
+      serverlessFunction(logicalId, resource, template, baseDir, values),
+    ),
+    ...resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => lambdaFunction(logicalId, resource, baseDir, values)),
   ];
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
 import { functionSpecsOf } from './function-specs.js';
+import type { LocalValues } from './intrinsics.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -93,8 +94,8 @@ export function resourcesOfType(template: Template, type: string): [string, Reso
 }
 
 /** Every Lambda function (`AWS::Serverless::Function` with Globals, `AWS::Lambda::Function`); see function-specs.ts. */
-export function functionsOf(template: Template, baseDir: string): FunctionSpec[] {
-  return functionSpecsOf(template, baseDir);
+export function functionsOf(template: Template, baseDir: string, values?: LocalValues): FunctionSpec[] {
+  return functionSpecsOf(template, baseDir, values);
 }
 
 /** The Node.js major version a Lambda runtime id names (`nodejs24.x` is 24), else undefined. */
