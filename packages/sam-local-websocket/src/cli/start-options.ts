@@ -7,17 +7,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from '../api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES, type IamMode } from '../iam/constants.js';
-import { envVarsFile, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
-import { parseParameterOverrides } from '../template/parameters.js';
-
-/** `--parameter-overrides` values; a malformed one is an option error. */
-function overridesOf(items: string[]): Record<string, string> {
-  try {
-    return parseParameterOverrides(items);
-  } catch (error) {
-    throw new OptionError(`--parameter-overrides: ${(error as Error).message}`, { cause: error });
-  }
-}
+import { envVarsFile, parameterOverrides, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -134,7 +124,7 @@ export function readCliOptions(commandLine: string[], env: NodeJS.ProcessEnv = p
     const value = number(name, raw);
     return value === undefined ? undefined : value * 1000;
   };
-  const parameters = { ...overridesOf(overrides), ...templateParameters(values.parameter, values['auth-token'] ?? env.AUTH_TOKEN) };
+  const parameters = { ...parameterOverrides(overrides), ...templateParameters(values.parameter, values['auth-token'] ?? env.AUTH_TOKEN) };
   const auth = values.auth;
   if (auth !== undefined && !['none', 'token', 'jwt'].includes(auth)) throw new OptionError(`--auth must be none, token or jwt, got "${auth}"`);
   if (auth) parameters.AuthMode = auth;
