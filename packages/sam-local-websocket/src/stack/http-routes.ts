@@ -38,6 +38,7 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
         ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
         : null;
     if (!url || connectionId === undefined) {
+      if (connectionId === undefined) response.setHeader('x-amzn-RequestId', randomUUID()); // a @connections call too
       answer(request, response, 400, 'Bad Request');
       return;
     }
