@@ -14,7 +14,7 @@ const failure = (promise: Promise<unknown>) =>
     () => {
       throw new Error('the call succeeded');
     },
-    (error) => error as Error & { $metadata: { httpStatusCode?: number } },
+    (error) => error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } },
   );
 
 describe('local gateway', function () {
