@@ -2,8 +2,8 @@
 // worker thread). worker.mjs imports this module before it imports the function, so:
 //
 // 1. Module resolution as in /var/task: a bare import from the function's code resolves inside
-//    its task root (its own node_modules first), then, for `@aws-sdk/*`, to the SDK v3 the twin
-//    ships, as the runtime provides SDK v3 to functions that do not bundle it. Anything else (the
+//    its task root (its own node_modules first), then, for `@aws-sdk/*` (and its `@smithy/*` and
+//    `@aws-crypto/*` parts), to the SDK v3 the twin ships, as the runtime provides SDK v3 to functions that do not bundle it. Anything else (the
 //    project's node_modules above the task root, or `aws-sdk` v2, which Node.js 18+ runtimes lack)
 //    is not found, as on Lambda. Needs module.registerHooks (Node.js 22.15+, 23.5+); without it
 //    Node.js resolves as it would anywhere (the twin's Node.js 24 from npm has it).
@@ -44,6 +44,9 @@ function taskRootOf(file, functionName) {
 }
 
 const taskRoot = pathToFileURL(taskRootOf(setup.file, setup.functionName)).href;
+/** The runtime's SDK v3 and the scopes of its own parts, which the runtime's NODE_PATH makes importable too. */
+const RUNTIME_PACKAGES = ['@aws-sdk/', '@smithy/', '@aws-crypto/'];
+
 /** @param {string} specifier */
 const isBare = (specifier) => !/^(\.|\/|file:|node:|data:)/.test(specifier) && !nodeModule.isBuiltin(specifier);
 
@@ -71,7 +74,7 @@ if (typeof registerHooks === 'function' && setup.file) {
         found = nextResolve(specifier, context);
       } catch {}
       if (found && (found.url.startsWith(taskRoot) || found.url.startsWith('node:'))) return found;
-      if (specifier.startsWith('@aws-sdk/')) {
+      if (RUNTIME_PACKAGES.some((scope) => specifier.startsWith(scope))) {
         try {
           return nextResolve(specifier, { ...context, parentURL: import.meta.url });
         } catch {}
