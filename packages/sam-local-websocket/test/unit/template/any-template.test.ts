@@ -8,7 +8,7 @@ import { resolveIntrinsic } from '../../../src/template/intrinsics.js';
 import { arnParameterWarnings, parseParameterOverrides, requireParameterValues, samconfigParameters } from '../../../src/template/parameters.js';
 import { runtimeWarning } from '../../../src/template/runtimes.js';
 import { checkResourceTypes } from '../../../src/template/support.js';
-import { functionsOf, type Template } from '../../../src/template/template.js';
+import { functionsOf, webSocketApiOf, type Template } from '../../../src/template/template.js';
 import { executeApiHost, localApiId, templateValues } from '../../../src/template/values.js';
 import { stagePlainFunction } from '../../../src/lambda/plain-code.js';
 import { takeParameterOverrides } from '../../../src/cli/flags.js';
@@ -149,5 +149,65 @@ describe('any template: runtimes, resource types and functions', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('any template: the WebSocket API read through the evaluator', () => {
+  const api = (routes: Template['Resources']): Template => ({
+    Resources: {
+      Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.type' } },
+      Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'a.b', CodeUri: '.', Runtime: 'nodejs24.x' } },
+      Integ: {
+        Type: 'AWS::ApiGatewayV2::Integration',
+        Properties: { ApiId: { Ref: 'Api' }, IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
+      },
+      ...routes,
+    },
+  });
+  const route = (properties: Record<string, unknown>) => ({
+    Route: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'send', ...properties } },
+  });
+
+  it('finds the function behind a GetAtt integration URI, and the expression and stage as written', () => {
+    const read = webSocketApiOf(
+      api({
+        ...route({ Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'Integ' }]] }, AuthorizationType: 'AWS_IAM' }),
+        Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: 'v2' } },
+      }),
+    );
+    expect(read.routes.get('send')?.functionId).to.equal('Fn');
+    expect([read.routeSelectionExpression, read.stageName]).to.deep.equal(['$request.body.type', 'v2']);
+    expect(read.warnings).to.deep.equal(['route send: AuthorizationType AWS_IAM is not checked by the twin (clients connect unsigned)']);
+  });
+
+  it('accepts a route to a function outside the template with a warning, and refuses what it cannot run', () => {
+    const external = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:elsewhere/invocations';
+    const outside = api(route({ Target: 'integrations/Integ' }));
+    outside.Resources.Integ.Properties!.IntegrationUri = external;
+    const read = webSocketApiOf(outside);
+    expect(read.routes.get('send')?.functionId).to.equal(external);
+    expect(read.warnings[0]).to.match(/^route send runs arn:.*elsewhere.*which is not a function of this template/);
+
+    expect(() => webSocketApiOf(api(route({})))).to.throw(TemplateRefusedError, /^Route \(AWS::ApiGatewayV2::Route\) Target: route send has none/);
+    expect(() => webSocketApiOf(api(route({ Target: 'integrations/Nope' })))).to.throw(TemplateRefusedError, /Target: "integrations\/Nope" names no/);
+    expect(() => webSocketApiOf(api(route({ Target: { 'Fn::ImportValue': 'x' } })))).to.throw(
+      TemplateRefusedError,
+      /^Route \(AWS::ApiGatewayV2::Route\) Target: Fn::ImportValue reads another stack/,
+    );
+    const http = api(route({ Target: 'integrations/Integ' }));
+    http.Resources.Integ.Properties!.IntegrationType = 'HTTP_PROXY';
+    expect(() => webSocketApiOf(http)).to.throw(
+      TemplateRefusedError,
+      /^Integ \(AWS::ApiGatewayV2::Integration\) IntegrationType: HTTP_PROXY is not supported; the twin runs AWS_PROXY/,
+    );
+    const authorized = api({
+      ...route({ Target: 'integrations/Integ', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'Auth' } }),
+      Auth: { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: { ApiId: { Ref: 'Api' }, AuthorizerType: 'JWT' } },
+    });
+    expect(() => webSocketApiOf(authorized)).to.throw(
+      TemplateRefusedError,
+      /^Auth \(AWS::ApiGatewayV2::Authorizer\) AuthorizerType: JWT: WebSocket APIs take REQUEST authorizers/,
+    );
+    expect(() => webSocketApiOf({ Resources: {} })).to.throw(TemplateRefusedError, /exactly one AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET/);
   });
 });
