@@ -103,10 +103,14 @@ export function functionEnvironment(
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_LAMBDA: endpoints.lambdaEndpoint,
     // Read and removed by the container before the function loads (sandbox/runtime.mjs): https to
-    // the API's AWS host reaches this gateway's port.
-    [SANDBOX_ENV]: JSON.stringify({
-      executeApi: { host: executeApiHost(endpoints.apiId, endpoints.region), target: new URL(endpoints.managementEndpoint).origin },
-    }),
+    // the API's AWS host reaches this gateway's port (none without a gateway, e.g. check:sam's).
+    ...(URL.canParse(endpoints.managementEndpoint)
+      ? {
+          [SANDBOX_ENV]: JSON.stringify({
+            executeApi: { host: executeApiHost(endpoints.apiId, endpoints.region), target: new URL(endpoints.managementEndpoint).origin },
+          }),
+        }
+      : {}),
   };
 }
 
