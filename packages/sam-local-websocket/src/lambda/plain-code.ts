@@ -7,7 +7,7 @@
  * not decide whether `.js` is an ES module (on Lambda nothing lies above /var/task). The handler's
  * file is found as Lambda's Node.js runtime finds it: `{module}`, `.js`, `.mjs`, then `.cjs`.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { TemplateRefusedError } from '../errors.js';
 import { BUILD_DIR } from '../shared/build-cache.js';
@@ -17,7 +17,7 @@ import { buildFunction, type BuiltFunction } from './bundle.js';
 import type { BuildCache } from '../shared/build-cache.js';
 
 /** Folders never copied into a task root: builds and version control. */
-const SKIPPED = [BUILD_DIR, '.aws-sam', '.git'] as const;
+const SKIPPED: readonly string[] = [BUILD_DIR, '.aws-sam', '.git'];
 
 /** The extensions Lambda's Node.js runtime tries for a handler's module, in its order. */
 const HANDLER_EXTENSIONS = ['', '.js', '.mjs', '.cjs'] as const;
@@ -65,10 +65,8 @@ export function watchPlainFunction(
 ): { built: BuiltFunction; dispose: () => Promise<void> } {
   const built = stagePlainFunction(fn, rootDir);
   if (fn.inlineCode !== undefined) return { built, dispose: async () => {} };
-  const buildDir = resolve(rootDir, BUILD_DIR);
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(fn.codeDir, { recursive: true }, (_event, name) => {
-    if (name && resolve(fn.codeDir, String(name)).startsWith(buildDir)) return;
+  const changed = () => {
     clearTimeout(timer);
     // Editors write in bursts: one copy after the burst.
     timer = setTimeout(() => {
@@ -78,12 +76,21 @@ export function watchPlainFunction(
         onError((error as Error).message);
       }
     }, 100);
-  });
+  };
+  // The folder itself, and each folder in it but node_modules and the build folders (a CodeUri of
+  // `.` holds the whole project: watching its node_modules would cost thousands of watches).
+  const folders = readdirSync(fn.codeDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && ![...SKIPPED, 'node_modules'].includes(entry.name));
+  const watchers = [
+    watch(fn.codeDir, (_event, name) => {
+      if (!SKIPPED.includes(String(name))) changed();
+    }),
+    ...folders.map((folder) => watch(join(fn.codeDir, folder.name), { recursive: true }, changed)),
+  ];
   return {
     built,
     dispose: async () => {
       clearTimeout(timer);
-      watcher.close();
+      for (const watcher of watchers) watcher.close();
     },
   };
 }
