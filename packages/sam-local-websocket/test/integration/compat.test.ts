@@ -24,6 +24,10 @@ interface CompatCase {
   headers?: Record<string, string>;
   iam?: IamMode;
   parameters?: Record<string, string>;
+  /** The stage clients connect to, when the test says it (from the template's Stage resource). */
+  stage?: string;
+  /** The table's name, when the test says it (a fixed TableName). */
+  tableName?: string;
   /** A global secondary index the table must have. */
   index?: string;
 }
@@ -33,6 +37,8 @@ const CASES: CompatCase[] = [
   { name: 'sam-esm', send: '{"action":"sendmessage","data":"hello esm"}', expect: 'hello esm', table: 'Connections' },
   { name: 'esbuild', send: '{"action":"send","data":"hello ts"}', expect: 'hello ts', table: 'Table' },
   { name: 'join-sub-list', send: '{"action":"sendmessage","data":"joined"}', expect: 'joined', table: 'Connections' },
+  { name: 'stage-deployment', send: '{"action":"sendmessage","data":"staged"}', expect: 'staged', table: 'Connections', stage: 'production' },
+  { name: 'tables', send: '{"action":"sendmessage","data":"tabled"}', expect: 'tabled', table: 'Connections', tableName: 'chat_connections' },
   { name: 'selection', send: '{"message":{"type":"sendmessage"},"data":"selected"}', expect: 'selected', table: 'Connections' },
   {
     name: 'authorizer',
@@ -61,6 +67,8 @@ describe('compatibility suite: templates as AWS writes them', function () {
 
       it('two clients exchange a message, and the table holds both connections', async () => {
         expect(local.gateway.url).to.match(/^ws:\/\/127\.0\.0\.1:\d+\/\w+$/);
+        if (item.stage) expect(local.gateway.stage).to.equal(item.stage);
+        if (item.tableName) expect(local.gateway.tables[item.table]).to.equal(item.tableName);
         const url = `${local.gateway.url}${item.query ?? ''}`;
         const [alice, bob] = await Promise.all([connect(url, item.headers), connect(url, item.headers)]);
         clients.push(alice, bob);
