@@ -1,10 +1,11 @@
 /** What the twin does with a template beyond the compatibility suite: SDK v2, parameters, AWS-form ids. */
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, eventually } from 'websocket-test-clients';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ParameterError } from '../../src/errors.js';
 import { startGateway } from '../../src/stack/gateway.js';
 import { startLocalGateway } from '../helpers/gateway.js';
@@ -109,6 +110,35 @@ describe('any template', function () {
         (error: { status?: number }) => error.status,
       );
       expect(refused).to.equal(403);
+    } finally {
+      await local.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("resolves bare imports as in /var/task: the runtime's SDK v3 yes, the project's node_modules above the task root no", async () => {
+    // Inside this package, so that the project's node_modules (which holds chai) lies above the task root.
+    const dir = mkdtempSync(join(fileURLToPath(new URL('../fixtures/.build/', import.meta.url)), 'boundary-'));
+    const code = {
+      'sdk.mjs': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => typeof DynamoDBClient;\n",
+      'project.mjs': "import chai from 'chai';\nexport const handler = async () => typeof chai;\n",
+      'v2.mjs': "import AWS from 'aws-sdk';\nexport const handler = async () => typeof AWS;\n",
+    };
+    mkdirSync(join(dir, 'src'));
+    for (const [file, text] of Object.entries(code)) writeFileSync(join(dir, 'src', file), text);
+    const fn = (name: string) =>
+      `  ${name}:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: src/, Handler: ${name.toLowerCase()}.handler, Runtime: nodejs24.x }\n`;
+    const template = inlineTemplate('exports.handler = async () => ({ statusCode: 200 });');
+    writeFileSync(join(dir, 'template.yaml'), `${readFileSync(template.path, 'utf8')}${['Sdk', 'Project', 'V2'].map(fn).join('')}`);
+    template.remove();
+    const local = await startLocalGateway({ template: join(dir, 'template.yaml'), watch: false });
+    try {
+      const [sdk, project, v2] = await Promise.all(['Sdk', 'Project', 'V2'].map((name) => local.gateway.functions.get(name)!.invoke({})));
+      expect(sdk).to.deep.include({ ok: true, result: 'function' });
+      const failed = (outcome: typeof sdk) => (outcome as { error: { name: string; message: string } }).error;
+      expect(failed(project).name).to.equal('Error');
+      expect(failed(project).message).to.match(/^Cannot find package 'chai' imported from .*project\.mjs$/);
+      expect(failed(v2).message).to.match(/^Cannot find package 'aws-sdk' imported from .*v2\.mjs$/);
     } finally {
       await local.close();
       rmSync(dir, { recursive: true, force: true });
