@@ -118,7 +118,9 @@ describe('any template', function () {
 
   it("resolves bare imports as in /var/task: the runtime's SDK v3 yes, the project's node_modules above the task root no", async () => {
     // Inside this package, so that the project's node_modules (which holds chai) lies above the task root.
-    const dir = mkdtempSync(join(fileURLToPath(new URL('../fixtures/.build/', import.meta.url)), 'boundary-'));
+    const parent = fileURLToPath(new URL('../fixtures/.build/', import.meta.url)); // git-ignored
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(join(parent, 'boundary-'));
     const code = {
       'sdk.mjs': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => typeof DynamoDBClient;\n",
       'project.mjs': "import chai from 'chai';\nexport const handler = async () => typeof chai;\n",
