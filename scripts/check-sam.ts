@@ -8,6 +8,7 @@
  *      on one in AuthMode jwt (with sam validate --lint too), on one with the alarm's email
  *      topic on (a non-empty AlarmEmail default), and on one with the fan-out workers on
  *      (EnableFanOut true, a reserved concurrency; with sam validate --lint too)
+ *   3b. cfn-lint on the twin's compatibility templates      (nothing reported: they are written as AWS writes them)
  *   4. sam validate (which lints: lint = true in samconfig.toml), sam validate --lint, and SAM's
  *      basic validation from a config holding only the region (empty HOME, no AWS_* variables)
  *   5. sam build                                            (plain: samconfig.toml only, no esbuild on PATH;
@@ -210,6 +211,11 @@ try {
 
   const emptyHome = join(scratch, 'home');
   mkdirSync(emptyHome);
+
+  step("cfn-lint on the twin's compatibility templates (packages/sam-local-websocket/test/fixtures/compat)");
+  const compatDir = join('packages', 'sam-local-websocket', 'test', 'fixtures', 'compat');
+  const compatTemplates = readdirSync(join(ROOT, compatDir)).map((name) => join(compatDir, name, TEMPLATE));
+  run(cfnLint, compatTemplates);
 
   step('cfn-lint with informational checks and sam validate --lint, fan-out workers on (EnableFanOut true)');
   const fanOutCopy = join(scratch, 'template-fan-out-on.yaml');

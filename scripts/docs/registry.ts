@@ -9,6 +9,7 @@ import { cliHelpDataset, cliHelpViews } from './figures/cli-help.js';
 import { coldStartDataset, coldStartViews } from './figures/cold-start.js';
 import { benchDataset, installSizeDataset, measuredViews, soakDataset, sourceMapsDataset } from './figures/measured.js';
 import { templateDataset, templateViews } from './figures/template.js';
+import { templateSupportDataset, templateSupportViews } from './figures/template-support.js';
 import { testCountsDataset, testCountsViews } from './figures/test-counts.js';
 
 export const FIGURES_DIR = 'docs/figures';
@@ -22,6 +23,7 @@ const awsFactsDataset: Dataset = {
 
 export const DATASETS: Dataset[] = [
   templateDataset,
+  templateSupportDataset,
   bundlesDataset,
   cliHelpDataset,
   testCountsDataset,
@@ -33,7 +35,16 @@ export const DATASETS: Dataset[] = [
   awsFactsDataset,
 ];
 
-export const VIEWS: View[] = [...templateViews, ...bundlesViews, ...cliHelpViews, ...testCountsViews, ...measuredViews, ...coldStartViews, ...arithmeticViews];
+export const VIEWS: View[] = [
+  ...templateViews,
+  ...templateSupportViews,
+  ...bundlesViews,
+  ...cliHelpViews,
+  ...testCountsViews,
+  ...measuredViews,
+  ...coldStartViews,
+  ...arithmeticViews,
+];
 
 export const datasetFile = (name: string): string => `${FIGURES_DIR}/${name}.json`;
 

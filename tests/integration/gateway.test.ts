@@ -53,14 +53,14 @@ describe('connections in the table, through the local gateway', function () {
       await local.dynamo.send(
         new PutItemCommand({
           TableName: local.tableName,
-          Item: { connectionId: { S: 'staleConnId=' }, connectedAt: { N: '1' }, expiresAt: { N: '9999999999' } },
+          Item: { connectionId: { S: 'c3RhbGVDb25uSWQ=' }, connectedAt: { N: '1' }, expiresAt: { N: '9999999999' } },
         }),
       );
       const [a, b] = [await open(), await open()];
       a.socket.send(JSON.stringify({ action: 'broadcast', data: 'hello' }));
       expect(await b.next()).to.equal('hello');
       expect(await a.next()).to.equal('hello');
-      await eventually(async () => !(await local.stored('staleConnId=')));
+      await eventually(async () => !(await local.stored('c3RhbGVDb25uSWQ=')));
       // The summary is logged after the posts, and reaches the gateway from the function's thread.
       await eventually(() => local.records('broadcast complete').some((record) => record.staleRemoved === 1));
     });

@@ -86,7 +86,7 @@ describe('local IAM', function () {
         service: 'execute-api',
         function: 'NotGrantedFunction',
         action: 'execute-api:ManageConnections',
-        resource: `arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/@connections/${connectionId}`,
+        resource: `arn:aws:execute-api:us-east-1:000000000000:${local.gateway.apiId}/dev/GET/@connections/${connectionId}`,
         error: 'ForbiddenException',
         status: 403,
         reason: 'no identity-based policy allows it',

@@ -44,7 +44,8 @@ const { values } = parseArgs({
 });
 const [posts, concurrency, warmup] = [Number(values.posts), Number(values.concurrency), Number(values.warmup)];
 const connections = Number(values.connections);
-const ids = Array.from({ length: connections }, (_, i) => `${Buffer.from(`conn-${i}-ab`).toString('base64').slice(0, 15)}=`);
+// Ids as API Gateway issues them (16 characters: 11 bytes in base64url, then `=`); others answer 400.
+const ids = Array.from({ length: connections }, (_, i) => `${Buffer.from(`conn-${String(i).padStart(6, '0')}`).toString('base64url')}=`);
 
 const FUNCTION = 'BroadcastFunction';
 const SCOPE = { partition: 'aws', region: 'eu-north-1', accountId: '123456789012' };

@@ -47,3 +47,16 @@ export class UnknownFunctionError extends localError('UnknownFunctionError', 'un
     super(message);
   }
 }
+/**
+ * The template asks for what the twin does not run (a runtime, a resource type, an integration, a
+ * reference it cannot resolve): one line naming the resource, the property and what is supported.
+ */
+export class TemplateRefusedError extends localError('TemplateRefusedError', 'template_refused') {}
+
+/** The exit code of a command that refused its template (or parameters): as a usage error, 2. */
+export const REFUSAL_EXIT_CODE = 2;
+
+/** True for the errors that refuse a template or its parameters (exit {@link REFUSAL_EXIT_CODE}, one line, no stack). */
+export function isRefusal(error: unknown): error is LocalError {
+  return [TemplateRefusedError, TemplateError, UnsupportedIntrinsicError, ConditionError, ParameterError].some((kind) => error instanceof kind);
+}

@@ -47,6 +47,11 @@ export {
 } from './template/template.js';
 export { applyConditions, checkParameters, pseudoParameters, resolveIntrinsic, type LocalValues } from './template/intrinsics.js';
 export { describeForeignFunctions, foreignRuleFunctions, RULE_FUNCTIONS } from './template/rules.js';
+export { EMULATED_TYPES, INERT_TYPES, NOT_RUN_TYPES, checkResourceTypes } from './template/support.js';
+export { NODE_RUNTIME_LIFECYCLE, runtimeWarning, type RuntimeLifecycle } from './template/runtimes.js';
+export { parseParameterOverrides, samconfigParameters } from './template/parameters.js';
+export { executeApiHost, localApiId, templateValues } from './template/values.js';
+export { outputValues } from './template/outputs.js';
 export { envVarOverrides, functionEnvironment, localValues, type EnvVars } from './lambda/functions.js';
 export { envVarsFile } from './cli/flags.js';
 export { buildFunction, esbuildOptions, type BuiltFunction } from './lambda/bundle.js';

@@ -9,7 +9,16 @@ export const CONNECTIONS_ERRORS = {
   gone: { status: 410, type: 'GoneException', message: 'The connection is gone' },
   tooLarge: { status: 413, type: 'PayloadTooLargeException', message: 'The payload is larger than 128 KB' },
   forbidden: { status: 403, type: 'ForbiddenException', message: 'Forbidden' },
+  // Not in the API's model nor documented; observed with SDK v3 for ids such as `test-connection-123`.
+  invalidId: { status: 400, type: 'BadRequestException', message: 'Invalid connectionId' },
 } as const;
+
+/**
+ * An id API Gateway could have issued: 16 characters, base64 (URL alphabet) of 11 bytes ending
+ * in `=`, e.g. `BFHPhfCWIAMCKlQ=`. Any other is malformed: 400 `BadRequestException`, while a
+ * well-formed id of no open connection is 410 `GoneException`.
+ */
+export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_-]{15}=$/;
 
 /** Answers a `@connections` call with an error, typed by the header SDK v3 reads. */
 export function sendError(response: ServerResponse, error: { status: number; type: string; message: string }): void {
@@ -28,8 +37,8 @@ export type ConnectionsApi = (request: IncomingMessage, response: ServerResponse
 
 /**
  * The `@connections` management API over the open connections: POST sends (200), GET
- * describes (200), DELETE closes (204); a gone id answers 410, a body over 128 KB 413, any
- * other method 403. A connection whose close has begun (either side's close frame) counts as
+ * describes (200), DELETE closes (204); a malformed id answers 400, a gone id 410, a body over
+ * 128 KB 413, any other method 403. A connection whose close has begun (either side's close frame) counts as
  * gone: nothing is delivered to it any more, so a POST is not answered 200 for a message
  * that never arrives.
  */
@@ -37,6 +46,10 @@ export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHo
   return async (request, response, connectionId, body) => {
     const method = request.method ?? 'GET';
     if (hooks.beforeCall && (await hooks.beforeCall(method, connectionId, request, response))) return;
+    if (!CONNECTION_ID_PATTERN.test(connectionId)) {
+      request.resume();
+      return sendError(response, CONNECTIONS_ERRORS.invalidId);
+    }
     const known = registry.get(connectionId);
     const connection = known?.socket.readyState === known?.socket.OPEN ? known : undefined;
     if (method === 'POST') {

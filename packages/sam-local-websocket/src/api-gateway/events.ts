@@ -89,11 +89,14 @@ const traceId = (now: number): string => `Root=1-${Math.floor(now / 1000).toStri
  * client's, plus `X-Forwarded-For/Port/Proto` and `X-Amzn-Trace-Id`, without `Connection`
  * and `Upgrade` (kept when `upgradeHeaders`, as in the REQUEST authorizer's input).
  */
-function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: boolean) {
+function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: boolean, domainName: string) {
   const dropped = new Set(upgradeHeaders ? GATEWAY_HEADERS : [...GATEWAY_HEADERS, ...UPGRADE_HEADERS]);
   const pairs: [string, string][] = [];
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    if (!dropped.has(request.rawHeaders[i].toLowerCase())) pairs.push([request.rawHeaders[i], request.rawHeaders[i + 1]]);
+    const name = request.rawHeaders[i];
+    // The client reached the API's own host on AWS: Host is its domain name, as in $disconnect.
+    if (name.toLowerCase() === 'host') pairs.push([name, domainName]);
+    else if (!dropped.has(name.toLowerCase())) pairs.push([name, request.rawHeaders[i + 1]]);
   }
   pairs.push(
     ['X-Amzn-Trace-Id', traceId(Date.now())],
@@ -133,7 +136,7 @@ export function queryOf(url: URL): Pick<GatewayEvent, 'queryStringParameters' | 
  */
 export function connectEvent(api: ApiIdentity, connection: EventConnection, request: IncomingMessage, url: URL, { upgradeHeaders = false } = {}): GatewayEvent {
   return {
-    ...headersOf(request, connection.sourceIp, upgradeHeaders),
+    ...headersOf(request, connection.sourceIp, upgradeHeaders, api.domainName),
     ...queryOf(url),
     requestContext: requestContext(api, connection, '$connect', 'CONNECT'),
     isBase64Encoded: false,

@@ -10,6 +10,8 @@ import { nodeMajorOf } from '../template/template.js';
 
 /** What the banner reads of a running gateway ({@link Gateway} has it all). */
 export type BannerFacts = Pick<Gateway, 'port' | 'stage' | 'dbEndpoint' | 'tables' | 'api'> & {
+  /** The template's Outputs with local values (printed when there are some). */
+  outputs?: Record<string, string>;
   /** The local OIDC issuer (`--auth jwt`). */
   issuer?: { url: string; audience: string };
   iam: Pick<GatewayIam, 'mode' | 'accountId' | 'region' | 'warnings'>;
@@ -32,6 +34,14 @@ function runtimeLine(gateway: BannerFacts, nodeVersion: string): string {
   const local = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
   const differs = runtimes.some((runtime) => nodeMajorOf(runtime) !== local) ? "   (differs: run it on the Node.js of the template's Runtime)" : '';
   return `  Functions run on  Node.js ${nodeVersion}   (template Runtime: ${runtimes.join(', ')})${differs}`;
+}
+
+/** The template's Outputs, as `sam deploy` lists them, with local values. */
+function outputLines(outputs: Record<string, string>): string[] {
+  const entries = Object.entries(outputs);
+  if (entries.length === 0) return [];
+  const width = Math.max(...entries.map(([name]) => name.length));
+  return ['  Outputs (local values):', ...entries.map(([name, value]) => `    ${name.padEnd(width)}  ${value}`), ''];
 }
 
 function iamLine(gateway: BannerFacts): string {
@@ -88,6 +98,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     runtimeLine(gateway, nodeVersion),
     iamLine(gateway),
     '',
+    ...outputLines(gateway.outputs ?? {}),
     ...faultLines(options),
     '  Try it (in another terminal):',
     `    npx wscat -c ${connectUrl}`,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
 import type { EnvVars } from '../lambda/functions.js';
+import { parseParameterOverrides } from '../template/parameters.js';
 
 /** A whole number of zero or more (a port, a count), or undefined when not given. */
 export function wholeNumber(name: string, raw: string | undefined): number | undefined {
@@ -61,5 +62,32 @@ export function readJsonFile(flag: string, file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new OptionError(`--${flag}: ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/**
+ * Takes `--parameter-overrides` out of a command line as `sam deploy` reads it: the arguments
+ * after the flag that hold a `=` (`--parameter-overrides A=1 B=2`, not a function name), or its `=` form;
+ * the values are read with parseParameterOverrides (template/parameters.ts).
+ */
+export function takeParameterOverrides(argv: string[]): { argv: string[]; overrides: string[] } {
+  const rest: string[] = [];
+  const overrides: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg.startsWith('--parameter-overrides=')) overrides.push(arg.slice('--parameter-overrides='.length));
+    else if (arg === '--parameter-overrides') {
+      while (index + 1 < argv.length && !argv[index + 1].startsWith('-') && argv[index + 1].includes('=')) overrides.push(argv[++index]);
+    } else rest.push(arg);
+  }
+  return { argv: rest, overrides };
+}
+
+/** `--parameter-overrides` values as parameter values; a malformed one is an {@link OptionError}. */
+export function parameterOverrides(items: string[]): Record<string, string> {
+  try {
+    return parseParameterOverrides(items);
+  } catch (error) {
+    throw new OptionError(`--parameter-overrides: ${(error as Error).message}`, { cause: error });
   }
 }

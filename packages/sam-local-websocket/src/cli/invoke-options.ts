@@ -8,7 +8,7 @@ import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../
 import { DEFAULT_GATEWAY_OPTIONS } from '../stack/options.js';
 import type { InvokeOptions } from '../stack/invoke-function.js';
 import { EXIT } from './invoke-output.js';
-import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './flags.js';
+import { envVarsFile, parameterOverrides, readJsonFile, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -29,6 +29,9 @@ Options:
   --template FILE       SAM template (default ${D.template})
   --parameter K=V       template parameter value (repeatable; env AUTH_TOKEN sets AuthToken),
                         e.g. StageName=prod
+  --parameter-overrides K=V [K=V ...]
+                        parameter values as sam deploy takes them (over samconfig.toml's
+                        parameter_overrides, under --parameter)
   --port N              the running gateway's port (default ${D.port}; env PORT)
   --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
   --host ADDR           the address the gateway listens on (default ${D.host})
@@ -49,7 +52,12 @@ export type ParsedInvoke = Omit<InvokeOptions, 'log'> | 'help';
  * `-h`/`--help`; `-e -` reads the event from `readStdin`; a bad value throws an {@link OptionError}, a flag it does not know
  * `parseArgs`' own error (code `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
  */
-export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, readStdin: () => string = () => readFileSync(0, 'utf8')): ParsedInvoke {
+export function readInvokeOptions(
+  commandLine: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  readStdin: () => string = () => readFileSync(0, 'utf8'),
+): ParsedInvoke {
+  const { argv, overrides } = takeParameterOverrides(commandLine);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -72,7 +80,7 @@ export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     functionName: positionals[0],
     event: eventOf(values.event, readStdin),
     template: values.template ?? D.template,
-    parameters: templateParameters(values.parameter, env.AUTH_TOKEN),
+    parameters: { ...parameterOverrides(overrides), ...templateParameters(values.parameter, env.AUTH_TOKEN) },
     envVars: envVarsFile(values['env-vars']) ?? {},
     region: values.region ?? D.region,
     host: values.host ?? D.host,

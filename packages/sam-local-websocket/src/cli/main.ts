@@ -4,6 +4,7 @@
  * running gateway, as `sam local invoke` does; `token --sub NAME` mints a token from its local
  * issuer (`--auth jwt`). Each takes `--help`.
  */
+import { isRefusal, REFUSAL_EXIT_CODE } from '../errors.js';
 import { runInvokeCommand } from './invoke.js';
 import { runStart } from './start.js';
 import { runToken } from './token.js';
@@ -18,7 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await (name ? SUBCOMMANDS[name](rest) : runStart(argv));
   } catch (error) {
+    // One line, no stack; a refused template (or parameter) exits 2, anything else 1.
     console.error(`sam-local-websocket${name ? ` ${name}` : ''} failed: ${(error as Error).message}`);
-    process.exit(1);
+    process.exit(isRefusal(error) ? REFUSAL_EXIT_CODE : 1);
   }
 }

@@ -7,7 +7,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from '../api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES, type IamMode } from '../iam/constants.js';
-import { envVarsFile, templateParameters, wholeNumber } from './flags.js';
+import { envVarsFile, parameterOverrides, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
 
@@ -22,7 +22,8 @@ bundles them, behind a gateway that behaves like API Gateway, with a local Dynam
 Options:
   --port N              WebSocket and @connections port (default ${D.port}; env PORT)
   --host ADDR           address to listen on (default ${D.host})
-  --stage NAME          stage path (default: the template's StageName default)
+  --stage NAME          stage path (default: the StageName of the API's Stage resource,
+                        else the template's StageName parameter, else dev)
   --db-port N           local DynamoDB port (default ${D.dbPort}; env DB_PORT)
   --db-path DIR         keep the tables in DIR across restarts (default: in memory)
   --template FILE       SAM template (default ${D.template})
@@ -30,6 +31,11 @@ Options:
                         bundled into app.js; the gateway's ws:// URL is filled into its
                         <meta name="websocket-url">), e.g. a try-it page (default: none)
   --parameter K=V       template parameter value (repeatable), e.g. StageName=prod
+  --parameter-overrides K=V [K=V ...]
+                        parameter values as sam deploy takes them (also
+                        ParameterKey=K,ParameterValue=V); over samconfig.toml's
+                        parameter_overrides, under --parameter. A parameter with
+                        no Default and no value is refused
   --env-vars FILE       environment overrides, as sam local invoke --env-vars takes them:
                         {"Parameters": {...all functions}, "MyFunction": {...}};
                         only variables a function declares are applied, as in SAM
@@ -77,7 +83,8 @@ export type StartOptions = Partial<GatewayOptions> & { readyJson?: boolean };
  * `-h`/`--help`; a bad value throws an {@link OptionError}, an unknown flag `parseArgs`' own
  * error (code `ERR_PARSE_ARGS_UNKNOWN_OPTION`).
  */
-export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StartOptions | 'help' {
+export function readCliOptions(commandLine: string[], env: NodeJS.ProcessEnv = process.env): StartOptions | 'help' {
+  const { argv, overrides } = takeParameterOverrides(commandLine);
   const { values } = parseArgs({
     args: argv,
     allowNegative: true,
@@ -117,7 +124,7 @@ export function readCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.
     const value = number(name, raw);
     return value === undefined ? undefined : value * 1000;
   };
-  const parameters = templateParameters(values.parameter, values['auth-token'] ?? env.AUTH_TOKEN);
+  const parameters = { ...parameterOverrides(overrides), ...templateParameters(values.parameter, values['auth-token'] ?? env.AUTH_TOKEN) };
   const auth = values.auth;
   if (auth !== undefined && !['none', 'token', 'jwt'].includes(auth)) throw new OptionError(`--auth must be none, token or jwt, got "${auth}"`);
   if (auth) parameters.AuthMode = auth;

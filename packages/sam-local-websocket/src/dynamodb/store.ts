@@ -113,6 +113,8 @@ async function createTables(endpoint: string, tables: TableSpec[]): Promise<void
           KeySchema: table.keySchema,
           AttributeDefinitions: table.attributeDefinitions,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(table.globalSecondaryIndexes?.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes } : {}),
+          ...(table.localSecondaryIndexes?.length ? { LocalSecondaryIndexes: table.localSecondaryIndexes } : {}),
         }),
       );
     }

@@ -71,7 +71,7 @@ export function functionPolicy(template: Template, logicalId: string, values: Lo
   const policy: FunctionPolicy = { statements: [], warnings: [] };
   const properties = template.Resources[logicalId]?.Properties ?? {};
   if (properties.Role !== undefined) {
-    policy.warnings.push(`${logicalId}: a Role of its own is not emulated locally; the function is granted nothing`);
+    rolePolicy(template, logicalId, properties.Role, values, policy);
     return policy;
   }
   list(properties.Policies).forEach((item, index) => {
@@ -88,4 +88,46 @@ export function functionPolicy(template: Template, logicalId: string, values: Lo
     }
   });
   return policy;
+}
+
+/** The logical id of a template role a `Role` names (`!GetAtt R.Arn`, `!Ref R`, or the ARN it resolves to). */
+function roleIdOf(template: Template, role: unknown, values: LocalValues): string | undefined {
+  const getAtt = (role as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
+  const named = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : (role as { Ref?: unknown } | null)?.Ref;
+  if (typeof named === 'string' && template.Resources[named]?.Type === 'AWS::IAM::Role') return named;
+  try {
+    const name = /:role\/(?:.*\/)?([^/]+)$/.exec(resolveIntrinsic(role, values))?.[1];
+    return name && template.Resources[name]?.Type === 'AWS::IAM::Role' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A function whose `Role` is an `AWS::IAM::Role` of the template gets that role's inline
+ * `Policies` and the `AWS::IAM::Policy`/`AWS::IAM::ManagedPolicy` resources attached to it;
+ * managed policy ARNs are not emulated (warned; `AWSLambdaBasicExecutionRole` grants only logs,
+ * which the twin does not check). A role from outside the template grants nothing (warned).
+ */
+function rolePolicy(template: Template, logicalId: string, role: unknown, values: LocalValues, policy: FunctionPolicy): void {
+  const roleId = roleIdOf(template, role, values);
+  if (!roleId) {
+    policy.warnings.push(`${logicalId}: Role is not an AWS::IAM::Role of this template; the function is granted nothing locally`);
+    return;
+  }
+  const properties = template.Resources[roleId].Properties ?? {};
+  list(properties.Policies).forEach((item, index) => {
+    const document = (item as { PolicyDocument?: { Statement?: unknown } } | null)?.PolicyDocument;
+    if (document) documentStatements(document, values, `${logicalId} Role ${roleId} Policies[${index}]`, policy);
+  });
+  for (const arn of list(properties.ManagedPolicyArns)) {
+    const text = typeof arn === 'string' ? arn : JSON.stringify(arn);
+    if (!/AWSLambdaBasicExecutionRole$/.test(text))
+      policy.warnings.push(`${logicalId} Role ${roleId}: managed policy ${text} is not emulated locally and grants nothing`);
+  }
+  for (const [policyId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
+    const attached = list(resource.Properties?.Roles).some((item) => (item as { Ref?: unknown } | null)?.Ref === roleId);
+    if (attached) documentStatements(resource.Properties?.PolicyDocument ?? {}, values, `${logicalId} Role ${roleId} (${policyId})`, policy);
+  }
 }

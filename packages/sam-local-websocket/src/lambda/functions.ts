@@ -1,6 +1,8 @@
-import { TemplateError, UnsupportedIntrinsicError } from '../errors.js';
-import { buildFunction, watchFunction, type BuiltFunction } from './bundle.js';
-import { LOCAL_ACCOUNT_ID, pseudoParameters, resolveIntrinsic, type LocalValues } from '../template/intrinsics.js';
+import { TemplateError } from '../errors.js';
+import { watchFunction, type BuiltFunction } from './bundle.js';
+import { prepareFunction, watchPlainFunction } from './plain-code.js';
+import { LOCAL_ACCOUNT_ID, resolveIntrinsic, type LocalValues } from '../template/intrinsics.js';
+import { executeApiHost, templateValues } from '../template/values.js';
 import { LocalFunction } from './invoker.js';
 import { NodeOptionsReader } from './node-options.js';
 import { BuildCache } from '../shared/build-cache.js';
@@ -24,33 +26,17 @@ export interface LocalEndpoints {
 /** The runtime a function without `Runtime` is taken to run on (what the twin itself runs). */
 const DEFAULT_RUNTIME = 'nodejs24.x';
 
+/** The variable that carries the container's redirect of AWS's API host (never seen by the function). */
+export const SANDBOX_ENV = 'SAM_LOCAL_WEBSOCKET_SANDBOX';
+
 /** The account id local ARNs carry. */
 export const ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
-/** The local meaning of every name a function's environment may reference. */
+/** The local meaning of every name a function's environment may reference (see template/values.ts). */
 export function localValues(template: Template, parameters: Record<string, string>, tables: TableSpec[], endpoints: LocalEndpoints): LocalValues {
-  const pseudo = pseudoParameters(endpoints.region);
-  const partitionName = pseudo['AWS::Partition'];
-  const refs: Record<string, string> = { ...parameters, ...pseudo };
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;
-  }
-  for (const table of tables) refs[table.logicalId] = table.tableName;
-  const tableNames = new Map(tables.map((table) => [table.logicalId, table.tableName]));
-  return {
-    refs,
-    getAtt: (logicalId, attribute) => {
-      const table = tableNames.get(logicalId);
-      if (table && attribute === 'Arn') return `arn:${partitionName}:dynamodb:${endpoints.region}:${ACCOUNT_ID}:table/${table}`;
-      if (template.Resources[logicalId]?.Type === 'AWS::Serverless::Function' && attribute === 'Arn') {
-        return `arn:${partitionName}:lambda:${endpoints.region}:${ACCOUNT_ID}:function:${logicalId}`;
-      }
-      if (template.Resources[logicalId]?.Type === 'AWS::SQS::Queue' && attribute === 'Arn') {
-        return `arn:${partitionName}:sqs:${endpoints.region}:${ACCOUNT_ID}:${logicalId}`;
-      }
-      throw new UnsupportedIntrinsicError(`!GetAtt ${logicalId}.${attribute} has no local value`);
-    },
-  };
+  const values = templateValues(template, { region: endpoints.region, apiId: endpoints.apiId, parameters });
+  for (const table of tables) values.refs[table.logicalId] = table.tableName;
+  return values;
 }
 
 /**
@@ -126,6 +112,15 @@ export function functionEnvironment(
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_LAMBDA: endpoints.lambdaEndpoint,
+    // Read and removed by the container before the function loads (sandbox/runtime.mjs): https to
+    // the API's AWS host reaches this gateway's port (none without a gateway, e.g. check:sam's).
+    ...(URL.canParse(endpoints.managementEndpoint)
+      ? {
+          [SANDBOX_ENV]: JSON.stringify({
+            executeApi: { host: executeApiHost(endpoints.apiId, endpoints.region), target: new URL(endpoints.managementEndpoint).origin },
+          }),
+        }
+      : {}),
   };
 }
 
@@ -189,8 +184,8 @@ export async function startFunctions(
   const cache = BuildCache.beside(rootDir);
   const builds = await Promise.allSettled(
     functions.map(async (fn) => {
-      if (!options.watch) return buildFunction(fn, rootDir, cache);
-      const watcher = await watchFunction(
+      if (!options.watch) return prepareFunction(fn, rootDir, cache);
+      const watcher = await (fn.buildMethod === 'esbuild' ? watchFunction : watchPlainFunction)(
         fn,
         rootDir,
         (rebuilt) => {

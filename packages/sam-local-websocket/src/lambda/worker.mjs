@@ -11,6 +11,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
+// First: Lambda's module resolution, its SDK and AWS's addresses (sandbox/runtime.mjs).
+import { initError } from './sandbox/runtime.mjs';
 import { randomBytes } from 'node:crypto';
 import { bytesUnder, installSandbox } from './sandbox.mjs';
 
@@ -35,11 +37,15 @@ function tmpBytes() {
   }
 }
 
-const loaded = import(pathToFileURL(setup.file).href).then((module) => {
-  const handler = module[setup.exportName];
-  if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
-  return handler;
-});
+const loaded = import(pathToFileURL(setup.file).href)
+  .catch((error) => {
+    throw initError(error);
+  })
+  .then((module) => {
+    const handler = module[setup.exportName];
+    if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
+    return handler;
+  });
 // An import error is reported by each invocation, as Lambda reports an init error.
 loaded.catch(() => {});
 

@@ -1,5 +1,5 @@
 import { authorizerCheck } from '../api-gateway/authorizer.js';
-import { LOCAL_API_ID, ROUTE_KEYS } from '../api-gateway/constants.js';
+import { ROUTE_KEYS } from '../api-gateway/constants.js';
 import type { ApiIdentity } from '../api-gateway/events.js';
 import type { InvocationOutcome } from '../api-gateway/invocation-outcome.js';
 import type { HandshakeCheck } from '../api-gateway/upgrade.js';
@@ -20,7 +20,6 @@ import {
 import { asyncSettingsOf } from '../lambda/invoke-api/async-invocations.js';
 import { invokeApi, type InvokeTarget } from '../lambda/invoke-api/invoke-api.js';
 import { invokeGuard } from '../lambda/invoke-api/invoke-guard.js';
-import { functionsOf } from '../template/template.js';
 import { functionLogEntry } from '../api-gateway/invocation-outcome.js';
 import { localIam } from './local-iam.js';
 import type { GatewayOptions } from './options.js';
@@ -40,10 +39,10 @@ export async function startBackends(
   let functions: LocalFunctions | undefined;
   try {
     store = await startStore(served.tables, { port: options.dbPort, host: options.host, path: options.dbPath });
-    const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, ...localEndpoints, apiId: LOCAL_API_ID };
+    const storeEndpoints = { region: options.region, dynamoDbEndpoint: store.endpoint, ...localEndpoints, apiId: served.apiId };
     const values = localValues(served.template, served.parameters, served.tables, storeEndpoints);
     // Every function runs: the routes' through API Gateway, any function through the Invoke API.
-    const specs = functionsOf(served.template, served.baseDir);
+    const specs = served.functions;
     for (const fn of specs) {
       const { ignored } = envVarOverrides(fn, options.envVars);
       if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));

@@ -7,7 +7,6 @@
 import { ConnectionRegistry } from '../api-gateway/connection-registry.js';
 import { connectionsApi } from '../api-gateway/connections-api.js';
 import { connectionsGuard } from '../api-gateway/connections-guard.js';
-import { LOCAL_API_ID } from '../api-gateway/constants.js';
 import { faultHooks } from '../api-gateway/faults.js';
 import { closeServer, type LocalStore } from '../dynamodb/store.js';
 import { OptionError } from '../errors.js';
@@ -23,6 +22,7 @@ import { listen, type Listening } from './listen.js';
 import { checkLimits, DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './options.js';
 import { reporter } from './reporting.js';
 import { readServedApi } from './served-api.js';
+import { executeApiHost } from '../template/values.js';
 
 /** What the local IAM of a running gateway is. */
 export interface GatewayIam {
@@ -47,6 +47,17 @@ export interface Gateway {
   managementEndpoint: string;
   port: number;
   stage: string;
+  /** The API's id, in AWS's form (10 lowercase letters and digits), stable for a template. */
+  apiId: string;
+  /** `{apiId}.execute-api.{region}.amazonaws.com`: the events' domainName; https to it from a function reaches this gateway. */
+  domainName: string;
+  /** What the template asks for that the twin accepts but cannot do as AWS would (printed at start). */
+  warnings: string[];
+  /**
+   * The template's `Outputs` with local values: the API's AWS address (`wss://` and `https://`
+   * {@link domainName}) becomes this gateway's (`ws://`, `http://`), so the values work as printed.
+   */
+  outputs: Record<string, string>;
   /** `http://127.0.0.1:{dbPort}`: the endpoint for `DynamoDBClient`. */
   dbEndpoint: string;
   /** Local table names by logical id. */
@@ -81,7 +92,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   });
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry();
-  const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
+  const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: served.apiId, stage: served.stage }) : undefined;
   const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults));
   const connections = serveConnections(options, served, listening, { identity, registry, connectionsApi: api, backends, report, pageDir, issuer, guard });
   let closing: Promise<void> | undefined;
@@ -91,6 +102,15 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     managementEndpoint,
     port: listening.port,
     stage: served.stage,
+    apiId: served.apiId,
+    domainName: identity.domainName,
+    warnings: served.warnings,
+    outputs: Object.fromEntries(
+      Object.entries(served.outputs).map(([name, value]) => [
+        name,
+        value.replaceAll(`wss://${identity.domainName}`, `ws://${listening.origin}`).replaceAll(`https://${identity.domainName}`, `http://${listening.origin}`),
+      ]),
+    ),
     dbEndpoint: backends.store.endpoint,
     tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
     api: { routeSelectionExpression: served.api.routeSelectionExpression, routeKeys: [...served.api.routes.keys()] },
@@ -126,7 +146,9 @@ async function startParts(options: GatewayOptions, listening: Listening) {
   // Built before anything starts: a page that does not build fails the start.
   const pageDir = options.page === undefined ? undefined : await buildPage(options.page);
   const managementEndpoint = `http://${listening.origin}/${served.stage}`;
-  const identity = { apiId: LOCAL_API_ID, stage: served.stage, domainName: `localhost:${listening.port}` };
+  // AWS's own forms: functions that build their endpoint from them reach the gateway (lambda/sandbox/).
+  const identity = { apiId: served.apiId, stage: served.stage, domainName: executeApiHost(served.apiId, options.region) };
+  for (const warning of served.warnings) options.log(warning);
   const report = reporter(options);
   const lambdaEndpoint = `http://${listening.origin}`;
   const backends = await startBackends(options, served, { managementEndpoint, lambdaEndpoint }, identity, report);

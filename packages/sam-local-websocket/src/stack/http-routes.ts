@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servePage } from '../page/serve-page.js';
 import type { ConnectionsApi } from '../api-gateway/connections-api.js';
@@ -37,6 +38,7 @@ export function httpHandler({ stagePath, connectionsApi, pageDir, issuer, guard,
         ? decodeSegment(url.pathname.slice(connectionsPrefix.length))
         : null;
     if (!url || connectionId === undefined) {
+      if (connectionId === undefined) response.setHeader('x-amzn-RequestId', randomUUID()); // a @connections call too
       answer(request, response, 400, 'Bad Request');
       return;
     }
@@ -69,6 +71,8 @@ async function serveConnection(
   connectionsApi: ConnectionsApi,
   guard?: ConnectionsGuard,
 ): Promise<void> {
+  // Every answer, refusals too, carries a request id, as API Gateway's do.
+  response.setHeader('x-amzn-RequestId', randomUUID());
   const body = guard ? await guard(request, response, connectionId) : undefined;
   if (guard && body === undefined) return; // refused: already answered
   await connectionsApi(request, response, connectionId, body);

@@ -4,9 +4,8 @@
  * its template environment pointed at the running gateway's store and `@connections` API.
  */
 import { UnknownFunctionError } from '../errors.js';
-import { buildFunction } from '../lambda/bundle.js';
-import { functionsOf, loadTemplate } from '../template/template.js';
-import { LOCAL_API_ID } from '../api-gateway/constants.js';
+import { prepareFunction } from '../lambda/plain-code.js';
+import { loadTemplate } from '../template/template.js';
 import { readServedApi } from './served-api.js';
 import { envVarOverrides, functionEnvironment, ignoredEnvVarsLine, localValues, type EnvVars } from '../lambda/functions.js';
 import { LocalFunction } from '../lambda/invoker.js';
@@ -38,7 +37,7 @@ export interface InvokeOptions {
  */
 export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
   const served = readServedApi(options, options.parameters);
-  const functions = functionsOf(served.template, served.baseDir);
+  const functions = served.functions;
   const spec = functions.find((fn) => fn.logicalId === options.functionName);
   if (!spec)
     throw unknownFunction(
@@ -56,7 +55,7 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
     region: options.region,
     dynamoDbEndpoint: gateway.dbEndpoint,
     managementEndpoint: gateway.managementEndpoint,
-    apiId: LOCAL_API_ID,
+    apiId: served.apiId,
     // The running gateway's Lambda Invoke API, on its port.
     lambdaEndpoint: new URL(gateway.managementEndpoint).origin,
   };
@@ -66,7 +65,7 @@ export async function invokeFunction(options: InvokeOptions): Promise<Outcome> {
   const environment = functionEnvironment(spec, values, endpoints, LOCAL_CREDENTIALS, options.envVars);
   const { ignored } = envVarOverrides(spec, options.envVars);
   if (ignored.length > 0) options.log(spec.logicalId, ignoredEnvVarsLine(spec, ignored));
-  const built = await buildFunction(spec, served.rootDir);
+  const built = await prepareFunction(spec, served.rootDir);
   // One container, as a cold Lambda: it loads the bundle, serves this invocation, and stops.
   const running = new LocalFunction(spec, built, environment, options.log, 1);
   try {

@@ -12,14 +12,16 @@ import { resolveIntrinsic, type LocalValues } from './intrinsics.js';
 export const INTEGRATION_TIMEOUT_MS = { min: 50, max: 29_000, default: 29_000 } as const;
 
 /** The integration timeout of a route, ms: its `TimeoutInMillis` (intrinsics resolved), or the default. */
-export function integrationTimeoutMs(raw: unknown, routeKey: string, refs: Record<string, string> = {}): number {
+export function integrationTimeoutMs(raw: unknown, routeKey: string, refsOrValues: Record<string, string> | LocalValues = {}): number {
   if (raw === undefined) return INTEGRATION_TIMEOUT_MS.default;
-  const values: LocalValues = {
-    refs,
-    getAtt: (logicalId, attribute) => {
-      throw new TemplateError(`!GetAtt ${logicalId}.${attribute} has no local value here`);
-    },
-  };
+  const values: LocalValues = isLocalValues(refsOrValues)
+    ? refsOrValues
+    : {
+        refs: refsOrValues,
+        getAtt: (logicalId, attribute) => {
+          throw new TemplateError(`!GetAtt ${logicalId}.${attribute} has no local value here`);
+        },
+      };
   let value: string;
   try {
     value = resolveIntrinsic(raw, values);
@@ -34,3 +36,6 @@ export function integrationTimeoutMs(raw: unknown, routeKey: string, refs: Recor
   }
   return ms;
 }
+
+const isLocalValues = (value: Record<string, string> | LocalValues): value is LocalValues =>
+  typeof (value as LocalValues).getAtt === 'function' && typeof (value as LocalValues).refs === 'object';

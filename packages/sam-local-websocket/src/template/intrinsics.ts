@@ -1,8 +1,10 @@
 /**
  * The one evaluator of CloudFormation intrinsics and conditions, used by the local gateway,
- * the build script and the tests: `Ref` (parameters and pseudo parameters), `Fn::GetAtt`,
- * `Fn::Sub` (with `${!Literal}` escapes), `Fn::Join`, `Fn::Select`, `Fn::If` and the
- * condition functions `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`.
+ * the build script and the tests: `Ref` (parameters, pseudo parameters and resources), `Fn::GetAtt`
+ * (both forms), `Fn::Sub` (both forms, with `${!Literal}` escapes), `Fn::Join`, `Fn::Select`,
+ * `Fn::Split`, `Fn::FindInMap`, `Fn::Base64`, `Fn::If` and the condition functions `Fn::Equals`,
+ * `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`. Cross-stack lookups (`Fn::ImportValue`) and
+ * functions that read the account (`Fn::GetAZs`, `Fn::Transform`) are refused, naming them.
  */
 import { partition } from '@aws-sdk/util-endpoints';
 import { ConditionError, ParameterError, UnsupportedIntrinsicError } from '../errors.js';
@@ -36,7 +38,12 @@ export interface LocalValues {
   refs: Record<string, string>;
   /** `Fn::GetAtt` of a resource attribute, e.g. a table's Arn. */
   getAtt: (logicalId: string, attribute: string) => string;
+  /** The template's `Mappings`, for `Fn::FindInMap`. */
+  mappings?: Record<string, Record<string, Record<string, unknown>>>;
 }
+
+/** Functions that need another stack or the account: refused locally, by name. */
+const ACCOUNT_FUNCTIONS = ['Fn::ImportValue', 'Fn::GetAZs', 'Fn::Transform', 'Fn::Cidr', 'Fn::GetStackOutput'] as const;
 
 function ref(name: string, refs: Record<string, string>): string {
   const value = refs[name];
@@ -81,16 +88,35 @@ export function resolveIntrinsic(value: unknown, values: LocalValues): string {
     }
     case 'Fn::Select': {
       const [index, items] = argument as [number | string, unknown];
-      return listOf(items, values)[Number(index)];
+      const list = listOf(items, values);
+      const at = Number(resolveIntrinsic(index, values));
+      if (!Number.isInteger(at) || at < 0 || at >= list.length)
+        throw new UnsupportedIntrinsicError(`Fn::Select index ${at} is outside a list of ${list.length}`);
+      return list[at];
     }
+    case 'Fn::Split':
+      return listOf(value, values).join(',');
+    case 'Fn::FindInMap': {
+      const [map, top, second] = (argument as unknown[]).map((item) => resolveIntrinsic(item, values));
+      const found = values.mappings?.[map]?.[top]?.[second];
+      if (found === undefined) throw new UnsupportedIntrinsicError(`Fn::FindInMap [${map}, ${top}, ${second}] names no value in Mappings`);
+      return Array.isArray(found) ? found.map(String).join(',') : String(found);
+    }
+    case 'Fn::Base64':
+      return Buffer.from(resolveIntrinsic(argument, values)).toString('base64');
     default:
+      if ((ACCOUNT_FUNCTIONS as readonly string[]).includes(fn)) {
+        throw new UnsupportedIntrinsicError(`${fn} reads another stack or the account, which the twin does not have: put the value in a parameter`);
+      }
       throw new UnsupportedIntrinsicError(`${fn} is not supported locally`);
   }
 }
 
 /** A literal list, or a `Ref` to a list parameter (its value is comma separated, as CloudFormation takes it). */
-function listOf(items: unknown, values: LocalValues): string[] {
+export function listOf(items: unknown, values: LocalValues): string[] {
   if (Array.isArray(items)) return items.map((item) => resolveIntrinsic(item, values));
+  const split = (items as { 'Fn::Split'?: [string, unknown] } | undefined)?.['Fn::Split'];
+  if (split) return resolveIntrinsic(split[1], values).split(resolveIntrinsic(split[0], values));
   return resolveIntrinsic(items, values).split(',');
 }
 
@@ -196,5 +222,10 @@ export function applyConditions(template: Template, refs: Record<string, string>
     if (typeof resource.Condition === 'string' && !condition(resource.Condition)) continue;
     resources[logicalId] = resolve(resource) as Resource;
   }
-  return { ...template, Globals: resolve(template.Globals) as Template['Globals'], Resources: resources };
+  const outputs: Record<string, unknown> = {};
+  for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+    const when = (output as { Condition?: unknown } | null)?.Condition;
+    if (typeof when !== 'string' || condition(when)) outputs[name] = resolve(output);
+  }
+  return { ...template, Globals: resolve(template.Globals) as Template['Globals'], Resources: resources, Outputs: outputs };
 }

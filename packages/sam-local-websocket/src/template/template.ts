@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
-import { integrationTimeoutMs } from './integration-timeout.js';
+import { functionSpecsOf } from './function-specs.js';
+import type { LocalValues } from './intrinsics.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -22,6 +23,8 @@ export interface Template {
   /** Checks of the parameter values, run before anything deploys. */
   Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription?: string }[] }>;
   Conditions?: Record<string, unknown>;
+  /** For `Fn::FindInMap`. */
+  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   Globals?: { Function?: Record<string, any> };
   Resources: Record<string, Resource>;
@@ -31,8 +34,10 @@ export interface Template {
 /** One Lambda function, with Globals merged in and its folder made absolute. */
 export interface FunctionSpec {
   logicalId: string;
-  /** Absolute path of `CodeUri`. */
+  /** Absolute path of `CodeUri` (of `Code`; with inline code, the template's folder). */
   codeDir: string;
+  /** `InlineCode` (SAM) or `Code.ZipFile` (CloudFormation): written to `index.js`, CommonJS. */
+  inlineCode?: string;
   /** `file.export`, e.g. `app.handler`. */
   handler: string;
   /** Seconds. */
@@ -60,10 +65,23 @@ export interface TableSpec {
   tableName: string;
   keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
   attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  /** Its indexes (name, keys, projection); throughput is dropped: the local store is on demand. */
+  globalSecondaryIndexes?: TableIndex[];
+  localSecondaryIndexes?: TableIndex[];
 }
 
-/** Lambda's defaults for what neither a function nor Globals set. */
-const LAMBDA_DEFAULTS = { Timeout: 3, MemorySize: 128, EphemeralStorage: 512 } as const;
+/** A secondary index as `CreateTable` takes it. */
+export interface TableIndex {
+  IndexName: string;
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  Projection: { ProjectionType?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
+const indexesOf = (key: 'globalSecondaryIndexes' | 'localSecondaryIndexes', indexes: any): Partial<TableSpec> =>
+  Array.isArray(indexes) && indexes.length > 0
+    ? { [key]: indexes.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection: Projection ?? { ProjectionType: 'ALL' } })) }
+    : {};
 
 /** Reads and parses a SAM/CloudFormation template, with its short-form tags. */
 export function loadTemplate(path: string): { template: Template; baseDir: string } {
@@ -77,32 +95,9 @@ export function resourcesOfType(template: Template, type: string): [string, Reso
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
-/** Every `AWS::Serverless::Function`, with Globals applied the way SAM applies them. */
-export function functionsOf(template: Template, baseDir: string): FunctionSpec[] {
-  const globals = template.Globals?.Function ?? {};
-  return resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) => {
-    const properties = { ...globals, ...resource.Properties };
-    const environment = {
-      ...globals.Environment?.Variables,
-      ...resource.Properties?.Environment?.Variables,
-    };
-    if (typeof properties.CodeUri !== 'string') throw new TemplateError(`${logicalId} needs a local CodeUri`);
-    if (typeof properties.Handler !== 'string') throw new TemplateError(`${logicalId} needs a Handler`);
-    return {
-      logicalId,
-      codeDir: resolve(baseDir, properties.CodeUri),
-      handler: properties.Handler,
-      timeout: Number(properties.Timeout ?? LAMBDA_DEFAULTS.Timeout),
-      memorySize: Number(properties.MemorySize ?? LAMBDA_DEFAULTS.MemorySize),
-      ephemeralStorageMb: Number(properties.EphemeralStorage?.Size ?? LAMBDA_DEFAULTS.EphemeralStorage),
-      environment,
-      buildMethod: resource.Metadata?.BuildMethod,
-      buildProperties: resource.Metadata?.BuildProperties ?? {},
-      runtime: properties.Runtime,
-      reservedConcurrency: properties.ReservedConcurrentExecutions,
-      eventInvokeConfig: properties.EventInvokeConfig,
-    };
-  });
+/** Every Lambda function (`AWS::Serverless::Function` with Globals, `AWS::Lambda::Function`); see function-specs.ts. */
+export function functionsOf(template: Template, baseDir: string, values?: LocalValues): FunctionSpec[] {
+  return functionSpecsOf(template, baseDir, values);
 }
 
 /** The Node.js major version a Lambda runtime id names (`nodejs24.x` is 24), else undefined. */
@@ -118,6 +113,8 @@ export function tablesOf(template: Template): TableSpec[] {
     tableName: localTableName(logicalId, resource),
     keySchema: resource.Properties?.KeySchema ?? [],
     attributeDefinitions: resource.Properties?.AttributeDefinitions ?? [],
+    ...indexesOf('globalSecondaryIndexes', resource.Properties?.GlobalSecondaryIndexes),
+    ...indexesOf('localSecondaryIndexes', resource.Properties?.LocalSecondaryIndexes),
   }));
   const simpleTables = resourcesOfType(template, 'AWS::Serverless::SimpleTable').map(([logicalId, resource]) => {
     // SimpleTable's default primary key is a string named "id".
@@ -147,89 +144,4 @@ export function parameterValues(template: Template, overrides: Record<string, st
   return { ...values, ...overrides };
 }
 
-/** A route of the WebSocket API and what runs it. */
-export interface RouteSpec {
-  routeKey: string;
-  logicalId: string;
-  /** The function behind the route's AWS_PROXY integration. */
-  functionId: string;
-  /** True when a route response sends the handler's `body` back to the caller. */
-  returnsBody: boolean;
-  /** The REQUEST authorizer that guards the route (`$connect` only). */
-  authorizer?: AuthorizerSpec;
-  /** How long API Gateway waits for the integration: its `TimeoutInMillis` (29 s by default). */
-  integrationTimeoutMs: number;
-}
-
-/** A Lambda REQUEST authorizer. */
-export interface AuthorizerSpec {
-  logicalId: string;
-  /** The function behind its `AuthorizerUri`. */
-  functionId: string;
-  /** e.g. `route.request.querystring.Auth`; a missing or empty one is refused with 401. */
-  identitySources: string[];
-}
-
-/** The WebSocket API: how routes are chosen, and the routes. */
-export interface WebSocketApiSpec {
-  logicalId: string;
-  routeSelectionExpression: string;
-  routes: Map<string, RouteSpec>;
-}
-
-/** The logical ids a `!Sub` or `!Ref` names, e.g. `integrations/${X}` gives X. */
-function referencedIds(value: unknown): string[] {
-  if (value && typeof value === 'object' && 'Ref' in value) return [String((value as { Ref: string }).Ref)];
-  const text = (value as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
-  const template = Array.isArray(text) ? text[0] : text;
-  if (typeof template !== 'string') return [];
-  return [...template.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
-}
-
-/** Reads the template's one WebSocket API with its routes, integrations and route responses. */
-export function webSocketApiOf(template: Template, refs: Record<string, string> = {}): WebSocketApiSpec {
-  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
-  if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
-  const [apiId, api] = apis[0];
-  const routesWithResponse = new Set(
-    resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').flatMap(([, response]) => referencedIds(response.Properties?.RouteId)),
-  );
-  const routes = new Map<string, RouteSpec>();
-  for (const [logicalId, route] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
-    if (!referencedIds(route.Properties?.ApiId).includes(apiId)) continue;
-    const routeKey = String(route.Properties?.RouteKey);
-    const [integrationId] = referencedIds(route.Properties?.Target);
-    const integration = template.Resources[integrationId];
-    if (integration?.Type !== 'AWS::ApiGatewayV2::Integration') {
-      throw new TemplateError(`route ${routeKey} (${logicalId}) has no integration target`);
-    }
-    const functionId = referencedIds(integration.Properties?.IntegrationUri).find((id) => template.Resources[id]?.Type === 'AWS::Serverless::Function');
-    if (!functionId) throw new TemplateError(`route ${routeKey}: integration ${integrationId} names no function of this template`);
-    const authorizer =
-      route.Properties?.AuthorizationType === 'CUSTOM' ? authorizerOf(template, referencedIds(route.Properties?.AuthorizerId)[0], routeKey) : undefined;
-    routes.set(routeKey, {
-      routeKey,
-      logicalId,
-      functionId,
-      returnsBody: routesWithResponse.has(logicalId) && Boolean(route.Properties?.RouteResponseSelectionExpression),
-      authorizer,
-      integrationTimeoutMs: integrationTimeoutMs(integration.Properties?.TimeoutInMillis, routeKey, refs),
-    });
-  }
-  return {
-    logicalId: apiId,
-    routeSelectionExpression: String(api.Properties?.RouteSelectionExpression ?? '$request.body.action'),
-    routes,
-  };
-}
-
-function authorizerOf(template: Template, logicalId: string | undefined, routeKey: string): AuthorizerSpec {
-  const resource = logicalId ? template.Resources[logicalId] : undefined;
-  if (resource?.Type !== 'AWS::ApiGatewayV2::Authorizer') {
-    throw new TemplateError(`route ${routeKey} is CUSTOM-authorized but names no AWS::ApiGatewayV2::Authorizer`);
-  }
-  const functionId = referencedIds(resource.Properties?.AuthorizerUri).find((id) => template.Resources[id]?.Type === 'AWS::Serverless::Function');
-  if (!functionId) throw new TemplateError(`authorizer ${logicalId} names no function of this template`);
-  const sources = resource.Properties?.IdentitySource ?? [];
-  return { logicalId: logicalId!, functionId, identitySources: Array.isArray(sources) ? sources : [sources] };
-}
+export { webSocketApiOf, type AuthorizerSpec, type RouteSpec, type WebSocketApiSpec } from './websocket-api.js';

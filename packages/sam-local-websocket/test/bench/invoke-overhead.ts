@@ -15,7 +15,7 @@ writeFileSync(join(dir, 'app.mjs'), 'export const handler = async (event) => eve
 const spec: FunctionSpec = { logicalId: 'Fn', codeDir: dir, handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
 const fn = new LocalFunction(
   spec,
-  { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+  { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [], outputs: [] },
   { PATH: process.env.PATH ?? '' },
   () => {},
   1,

@@ -8,3 +8,6 @@ export const EXTRA_ROUTES_DIR = fileURLToPath(new URL('../fixtures/extra-routes'
 
 /** A page to serve (`page`): index.html, style.css and app.ts (fixtures/page). */
 export const PAGE_DIR = fileURLToPath(new URL('../fixtures/page', import.meta.url));
+
+/** The compatibility suite's templates (fixtures/compat/{name}/template.yaml). */
+export const compatTemplate = (name: string): string => fileURLToPath(new URL(`../fixtures/compat/${name}/template.yaml`, import.meta.url));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, eventually, refusedStatus } from 'websocket-test-clients';
 import { BIN, runCommand } from '../helpers/command.js';
-import { CHAT_APP_TEMPLATE } from '../helpers/fixtures.js';
+import { CHAT_APP_TEMPLATE, compatTemplate } from '../helpers/fixtures.js';
 import { startLocalGateway } from '../helpers/gateway.js';
 import { addRoute, templateCopy } from '../helpers/template-copy.js';
 
@@ -14,6 +14,14 @@ const FLAGS = ['--template', CHAT_APP_TEMPLATE, '--port', '0', '--db-port', '0',
 
 describe('sam-local-websocket', function () {
   this.timeout(60_000);
+
+  it('refuses a template it cannot run: one line naming resource, property and what is supported, exit code 2, no stack', async () => {
+    const command = runCommand(['--template', compatTemplate('refused-python'), '--port', '0', '--db-port', '0', '--no-watch']);
+    expect(await command.exited).to.equal(2);
+    expect(command.output()).to.equal(
+      'sam-local-websocket failed: OnConnect (AWS::Serverless::Function) Runtime: python3.13 is not run by the twin; it runs Node.js runtimes (nodejs18.x to nodejs24.x, older ones with a warning)\n',
+    );
+  });
 
   it('prints its ready line and banner, serves the API, and shuts down cleanly on SIGINT', async () => {
     const { AUTH_TOKEN: _, ...env } = process.env; // an open API, whatever the caller's shell holds

@@ -14,7 +14,7 @@ const failure = (promise: Promise<unknown>) =>
     () => {
       throw new Error('the call succeeded');
     },
-    (error) => error as Error & { $metadata: { httpStatusCode?: number } },
+    (error) => error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } },
   );
 
 describe('local gateway', function () {
@@ -69,12 +69,23 @@ describe('local gateway', function () {
       const client = await open();
       const id = connectionIdOf(local, client);
       await client.close();
-      for (const connectionId of [id, 'neverExisted=']) {
+      for (const connectionId of [id, 'bmV2ZXJFeGlzdGU=']) {
         const error = await failure(local.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('x') })));
         expect(error.name).to.equal('GoneException');
         expect(error.$metadata.httpStatusCode).to.equal(410);
         expect((await failure(local.management.send(new GetConnectionCommand({ ConnectionId: connectionId })))).name).to.equal('GoneException');
       }
+    });
+
+    it('answers 400 BadRequestException for a malformed id, and every answer carries x-amzn-RequestId', async () => {
+      for (const connectionId of ['test-connection-123', 'abc=', 'BFHPhfCWIAMCKlQ==']) {
+        const error = await failure(local.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('x') })));
+        expect([error.name, error.$metadata.httpStatusCode, error.message], connectionId).to.deep.equal(['BadRequestException', 400, 'Invalid connectionId']);
+        expect(error.$metadata.requestId).to.match(/^[0-9a-f-]{36}$/);
+      }
+      const client = await open();
+      const answer = await local.management.send(new PostToConnectionCommand({ ConnectionId: connectionIdOf(local, client), Data: Buffer.from('x') }));
+      expect(answer.$metadata.requestId).to.match(/^[0-9a-f-]{36}$/);
     });
 
     it('answers 413 PayloadTooLargeException for a body over 128 KB', async () => {

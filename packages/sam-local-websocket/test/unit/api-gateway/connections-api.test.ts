@@ -108,11 +108,14 @@ describe('connectionsApi (@connections)', () => {
       expect(socketOf(connection).send.callCount).to.equal(1);
     });
 
-    it('answers 410 GoneException for an id it does not hold (unknown, closed, odd or hostile)', async () => {
+    it('answers 410 GoneException for a well-formed id it does not hold, 400 BadRequestException for a malformed one', async () => {
       registry.add(fakeConnection({ connectionId: ID }));
       const call = await start();
-      for (const id of ['XFHPhfCWIAMCKlQ=', ID.toLowerCase(), `${ID} `, '../@connections', '%00', '__proto__', 'a'.repeat(2000)]) {
+      for (const id of ['XFHPhfCWIAMCKlQ=', ID.toLowerCase()]) {
         expectError(await call('POST', id, 'data'), CONNECTIONS_ERRORS.gone);
+      }
+      for (const id of [`${ID} `, '../@connections', '%00', '__proto__', 'a'.repeat(2000), 'test-connection-123']) {
+        for (const method of ['POST', 'GET', 'DELETE']) expectError(await call(method, id, 'data'), CONNECTIONS_ERRORS.invalidId);
       }
       expect(socketOf(registry.get(ID)!).send.callCount).to.equal(0);
     });

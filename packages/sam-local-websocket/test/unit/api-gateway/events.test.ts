@@ -67,10 +67,21 @@ describe('the gateway’s events (shapes of the captured AWS events)', () => {
     expect(event.requestContext.requestId).to.match(AWS_ID);
   });
 
-  it('$connect: repeated headers in both shapes', () => {
-    const event = connectEvent(api, connection, handshake(['Host', 'localhost', 'X-A', '1', 'X-A', '2']), new URL('ws://localhost/dev'));
-    expect(event.headers).to.include({ Host: 'localhost', 'X-A': '1,2' });
-    expect(event.multiValueHeaders).to.deep.include({ Host: ['localhost'], 'X-A': ['1', '2'] });
+  it("$connect: repeated headers in both shapes; Host is the API's domain name, as the client reached it on AWS", () => {
+    const event = connectEvent(api, connection, handshake(['Host', '127.0.0.1:3001', 'X-A', '1', 'X-A', '2']), new URL('ws://localhost/dev'));
+    expect(event.headers).to.include({ Host: api.domainName, 'X-A': '1,2' });
+    expect(event.multiValueHeaders).to.deep.include({ Host: [api.domainName], 'X-A': ['1', '2'] });
+  });
+
+  it('carries the same apiId and domainName in $connect, messages and $disconnect (Host too)', () => {
+    const aws = { apiId: 'c5jwxq709g', stage: 'dev', domainName: 'c5jwxq709g.execute-api.eu-north-1.amazonaws.com' };
+    const events = [
+      connectEvent(aws, connection, handshake(['Host', '127.0.0.1:3001']), new URL('ws://127.0.0.1/dev')),
+      messageEvent(aws, connection, '$default', 'x'),
+      disconnectEvent(aws, connection, 1000, ''),
+    ];
+    expect(events.map((event) => [event.requestContext.apiId, event.requestContext.domainName])).to.deep.equal(Array(3).fill([aws.apiId, aws.domainName]));
+    expect([events[0].headers?.Host, events[2].headers?.Host]).to.deep.equal([aws.domainName, aws.domainName]);
   });
 
   it('$connect with a query: both shapes, the last value of a repeated name in the single one', () => {

@@ -142,6 +142,7 @@ export function sessionContext(overrides: Partial<SessionContext> = {}) {
   const context: SessionContext = {
     api: {
       logicalId: 'Api',
+      warnings: [],
       routeSelectionExpression: '$request.body.action',
       routes: new Map([
         ['$connect', route('$connect')],

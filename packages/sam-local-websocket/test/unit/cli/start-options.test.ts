@@ -39,9 +39,17 @@ describe('local/cli-options', () => {
       value && value === value.toUpperCase() ? [flag, '1'] : [flag],
     );
     expect(flags.length).to.be.greaterThan(15);
-    for (const flag of flags.filter(([name]) => !['--help', '--auth', '--iam', '--parameter', '--env-vars', '--connections-failure-status'].includes(name))) {
+    for (const flag of flags.filter(
+      ([name]) => !['--help', '--auth', '--iam', '--parameter', '--parameter-overrides', '--env-vars', '--connections-failure-status'].includes(name),
+    )) {
       expect(() => read(flag), flag.join(' ')).to.not.throw();
     }
+  });
+
+  it('takes --parameter-overrides as sam deploy does (several after one flag, both forms), under --parameter', () => {
+    const options = read(['--parameter-overrides', 'A=1', 'ParameterKey=B,ParameterValue=2', 'C=x', '--parameter', 'C=3', '--no-watch']);
+    expect(options).to.deep.include({ parameters: { A: '1', B: '2', C: '3' }, watch: false });
+    expect(read(['--parameter-overrides=A="two words" D=4'])).to.deep.include({ parameters: { A: 'two words', D: '4' } });
   });
 
   it('leaves out every flag not given, so the gateway’s defaults apply', () => {

@@ -123,9 +123,34 @@ describe('local/iam/policy', () => {
     expect(warnings[8]).to.match(/statement 4 .*no Action or no Resource/);
   });
 
-  it('grants nothing to a function with a Role of its own, and says so', () => {
+  it('grants nothing to a function whose Role is not one of the template, and says so', () => {
     const policy = functionPolicy(withPolicies([{ DynamoDBReadPolicy: { TableName: 'T' } }], { Role: 'arn:aws:iam::1:role/x' }), 'Fn', values);
     expect(policy.statements).to.deep.equal([]);
-    expect(policy.warnings[0]).to.match(/a Role of its own is not emulated/);
+    expect(policy.warnings[0]).to.match(/Role is not an AWS::IAM::Role of this template; the function is granted nothing/);
+  });
+
+  it("grants a function its template Role's inline policies and attached AWS::IAM::Policy; managed ARNs are warned", () => {
+    const statement = (Action: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }] });
+    const template: Template = {
+      Resources: {
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } } },
+        FnRole: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            Policies: [{ PolicyName: 'p', PolicyDocument: statement('dynamodb:PutItem') }],
+            ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess'],
+          },
+        },
+        Extra: { Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'FnRole' }], PolicyDocument: statement('dynamodb:Scan') } },
+      },
+    };
+    const policy = functionPolicy(template, 'Fn', values);
+    expect(policy.statements).to.deep.equal([
+      { effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [TABLE] },
+      { effect: 'Allow', actions: ['dynamodb:Scan'], resources: [TABLE] },
+    ]);
+    expect(policy.warnings).to.deep.equal([
+      'Fn Role FnRole: managed policy arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess is not emulated locally and grants nothing',
+    ]);
   });
 });

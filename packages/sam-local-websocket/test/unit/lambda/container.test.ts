@@ -68,7 +68,7 @@ describe('a function’s containers', function () {
       environment: {},
       buildProperties: {},
     };
-    const built = { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] };
+    const built = { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [], outputs: [] };
     fn = new LocalFunction(spec, built, { AWS_REGION: 'eu-north-1' }, (_name, line) => lines.push(line), 1);
   });
   afterEach(() => fn.close());

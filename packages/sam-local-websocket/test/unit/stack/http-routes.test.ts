@@ -70,6 +70,7 @@ describe('local/http', () => {
     for (const id of ['%E0%A4%A', '%', 'a%zz', '%FF']) {
       const answer = await fetch(url(`/dev/@connections/${id}`), { method: 'POST', body: 'x' });
       expect([answer.status, await answer.json()], id).to.deep.equal([400, { message: 'Bad Request' }]);
+      expect(answer.headers.get('x-amzn-requestid'), id).to.match(/^[0-9a-f-]{36}$/);
     }
     expect(invokeApi.called || guard.called || handle.called).to.equal(false);
   });
