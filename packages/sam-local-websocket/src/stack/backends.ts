@@ -57,6 +57,8 @@ export async function startBackends(
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
     const endpoints = { ...storeEndpoints, dynamoDbEndpoint: front?.endpoint ?? store.endpoint };
+    // Each line a function writes is also kept for the Invoke API's `LogType: Tail` (the API starts after the functions).
+    let recordLog: ((name: string, line: string) => void) | undefined;
     functions = await startFunctions(
       specs,
       served.rootDir,
@@ -65,6 +67,7 @@ export async function startBackends(
         watch: options.watch,
         log: (name, line) => {
           options.log(`[${name}] ${formatLogLine(line)}`);
+          recordLog?.(name, line);
           options.onFunctionLog?.(functionLogEntry(name, line));
         },
         containersOf: (fn) => containersFor(fn, values, options.containersPerFunction),
@@ -82,6 +85,7 @@ export async function startBackends(
       targets,
       authorize: iam.enforced ? invokeGuard(iam) : undefined,
       arnPrefix: `arn:${values.refs['AWS::Partition']}:lambda:${options.region}:${ACCOUNT_ID}:function:`,
+      scope: { partition: values.refs['AWS::Partition'], region: options.region, accountId: ACCOUNT_ID },
       onInvoke: (outcome) => {
         options.log(invokeLine(outcome));
         options.onInvoke?.(outcome);
@@ -91,6 +95,7 @@ export async function startBackends(
         options.onAsyncFailure?.(failure);
       },
     });
+    recordLog = lambdaApi.recordLog;
     const authorizer = served.api.routes.get(ROUTE_KEYS.connect)?.authorizer;
     const handshakeCheck: HandshakeCheck = authorizer
       ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
