@@ -109,14 +109,15 @@ function pathOf(url: string): string {
 
 /** The query of a request target as the signer reads it: each name once, repeated values as a list. */
 function queryOf(url: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  if (!url.includes('?')) return query;
+  if (!url.includes('?')) return {};
   const params = new URL(url, 'http://localhost').searchParams;
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key);
-    query[key] = values.length === 1 ? values[0] : values;
-  }
-  return query;
+  // fromEntries defines each name as its own property: `__proto__` is a parameter, not the prototype.
+  return Object.fromEntries(
+    [...new Set(params.keys())].map((key) => {
+      const values = params.getAll(key);
+      return [key, values.length === 1 ? values[0] : values];
+    }),
+  );
 }
 
 function invalid(accessKeyId: string, service: string, reason: string): SignatureCheck {

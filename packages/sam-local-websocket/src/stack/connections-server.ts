@@ -10,6 +10,7 @@ import { PendingWork } from '../api-gateway/pending-work.js';
 import { routeInvoker } from '../api-gateway/route-invocation.js';
 import { routeSelector } from '../api-gateway/route-selection.js';
 import { goAway, type SessionContext } from '../api-gateway/session.js';
+import { HandshakeGate } from '../api-gateway/handshake-gate.js';
 import { ConnectProtocols } from '../api-gateway/subprotocol.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from '../api-gateway/upgrade.js';
 import type { LocalIssuer } from '../identity-provider/issuer.js';
@@ -53,8 +54,10 @@ export function serveConnections(
     log: options.log,
   };
   const protocols = new ConnectProtocols();
+  const gate = new HandshakeGate();
   const wss = new WebSocketServer({
     noServer: true,
+    verifyClient: gate.verifyClient,
     maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes,
     handleProtocols: protocols.choose,
     // ws ends the TCP connection when the client answers a close frame, and destroys the socket this long after close() if it does not.
@@ -69,7 +72,10 @@ export function serveConnections(
       maxFrameBytes: options.maxFrameBytes,
     },
     protocols,
+    gate,
   );
+  // A handshake ws refuses (its own parser) is answered as the gateway answers every refusal.
+  wss.on('wsClientError', (_error, socket) => refuseHandshake(socket, 400));
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);
