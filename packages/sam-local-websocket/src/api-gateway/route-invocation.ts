@@ -49,5 +49,5 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
 }
 
 /** The frames API Gateway itself sends a client when a route cannot answer. */
-export const gatewayFrame = (message: 'Forbidden' | 'Internal server error', connectionId: string, requestId: string): string =>
+export const gatewayFrame = (message: 'Forbidden' | 'Internal server error' | 'Too Many Requests', connectionId: string, requestId: string): string =>
   JSON.stringify({ message, connectionId, requestId });

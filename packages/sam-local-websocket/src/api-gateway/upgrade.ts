@@ -85,6 +85,8 @@ export function upgradeHandler(context: SessionContext, wss: WebSocketServer, ch
     });
     if (!gate.passed(request)) return; // ws refused it, and answered: nothing ran
     const done = await passed;
+    // The stage's throttling comes first: a throttled $connect runs neither the authorizer nor $connect.
+    if (!context.admit(ROUTE_KEYS.connect)) return refuseHandshake(socket, 429);
     const route = context.api.routes.get(ROUTE_KEYS.connect);
     let connected = false;
     const undo = async (reason: string) => {

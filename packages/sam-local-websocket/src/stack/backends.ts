@@ -1,4 +1,5 @@
 import { authorizerCheck } from '../api-gateway/authorizer.js';
+import { stageThrottling } from '../api-gateway/throttle.js';
 import { LOCAL_API_ID, ROUTE_KEYS } from '../api-gateway/constants.js';
 import type { ApiIdentity } from '../api-gateway/events.js';
 import type { InvocationOutcome } from '../api-gateway/invocation-outcome.js';
@@ -86,6 +87,7 @@ export async function startBackends(
       authorize: iam.enforced ? invokeGuard(iam) : undefined,
       arnPrefix: `arn:${values.refs['AWS::Partition']}:lambda:${options.region}:${ACCOUNT_ID}:function:`,
       scope: { partition: values.refs['AWS::Partition'], region: options.region, accountId: ACCOUNT_ID },
+      maxHeldBytes: options.maxInvokePayloadBytes,
       onInvoke: (outcome) => {
         options.log(invokeLine(outcome));
         options.onInvoke?.(outcome);
@@ -100,7 +102,8 @@ export async function startBackends(
     const handshakeCheck: HandshakeCheck = authorizer
       ? authorizerCheck(authorizer, functions.get(authorizer.functionId)!, { ...identity, region: options.region, accountId: ACCOUNT_ID }, report)
       : async () => ({});
-    return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi };
+    const throttling = stageThrottling(served.template, served.stage, values);
+    return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi, throttling };
   } catch (error) {
     await functions?.close();
     await front?.close();

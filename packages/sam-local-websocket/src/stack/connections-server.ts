@@ -12,6 +12,7 @@ import { routeSelector } from '../api-gateway/route-selection.js';
 import { goAway, type SessionContext } from '../api-gateway/session.js';
 import { HandshakeGate } from '../api-gateway/handshake-gate.js';
 import { ConnectProtocols } from '../api-gateway/subprotocol.js';
+import { Throttle, type StageThrottling } from '../api-gateway/throttle.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from '../api-gateway/upgrade.js';
 import type { LocalIssuer } from '../identity-provider/issuer.js';
 import type { LocalFunctions } from '../lambda/functions.js';
@@ -31,7 +32,7 @@ export function serveConnections(
     identity: ApiIdentity;
     registry: ConnectionRegistry;
     connectionsApi: ConnectionsApi;
-    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi> };
+    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi>; throttling: StageThrottling };
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
     issuer?: LocalIssuer;
@@ -41,12 +42,14 @@ export function serveConnections(
   const { registry } = parts;
   const pendingWork = new PendingWork();
   let closing = false;
+  const throttle = options.throttling ? new Throttle(parts.backends.throttling) : undefined;
   const context: SessionContext = {
     api: served.api,
     identity: parts.identity,
     registry,
     invoke: routeInvoker(parts.backends.functions, parts.report),
     selectRoute: routeSelector(served.api.routeSelectionExpression, new Set(served.api.routes.keys())),
+    admit: (routeKey) => throttle?.admit(routeKey) ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
     track: (work) => pendingWork.add(work.catch((error: Error) => options.log(`gateway error: ${error.message}`))),

@@ -82,7 +82,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry();
   const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: LOCAL_API_ID, stage: served.stage }) : undefined;
-  const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults));
+  const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults), { maxSendBufferBytes: options.maxSendBufferBytes });
   const connections = serveConnections(options, served, listening, { identity, registry, connectionsApi: api, backends, report, pageDir, issuer, guard });
   let closing: Promise<void> | undefined;
   return {
