@@ -119,3 +119,42 @@ describe('the Lambda Invoke API under hostile input', function () {
     expect((missing as Error).name).to.equal('ResourceNotFoundException');
   });
 });
+
+describe('the Lambda Invoke API under a flood of asynchronous events', function () {
+  this.timeout(60_000);
+  let local: LocalGateway;
+  let copy: ReturnType<typeof templateCopy>;
+  before(async () => {
+    copy = templateCopy((template) => addRoute(template, 'wait', 'app.wait', { codeUri: HOSTILE_DIR, timeout: 30 }));
+    // Room for three events of 100 KB at once.
+    local = await startLocalGateway({ template: copy.path, watch: false, iam: 'off', maxInvokePayloadBytes: 310 * 1024 });
+  });
+  after(async () => {
+    await local?.close();
+    copy?.remove();
+  });
+
+  it('refuses what it cannot hold with 429 TooManyRequestsException, and runs every event it answered 202', async () => {
+    const payload = JSON.stringify({ ms: 200, pad: 'p'.repeat(100 * 1024) });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        fetch(`http://127.0.0.1:${local.gateway.port}/2015-03-31/functions/WaitFunction/invocations`, {
+          method: 'POST',
+          body: payload,
+          headers: { 'X-Amz-Invocation-Type': 'Event' },
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    const accepted = statuses.filter((status) => status === 202).length;
+    expect(accepted).to.be.within(1, 11);
+    expect(statuses.filter((status) => status !== 202).every((status) => status === 429)).to.equal(true);
+    const throttled = answers.find((answer) => answer.status === 429)!;
+    expect(throttled.headers.get('x-amzn-errortype')).to.equal('TooManyRequestsException');
+    expect(await throttled.json()).to.include({ Type: 'User', Reason: 'ConcurrentInvocationLimitExceeded' });
+    // Stopping waits for what was accepted: every 202 ran.
+    await local.close();
+    expect(local.invokes.filter((invoke) => invoke.function === 'WaitFunction' && invoke.ok)).to.have.length(accepted);
+    expect(local.asyncFailures).to.deep.equal([]);
+  });
+});
