@@ -121,6 +121,12 @@ export interface GatewayOptions {
    * checked. Default `enforce`.
    */
   iam: IamMode;
+  /**
+   * Treat access keys the gateway did not issue (a developer's own: the aws CLI, Postman) as an
+   * administrator's on a host other than loopback. On a loopback host they always are; elsewhere,
+   * without this, they are refused with `UnrecognizedClientException`. Default false.
+   */
+  allowAdminKeys: boolean;
   /** Called once for every call the local IAM refused. Default none. */
   onRefusal?: (refusal: IamRefusal) => void;
   /**
@@ -153,6 +159,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   faults: {},
   localIssuer: false,
   iam: IAM_MODES.enforce,
+  allowAdminKeys: false,
   shutdownTimeoutMs: 30_000,
 };
 

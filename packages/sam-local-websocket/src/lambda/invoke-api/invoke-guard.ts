@@ -28,11 +28,12 @@ export function invokeGuard(iam: LocalIam): InvokeGuard {
     const { refusal } = result;
     iam.refused(refusal);
     const message =
-      refusal.error === IAM_ERRORS.invalidSignature
+      refusal.message ??
+      (refusal.error === IAM_ERRORS.invalidSignature
         ? SIGNATURE_MISMATCH_MESSAGE
         : refusal.error === IAM_ERRORS.missingToken
           ? 'Missing Authentication Token'
-          : `User: ${iam.principalArn(refusal.function!)} is not authorized to perform: ${action} on resource: ${functionArn} because ${refusal.reason === 'explicit deny' ? 'of an explicit deny in an identity-based policy' : `no identity-based policy allows the ${action} action`}`;
+          : `User: ${iam.principalArn(refusal.function!)} is not authorized to perform: ${action} on resource: ${functionArn} because ${refusal.reason === 'explicit deny' ? 'of an explicit deny in an identity-based policy' : `no identity-based policy allows the ${action} action`}`);
     return { type: refusal.error, status: refusal.status, message };
   };
 }
