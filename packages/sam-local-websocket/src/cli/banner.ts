@@ -5,6 +5,7 @@
  */
 import type { Gateway, GatewayIam } from '../stack/gateway.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
+import { isLoopbackHost } from '../iam/authority.js';
 import { IAM_MODES } from '../iam/constants.js';
 import { nodeMajorOf } from '../template/template.js';
 
@@ -40,6 +41,20 @@ function iamLine(gateway: BannerFacts): string {
   if (mode === IAM_MODES.off) return `  IAM               off: no call is checked (${where})`;
   const warned = warnings.length > 0 ? `; ${warnings.length} warning(s) above` : '';
   return `  IAM               enforce: functions hold to their template policies (${where}${warned}; --iam off)`;
+}
+
+/**
+ * Who can reach the gateway and with what: this machine only on a loopback host; on any other
+ * host, the network, with keys the gateway did not issue refused unless `--allow-admin-keys`, and
+ * the local DynamoDB's own port, which checks nothing.
+ */
+export function accessLine(options: Partial<GatewayOptions>, dbEndpoint: string): string {
+  const host = options.host ?? DEFAULT_GATEWAY_OPTIONS.host;
+  if (isLoopbackHost(host)) return `  Open to           this machine only (${host}); any access key counts as an administrator's (the aws CLI, Postman)`;
+  const keys = options.allowAdminKeys
+    ? "any access key counts as an administrator's (--allow-admin-keys): anyone who reaches it can do anything"
+    : 'access keys it did not issue are refused (--allow-admin-keys to accept them)';
+  return `  Open to           THE NETWORK (${host}): ${keys}; the DynamoDB port ${dbEndpoint} answers anyone, unchecked`;
 }
 
 /**
@@ -87,6 +102,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     runtimeLine(gateway, nodeVersion),
     iamLine(gateway),
+    accessLine(options, db),
     '',
     ...faultLines(options),
     '  Try it (in another terminal):',
