@@ -28,7 +28,8 @@ export function signatureTimeProblem(dateText: string, scopeDate: string, now: n
   const signed = amzDate(dateText);
   if (!signed) return undefined; // no usable date: the signature check says so
   if (scopeDate !== dateText.slice(0, 8)) {
-    return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${dateText.slice(0, 8)}', from '${dateText}'.`;
+    const q = (value: string) => `'${value}'`;
+    return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ${q(scopeDate)} != ${q(dateText.slice(0, 8))}, from ${q(dateText)}.`;
   }
   const window = windowMinutes * 60_000;
   if (signed.getTime() > now + window) {

@@ -4,7 +4,7 @@
  * service model's pattern and length (`NamespacedFunctionName`: 1 to 170 characters). What is
  * refused gets Lambda's answer: `ValidationException` for a malformed name (so a path-traversing
  * `../x` is never a name), `AccessDeniedException` for another account's ARN, and
- * `ResourceNotFoundException` "Functions from 'R' are not reachable in this region ('S')" for
+ * `ResourceNotFoundException` (Functions from R are not reachable in this region (S), R and S quoted) for
  * another region's (as real Lambda answers). A value echoed in a message is cut to
  * {@link MAX_ECHOED_CHARS}: a request never makes the answer as big as itself.
  */
@@ -31,6 +31,9 @@ export interface FunctionRef {
   name: string;
   qualifier?: string;
 }
+
+/** `'value'`, as AWS quotes a value in a message. */
+const quoted = (value: string): string => `'${value}'`;
 
 /** `value`, cut to {@link MAX_ECHOED_CHARS} characters. */
 export const echoed = (value: string): string => (value.length > MAX_ECHOED_CHARS ? `${value.slice(0, MAX_ECHOED_CHARS)}...` : value);
@@ -69,7 +72,7 @@ export function readFunctionName(raw: string, qualifierParam: string | null, sco
     };
   }
   if (region !== undefined && region !== scope.region) {
-    return { ...INVOKE_ERRORS.notFound, message: `Functions from '${region}' are not reachable in this region ('${scope.region}')` };
+    return { ...INVOKE_ERRORS.notFound, message: `Functions from ${quoted(region)} are not reachable in this region (${quoted(scope.region)})` };
   }
   const qualifier = inName ?? qualifierParam ?? undefined;
   return qualifier === undefined ? { name } : { name, qualifier };
