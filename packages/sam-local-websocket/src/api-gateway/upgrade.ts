@@ -4,7 +4,7 @@ import type { WebSocketServer } from 'ws';
 import { CLOSE_CODES, ROUTE_KEYS } from './constants.js';
 import { connectEvent, disconnectEvent, newId, type EventConnection } from './events.js';
 import { limitFrameSize } from './frame-limit.js';
-import { HandshakeGate, type VerifyDone } from './handshake-gate.js';
+import type { HandshakeGate, VerifyDone } from './handshake-gate.js';
 import { handshakeProblem } from './handshake.js';
 import { statusOf } from './route-invocation.js';
 import { runSession, socketErrorLine, type SessionContext } from './session.js';
@@ -57,7 +57,14 @@ export interface UpgradeLimits {
  * `$disconnect`. The subprotocol `$connect` answers with is kept in `protocols`, whose `choose`
  * is the `handleProtocols` of `wss`.
  */
-export function upgradeHandler(context: SessionContext, wss: WebSocketServer, check: HandshakeCheck, limits: UpgradeLimits, protocols: ConnectProtocols, gate: HandshakeGate) {
+export function upgradeHandler(
+  context: SessionContext,
+  wss: WebSocketServer,
+  check: HandshakeCheck,
+  limits: UpgradeLimits,
+  protocols: ConnectProtocols,
+  gate: HandshakeGate,
+) {
   return async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
     const problem = handshakeProblem(request, limits.maxUrlLength);
     if (problem) return refuseHandshake(socket, problem.status, problem.headers);

@@ -61,7 +61,13 @@ export async function guard(
   if (check.service !== service) {
     // AWS's words, with their trailing space.
     const message = `Credential should be scoped to correct service: '${service}'. `;
-    return refuse(service, { function: fn, error: IAM_ERRORS.invalidSignature, status: signatureStatus, reason: `the credential is scoped to ${check.service}, not ${service}`, message });
+    return refuse(service, {
+      function: fn,
+      error: IAM_ERRORS.invalidSignature,
+      status: signatureStatus,
+      reason: `the credential is scoped to ${check.service}, not ${service}`,
+      message,
+    });
   }
   // On AWS a call signed for another region reaches that region's resources: allowed here, with a warning.
   if (check.region !== iam.scope.region) iam.warnRegion(fn, service, check.region);

@@ -14,7 +14,11 @@ export function amzDate(value: string): Date | undefined {
 }
 
 /** A time as `X-Amz-Date` writes it. */
-export const amzDateText = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+export const amzDateText = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** The most seconds a presigned URL may be valid (7 days). */
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;

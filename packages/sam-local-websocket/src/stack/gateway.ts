@@ -110,7 +110,8 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
       (closing ??= (async () => {
         // Accepted asynchronous invocations run (or reach their destination) before anything stops.
         const drained = await backends.invokeApi.stopAccepting(Date.now() + options.shutdownTimeoutMs);
-        if (!drained) options.log(`lambda: ${backends.invokeApi.pending} asynchronous invocations still under way after ${options.shutdownTimeoutMs} ms; stopping them`);
+        if (!drained)
+          options.log(`lambda: ${backends.invokeApi.pending} asynchronous invocations still under way after ${options.shutdownTimeoutMs} ms; stopping them`);
         await connections.close();
         backends.invokeApi.close();
         await backends.functions.close();

@@ -11,7 +11,11 @@ import { templateCopy } from '../helpers/template-copy.js';
 
 /** The id of the connection opened last. */
 const newest = (local: LocalGateway) => [...local.gateway.registry.all()].sort((a, b) => a.connectedAt - b.connectedAt).at(-1)!.connectionId;
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error & { $metadata?: { httpStatusCode?: number } }) => error);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: Error & { $metadata?: { httpStatusCode?: number } }) => error,
+  );
 
 describe('bounded queues and closing connections', function () {
   this.timeout(60_000);

@@ -58,12 +58,40 @@ describe('the Lambda Invoke API under hostile input', function () {
 
   const refusals: [string, string, Record<string, string>, number, string, RegExp][] = [
     ['a path-traversing name', '..%2F..%2Fetc%2Fpasswd', {}, 400, 'ValidationException', /at 'functionName' failed to satisfy constraint/],
-    ['another region', 'arn%3Aaws%3Alambda%3Aeu-west-1%3AACCOUNT%3Afunction%3ADepthFunction', {}, 404, 'ResourceNotFoundException', /Functions from 'eu-west-1' are not reachable in this region \('us-east-1'\)/],
+    [
+      'another region',
+      'arn%3Aaws%3Alambda%3Aeu-west-1%3AACCOUNT%3Afunction%3ADepthFunction',
+      {},
+      404,
+      'ResourceNotFoundException',
+      /Functions from 'eu-west-1' are not reachable in this region \('us-east-1'\)/,
+    ],
     ['another account', 'arn%3Aaws%3Alambda%3Aus-east-1%3A999999999999%3Afunction%3ADepthFunction', {}, 403, 'AccessDeniedException', /999999999999/],
     ['a name of 171 characters', 'a'.repeat(171), {}, 400, 'ValidationException', /length less than or equal to 170/],
-    ['a malformed client context', 'DepthFunction', { 'X-Amz-Client-Context': 'not base64!' }, 400, 'InvalidRequestContentException', /^Client context must be a valid Base64-encoded JSON object\.$/],
-    ['a client context that is no object', 'DepthFunction', { 'X-Amz-Client-Context': Buffer.from('[1]').toString('base64') }, 400, 'InvalidRequestContentException', /Client context/],
-    ['an unknown log type', 'DepthFunction', { 'X-Amz-Log-Type': 'Everything' }, 400, 'ValidationException', /at 'logType' failed to satisfy constraint: Member must satisfy enum value set: \[Tail, None\]/],
+    [
+      'a malformed client context',
+      'DepthFunction',
+      { 'X-Amz-Client-Context': 'not base64!' },
+      400,
+      'InvalidRequestContentException',
+      /^Client context must be a valid Base64-encoded JSON object\.$/,
+    ],
+    [
+      'a client context that is no object',
+      'DepthFunction',
+      { 'X-Amz-Client-Context': Buffer.from('[1]').toString('base64') },
+      400,
+      'InvalidRequestContentException',
+      /Client context/,
+    ],
+    [
+      'an unknown log type',
+      'DepthFunction',
+      { 'X-Amz-Log-Type': 'Everything' },
+      400,
+      'ValidationException',
+      /at 'logType' failed to satisfy constraint: Member must satisfy enum value set: \[Tail, None\]/,
+    ],
   ];
   for (const [what, name, headers, status, type, message] of refusals) {
     it(`answers ${what} with ${status} ${type}`, async () => {

@@ -48,7 +48,11 @@ export const validationError = (value: string, member: string, constraint: strin
  * Reads a decoded `FunctionName` and the `Qualifier` query parameter (null when absent) for a
  * twin in `scope`. A {@link LambdaRefusal} when Lambda would refuse it before looking the function up.
  */
-export function readFunctionName(raw: string, qualifierParam: string | null, scope: { region: string; accountId: string; partition: string }): FunctionRef | LambdaRefusal {
+export function readFunctionName(
+  raw: string,
+  qualifierParam: string | null,
+  scope: { region: string; accountId: string; partition: string },
+): FunctionRef | LambdaRefusal {
   if (raw.length < 1 || raw.length > MAX_FUNCTION_NAME_LENGTH) {
     return validationError(raw, 'functionName', `Member must have length less than or equal to ${MAX_FUNCTION_NAME_LENGTH}`);
   }

@@ -78,7 +78,13 @@ export function invokeApi(options: InvokeApiOptions) {
   let closed = false;
   let accepting = true;
 
-  const run = async (target: InvokeTarget, name: string, invocationType: InvokeApiOutcome['invocationType'], json: string, startBy?: number): Promise<Outcome> => {
+  const run = async (
+    target: InvokeTarget,
+    name: string,
+    invocationType: InvokeApiOutcome['invocationType'],
+    json: string,
+    startBy?: number,
+  ): Promise<Outcome> => {
     const outcome = await target.fn.invoke(undefined, { startBy, json });
     // An expired event never ran: there is no invocation to report, only its destination record.
     if (!closed && !(!outcome.ok && outcome.expired)) {
@@ -128,7 +134,12 @@ export function invokeApi(options: InvokeApiOptions) {
     rolePrefix: `arn:${options.scope.partition}:iam::${options.scope.accountId}:role/`,
   });
 
-  const serveConfiguration = async (request: IncomingMessage, response: ServerResponse, rawName: string | undefined, search: URLSearchParams): Promise<void> => {
+  const serveConfiguration = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    rawName: string | undefined,
+    search: URLSearchParams,
+  ): Promise<void> => {
     request.resume();
     if (request.method !== 'GET') return refuse(response, { ...INVOKE_ERRORS.notFound, message: `Unknown operation ${echoed(String(request.method))}` });
     if (rawName === undefined) {
@@ -145,7 +156,8 @@ export function invokeApi(options: InvokeApiOptions) {
   };
 
   const serveInvoke = async (request: IncomingMessage, response: ServerResponse, rawName: string, search: URLSearchParams): Promise<void> => {
-    if (request.method !== 'POST') return refuse(response, { ...INVOKE_ERRORS.notFound, message: `Unknown operation ${echoed(String(request.method))}` }, request);
+    if (request.method !== 'POST')
+      return refuse(response, { ...INVOKE_ERRORS.notFound, message: `Unknown operation ${echoed(String(request.method))}` }, request);
     const found = targetOf(rawName, search);
     if ('type' in found) return refuse(response, found, request);
     const { name, target } = found;
@@ -166,7 +178,10 @@ export function invokeApi(options: InvokeApiOptions) {
     try {
       const body = await readBody(request, limit);
       if (body === 'too large') {
-        return refuse(response, { ...INVOKE_ERRORS.tooLarge, message: `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type` });
+        return refuse(response, {
+          ...INVOKE_ERRORS.tooLarge,
+          message: `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type`,
+        });
       }
       held = load.resize(held, body.length);
       const refusal = await options.authorize?.(request, body, target.arn);
@@ -200,7 +215,11 @@ export function invokeApi(options: InvokeApiOptions) {
       const since = logs.mark(name);
       const outcome = await run(target, name, 'RequestResponse', json);
       const answer = syncAnswer(outcome);
-      const headers2: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': outcome.requestId };
+      const headers2: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-amz-executed-version': '$LATEST',
+        'x-amzn-requestid': outcome.requestId,
+      };
       if (answer.functionError) headers2['x-amz-function-error'] = 'Unhandled';
       if (headers.tail) headers2['x-amz-log-result'] = logResult(logs.linesOf(name, since, outcome, target.fn.spec.memorySize));
       response.writeHead(200, headers2).end(answer.body);

@@ -21,9 +21,7 @@ export type InvokeGuard = (request: IncomingMessage, body: Buffer, functionArn: 
 export function invokeGuard(iam: LocalIam): InvokeGuard {
   return async (request, body, functionArn, action = INVOKE_FUNCTION) => {
     const received = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body };
-    const result = await guard(iam, received, 'lambda', { error: IAM_ERRORS.accessDenied, status: 403 }, 403, () => [
-      { action, resource: functionArn },
-    ]);
+    const result = await guard(iam, received, 'lambda', { error: IAM_ERRORS.accessDenied, status: 403 }, 403, () => [{ action, resource: functionArn }]);
     if (result.allowed) return undefined;
     const { refusal } = result;
     iam.refused(refusal);

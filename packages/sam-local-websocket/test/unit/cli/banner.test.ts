@@ -135,7 +135,9 @@ describe('local/banner', () => {
       "  Open to           this machine only (127.0.0.1); any access key counts as an administrator's (the aws CLI, Postman)",
     );
     const open = lines(banner(facts(), { host: '0.0.0.0' }, NODE)).find((line) => line.startsWith('  Open to'));
-    expect(open).to.match(/THE NETWORK \(0\.0\.0\.0\): access keys it did not issue are refused \(--allow-admin-keys to accept them\); the DynamoDB port .* answers anyone, unchecked$/);
+    expect(open).to.match(
+      /THE NETWORK \(0\.0\.0\.0\): access keys it did not issue are refused \(--allow-admin-keys to accept them\); the DynamoDB port .* answers anyone, unchecked$/,
+    );
     const admin = lines(banner(facts(), { host: '0.0.0.0', allowAdminKeys: true }, NODE)).find((line) => line.startsWith('  Open to'));
     expect(admin).to.match(/any access key counts as an administrator's \(--allow-admin-keys\)/);
   });

@@ -14,7 +14,10 @@ describe('local/cli/samconfig', () => {
   it('reads the region the project deploys to: deploy parameters first, then global', () => {
     writeFileSync(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.global.parameters]\nregion = "eu-north-1" # here\n');
     expect(samconfigRegion(template())).to.equal('eu-north-1');
-    writeFileSync(join(dir, 'samconfig.toml'), "[default.global.parameters]\nregion = 'eu-north-1'\n[default.deploy.parameters]\nregion = \"ap-southeast-2\"\n");
+    writeFileSync(
+      join(dir, 'samconfig.toml'),
+      '[default.global.parameters]\nregion = \'eu-north-1\'\n[default.deploy.parameters]\nregion = "ap-southeast-2"\n',
+    );
     expect(samconfigRegion(template())).to.equal('ap-southeast-2');
   });
 

@@ -39,7 +39,8 @@ describe('local/iam/signature-time', () => {
   });
 
   it('reads a presigned URL’s parts, and nothing from a URL without them or with an expiry over 7 days', () => {
-    const url = '/dev/@connections/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%2F20261204%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20261204T102100Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abc';
+    const url =
+      '/dev/@connections/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%2F20261204%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20261204T102100Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abc';
     expect(presignedParts(url)).to.deep.equal({
       accessKeyId: 'K',
       date: '20261204',
@@ -65,7 +66,14 @@ describe('local/iam presigned @connections calls', () => {
   async function presigned(options: { expiresIn?: number; signingDate?: Date; method?: string; body?: string } = {}): Promise<ReceivedRequest> {
     const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service: 'execute-api', sha256: Sha256 });
     const method = options.method ?? 'GET';
-    const request = new HttpRequest({ method, hostname: '127.0.0.1', port: 3001, path: '/dev/@connections/abc%3D', headers: { host: '127.0.0.1:3001' }, body: options.body });
+    const request = new HttpRequest({
+      method,
+      hostname: '127.0.0.1',
+      port: 3001,
+      path: '/dev/@connections/abc%3D',
+      headers: { host: '127.0.0.1:3001' },
+      body: options.body,
+    });
     const signed = await signer.presign(request, { expiresIn: options.expiresIn ?? 300, signingDate: options.signingDate });
     const query = new URLSearchParams(signed.query as Record<string, string>).toString();
     return { method, url: `${signed.path}?${query}`, headers: { host: '127.0.0.1:3001' }, body: Buffer.from(options.body ?? '') };
@@ -103,7 +111,14 @@ describe('local/iam keys off loopback', () => {
     const warnings: string[] = [];
     const scope = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
     const policies = new Map([['Fn', [{ effect: 'Allow' as const, actions: ['*'], resources: ['*'] }]]]);
-    const iam = new LocalIam('enforce', scope, policies, (refusal) => refusals.push(refusal), foreignKeysAccepted('0.0.0.0', false), (line) => warnings.push(line));
+    const iam = new LocalIam(
+      'enforce',
+      scope,
+      policies,
+      (refusal) => refusals.push(refusal),
+      foreignKeysAccepted('0.0.0.0', false),
+      (line) => warnings.push(line),
+    );
     const cli = await signedRequest({ credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' } });
     const result = await guard(iam, cli, 'execute-api', { error: 'ForbiddenException', status: 403 }, 403, () => []);
     expect(result).to.deep.include({ allowed: false });
