@@ -81,7 +81,10 @@ export class LogTail {
 
   add(name: string, line: string): void {
     let kept = this.lines.get(name);
-    if (!kept) this.lines.set(name, (kept = []));
+    if (!kept) {
+      kept = [];
+      this.lines.set(name, kept);
+    }
     kept.push({ seq: ++this.seq, line });
     let bytes = kept.reduce((sum, entry) => sum + entry.line.length + 1, 0);
     while (bytes > KEPT_BYTES && kept.length > 1) bytes -= kept.shift()!.line.length + 1;
