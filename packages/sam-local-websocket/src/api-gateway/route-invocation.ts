@@ -4,6 +4,7 @@ import type { GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
 import type { Outcome } from '../lambda/container-protocol.js';
 import type { LocalFunctions } from '../lambda/functions.js';
+import { MAX_QUEUED_INVOCATIONS, throttledOutcome } from '../lambda/queue-limits.js';
 import type { RouteSpec } from '../template/template.js';
 
 /** Runs a route's function and reports how it went. */
@@ -31,7 +32,10 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
     const fn = functions.get(route.functionId);
     if (!fn) throw new FunctionNotRunningError(`route ${route.routeKey} names ${route.functionId}, which is not running`);
     // $disconnect removes a stored record: it must not wait behind, or be shed with, messages.
-    const outcome = await fn.invoke(event, { priority: route.routeKey === ROUTE_KEYS.disconnect });
+    const priority = route.routeKey === ROUTE_KEYS.disconnect;
+    // A function that cannot keep up is throttled, as Lambda throttles one at its concurrency: the
+    // queue stays bounded (the client gets API Gateway's error frame), and $disconnect is never refused.
+    const outcome = !priority && fn.waiting >= MAX_QUEUED_INVOCATIONS ? throttledOutcome() : await fn.invoke(event, { priority });
     report({
       kind: 'route',
       function: route.functionId,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_QUEUED_INVOCATIONS } from '../queue-limits.js';
 import { readBody } from '../../shared/read-body.js';
 import { decodeSegment } from '../../shared/request-url.js';
 import type { LocalFunction } from '../invoker.js';
@@ -7,6 +8,7 @@ import { runAsync, type AsyncFailure, type AsyncSettings } from './async-invocat
 import { INVOCATION_TYPES, INVOKE_ERRORS, INVOKE_LIMITS, INVOKE_PATH } from './constants.js';
 import { getFunctionAnswer, listFunctionsAnswer, type ConfigurationSource } from './function-configuration.js';
 import { echoed, readFunctionName, type LambdaRefusal } from './function-name.js';
+import { answerJson, refuse, syncAnswer, throttled } from './invoke-answers.js';
 import { logResult, readInvokeHeaders } from './invoke-headers.js';
 import { InvokeLoad, LogTail } from './invoke-load.js';
 
@@ -169,6 +171,10 @@ export function invokeApi(options: InvokeApiOptions) {
     const headers = readInvokeHeaders(request.headers);
     if ('type' in headers) return refuse(response, headers, request);
     if (!accepting) return refuse(response, throttled('the local gateway is stopping'), request);
+    // A synchronous call does not queue on Lambda: past the function's waiting bound it is throttled at once.
+    if (invocationType !== INVOCATION_TYPES.event && target.fn.waiting >= MAX_QUEUED_INVOCATIONS) {
+      return refuse(response, throttled('the function has more invocations waiting than the local gateway queues'), request);
+    }
     const limit = invocationType === INVOCATION_TYPES.event ? INVOKE_LIMITS.maxAsyncPayloadBytes : INVOKE_LIMITS.maxSyncPayloadBytes;
     // Held from before the body is read: a declared length is reserved, else the limit.
     const declared = Number(request.headers['content-length']);
@@ -256,35 +262,6 @@ export function invokeApi(options: InvokeApiOptions) {
   };
 }
 
-/** A synchronous invocation's answer body: the result as JSON, or Lambda's error object. */
-function syncAnswer(outcome: Outcome): { body: string; functionError: boolean } {
-  const error = (errorType: string, errorMessage: string) => ({ body: JSON.stringify({ errorType, errorMessage, trace: [] }), functionError: true });
-  if (!outcome.ok) return error(outcome.error.name, outcome.error.message);
-  let body: string;
-  try {
-    body = JSON.stringify(outcome.result ?? null);
-  } catch (failure) {
-    return error('Runtime.MarshalError', `Unable to marshal response: ${(failure as Error).message}`);
-  }
-  const size = Buffer.byteLength(body);
-  if (size > INVOKE_LIMITS.maxResponseBytes) {
-    return error(
-      'Function.ResponseSizeTooLarge',
-      `Response payload size (${size} bytes) exceeded maximum allowed payload size (${INVOKE_LIMITS.maxResponseBytes} bytes).`,
-    );
-  }
-  return { body, functionError: false };
-}
-
-/** Lambda's throttling error (429): the SDK retries it. */
-function throttled(why: string): LambdaRefusal & { reason: string } {
-  return { ...INVOKE_ERRORS.throttled, message: `Rate Exceeded. (${why})`, reason: 'ConcurrentInvocationLimitExceeded' };
-}
-
-function answerJson(response: ServerResponse, body: unknown): void {
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
 /** The function's name from a name, a full ARN or a partial ARN (`{account}:function:{name}`). */
 export function functionNameOf(raw: string): string | undefined {
   const decoded = decodeSegment(raw);
@@ -294,13 +271,4 @@ export function functionNameOf(raw: string): string | undefined {
   const [name, qualifier] = rest.split(':');
   if (qualifier !== undefined && qualifier !== '$LATEST') return undefined;
   return name || undefined;
-}
-
-/** Answers as Lambda's REST-JSON API does: the error's type in `x-amzn-ErrorType` and the body. */
-function refuse(response: ServerResponse, error: LambdaRefusal & { reason?: string }, request?: IncomingMessage): void {
-  request?.resume();
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-errortype': error.type };
-  if (error.status === 429) headers['retry-after'] = '1';
-  response.writeHead(error.status, headers);
-  response.end(JSON.stringify({ Type: 'User', message: error.message, ...(error.reason ? { Reason: error.reason } : {}) }));
 }
