@@ -21,6 +21,7 @@ import {
 import { asyncSettingsOf } from '../lambda/invoke-api/async-invocations.js';
 import { invokeApi, type InvokeTarget } from '../lambda/invoke-api/invoke-api.js';
 import { invokeGuard } from '../lambda/invoke-api/invoke-guard.js';
+import { resolveIntrinsic } from '../template/intrinsics.js';
 import { functionsOf } from '../template/template.js';
 import { functionLogEntry } from '../api-gateway/invocation-outcome.js';
 import { localIam } from './local-iam.js';
@@ -79,7 +80,12 @@ export async function startBackends(
     const targets = new Map<string, InvokeTarget>(
       specs.map((fn) => [
         fn.logicalId,
-        { fn: running.get(fn.logicalId)!, arn: values.getAtt(fn.logicalId, 'Arn'), async: asyncSettingsOf(eventInvokeConfigOf(fn, values)) },
+        {
+          fn: running.get(fn.logicalId)!,
+          arn: values.getAtt(fn.logicalId, 'Arn'),
+          async: asyncSettingsOf(eventInvokeConfigOf(fn, values)),
+          ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: Number(resolveIntrinsic(fn.reservedConcurrency, values)) }),
+        },
       ]),
     );
     const lambdaApi = invokeApi({

@@ -28,8 +28,10 @@ describe('the Lambda Invoke API under hostile input', function () {
         ['logLines', 'app.logLines'],
         ['answerOfSize', 'app.answerOfSize'],
         ['wait', 'app.wait'],
+        ['blocked', 'app.wait'],
       ])
         addRoute(template, route, handler, { codeUri: HOSTILE_DIR, timeout: 30 });
+      (template.Resources.BlockedFunction.Properties as Record<string, unknown>).ReservedConcurrentExecutions = 0;
     });
     local = await startLocalGateway({ template: copy.path, watch: false, iam: 'off' });
     origin = `http://127.0.0.1:${local.gateway.port}`;
@@ -128,6 +130,22 @@ describe('the Lambda Invoke API under hostile input', function () {
     expect(log).to.match(/REPORT RequestId: [\w-]+\tDuration: /);
     const none = await lambda.send(new InvokeCommand({ FunctionName: 'LogLinesFunction', Payload: '{}' }));
     expect(none.LogResult).to.equal(undefined);
+  });
+
+  it('throttles every invocation of a function with reserved concurrency 0, as Lambda does', async () => {
+    const sync = await invoke('BlockedFunction', '{}');
+    expect(sync.status).to.equal(429);
+    expect(sync.headers.get('x-amzn-errortype')).to.equal('TooManyRequestsException');
+    expect(await sync.json()).to.include({ Type: 'User', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+    const failures = local.asyncFailures.length;
+    expect((await invoke('BlockedFunction', '{"n":1}', { 'X-Amz-Invocation-Type': 'Event' })).status).to.equal(202);
+    while (local.asyncFailures.length === failures) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(local.asyncFailures.at(-1)).to.nested.include({
+      function: 'BlockedFunction',
+      'record.requestPayload.n': 1,
+      'record.responsePayload.errorType': 'TooManyRequestsException',
+    });
+    expect(local.invokes.filter((outcome) => outcome.function === 'BlockedFunction')).to.deep.equal([]);
   });
 
   it('answers GetFunction and ListFunctions for the template’s functions', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_QUEUED_INVOCATIONS } from '../queue-limits.js';
+import { MAX_QUEUED_INVOCATIONS, throttledOutcome } from '../queue-limits.js';
 import { readBody } from '../../shared/read-body.js';
 import { decodeSegment } from '../../shared/request-url.js';
 import type { LocalFunction } from '../invoker.js';
@@ -29,6 +29,8 @@ export interface InvokeTarget {
   fn: LocalFunction;
   arn: string;
   async: AsyncSettings;
+  /** `ReservedConcurrentExecutions`, resolved; 0 throttles every invocation, as on Lambda. */
+  reservedConcurrency?: number;
 }
 
 /** What the Invoke API serves and whom it tells. */
@@ -171,6 +173,10 @@ export function invokeApi(options: InvokeApiOptions) {
     const headers = readInvokeHeaders(request.headers);
     if ('type' in headers) return refuse(response, headers, request);
     if (!accepting) return refuse(response, throttled('the local gateway is stopping'), request);
+    // Reserved concurrency 0 stops every invocation on Lambda: a synchronous one is throttled.
+    if (target.reservedConcurrency === 0 && invocationType === INVOCATION_TYPES.requestResponse) {
+      return refuse(response, { ...throttled('reserved concurrency 0'), reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' }, request);
+    }
     // A synchronous call does not queue on Lambda: past the function's waiting bound it is throttled at once.
     if (invocationType !== INVOCATION_TYPES.event && target.fn.waiting >= MAX_QUEUED_INVOCATIONS) {
       return refuse(response, throttled('the function has more invocations waiting than the local gateway queues'), request);
@@ -208,9 +214,12 @@ export function invokeApi(options: InvokeApiOptions) {
         response.writeHead(202, { 'content-length': '0' }).end();
         const bytes = held;
         held = 0; // now the event's, until it is done
+        // Reserved concurrency 0: the event goes straight to its destination record, without retries (Lambda's
+        // documented behaviour; the record's fields for it are not documented: the throttle error is kept).
+        const blocked = target.reservedConcurrency === 0;
         const work = runAsync(
-          (startBy) => run(target, name, 'Event', json, startBy),
-          { function: name, functionArn: target.arn, payload, settings: target.async },
+          (startBy) => (blocked ? Promise.resolve(throttledOutcome()) : run(target, name, 'Event', json, startBy)),
+          { function: name, functionArn: target.arn, payload, settings: blocked ? { ...target.async, maximumRetryAttempts: 0 } : target.async },
           (failure) => {
             if (!closed) options.onAsyncFailure(failure);
           },

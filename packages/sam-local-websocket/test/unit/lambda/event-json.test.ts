@@ -23,9 +23,18 @@ describe('local/lambda/event-json', () => {
     let fn: LocalFunction;
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'event-json-'));
-      writeFileSync(join(dir, 'app.mjs'), 'export const handler = async (event) => { let d = 0; let v = event; while (Array.isArray(v)) { d++; v = v[0]; } return d; };');
+      writeFileSync(
+        join(dir, 'app.mjs'),
+        'export const handler = async (event) => { let d = 0; let v = event; while (Array.isArray(v)) { d++; v = v[0]; } return d; };',
+      );
       const spec: FunctionSpec = { logicalId: 'Fn', codeDir: dir, handler: 'app.handler', timeout: 30, memorySize: 128, environment: {}, buildProperties: {} };
-      fn = new LocalFunction(spec, { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] }, { PATH: process.env.PATH ?? '' }, () => {}, 1);
+      fn = new LocalFunction(
+        spec,
+        { logicalId: 'Fn', file: join(dir, 'app.mjs'), exportName: 'handler', bytes: 0, inputs: [] },
+        { PATH: process.env.PATH ?? '' },
+        () => {},
+        1,
+      );
     });
     after(async () => {
       await fn.close();
@@ -42,7 +51,10 @@ describe('local/lambda/event-json', () => {
       for (let i = 0; i < 10_000; i++) deep = [deep];
       const circular: unknown[] = [];
       circular.push(circular);
-      for (const event of [deep, circular]) expect(await fn.invoke(event)).to.deep.include({ ok: false }).and.nested.include({ 'error.name': UNSERIALIZABLE_EVENT });
+      for (const event of [deep, circular])
+        expect(await fn.invoke(event))
+          .to.deep.include({ ok: false })
+          .and.nested.include({ 'error.name': UNSERIALIZABLE_EVENT });
       expect(await fn.invoke([[1]])).to.deep.include({ ok: true, result: 2 });
     });
   });
