@@ -33,7 +33,8 @@ Options:
   --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
   --host ADDR           the address the gateway listens on (default ${D.host})
   --stage NAME          its stage (default: the template's StageName)
-  --region REGION       the region the function is told it runs in (default ${D.region})
+  --region REGION       the region the function is told it runs in (default: the region
+                        samconfig.toml beside the template deploys to, else ${D.region})
   -h, --help            show this help
 
 Exit codes: ${EXIT.ok} returned, ${EXIT.functionError} the handler threw or timed out, ${EXIT.usage} bad input or unknown
@@ -74,7 +75,7 @@ export function readInvokeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     template: values.template ?? D.template,
     parameters: templateParameters(values.parameter, env.AUTH_TOKEN),
     envVars: envVarsFile(values['env-vars']) ?? {},
-    region: values.region ?? D.region,
+    region: values.region ?? samconfigRegion(values.template ?? D.template) ?? D.region,
     host: values.host ?? D.host,
     port: wholeNumber('port', values.port ?? env.PORT) ?? D.port,
     dbPort: wholeNumber('db-port', values['db-port'] ?? env.DB_PORT) ?? D.dbPort,
