@@ -8,6 +8,7 @@ import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../
 import { DEFAULT_GATEWAY_OPTIONS } from '../stack/options.js';
 import type { InvokeOptions } from '../stack/invoke-function.js';
 import { EXIT } from './invoke-output.js';
+import { samconfigRegion } from './samconfig.js';
 import { envVarsFile, readJsonFile, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
