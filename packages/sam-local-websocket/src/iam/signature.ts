@@ -137,6 +137,7 @@ export class SignatureVerifier {
   private readonly signingKeys = new Map<string, { secretAccessKey: string; key: KeyObject }>();
   private lastRead?: { authorization: string; parts: SignatureParts | undefined };
   private lastSigningTime?: { header: string; time: SigningTime | undefined };
+  private lastTime?: { key: string; at: number; problem: string | undefined };
 
   /** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. The parts are shared: read them, don't change them. */
   parts(authorization: string | undefined): SignatureParts | undefined {
@@ -193,7 +194,7 @@ export class SignatureVerifier {
     const dateHeader = presigned ? presigned.amzDate : headerValue(request.headers['x-amz-date']);
     // Time is checked for every signed request, whoever signed it: it needs no secret.
     if (time && dateHeader !== undefined) {
-      const problem = signatureTimeProblem(dateHeader, parts.date, time.now ?? Date.now(), time.windowMinutes, presigned?.expires);
+      const problem = this.timeProblem(dateHeader, parts.date, time, presigned?.expires);
       if (problem) return invalid(accessKeyId, service, problem, problem);
     }
     const secretAccessKey = secretOf(accessKeyId);
@@ -215,6 +216,19 @@ export class SignatureVerifier {
     }
     const same = await this.matches(request, parts, secretAccessKey, signingTime, payloadHash, true);
     return same ? { kind: 'valid', accessKeyId, service, region } : invalid(accessKeyId, service, 'the signature does not match');
+  }
+
+  /**
+   * {@link signatureTimeProblem}, its verdict kept for the same date, scope and window for a
+   * second (requests signed in the same second carry the same date; the windows are minutes).
+   */
+  private timeProblem(dateHeader: string, scopeDate: string, time: CheckTime, expires: number | undefined): string | undefined {
+    const now = time.now ?? Date.now();
+    const key = `${dateHeader}/${scopeDate}/${time.windowMinutes}/${expires}`;
+    if (time.now === undefined && this.lastTime?.key === key && now - this.lastTime.at < 1000) return this.lastTime.problem;
+    const problem = signatureTimeProblem(dateHeader, scopeDate, now, time.windowMinutes, expires);
+    this.lastTime = { key, at: now, problem };
+    return problem;
   }
 
   /** True when the signature is the one the SDK's signer computes for these parts. */
