@@ -5,7 +5,7 @@
  */
 import { DeleteConnectionCommand, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { expect } from 'chai';
-import { connect, eventually, openSocket, rawWebSocket, refusedStatus } from 'websocket-test-clients';
+import { connect, eventually, frame, OPCODES, openSocket, rawWebSocket, refusedStatus } from 'websocket-test-clients';
 import { startLocalGateway, type LocalGateway } from '../helpers/gateway.js';
 import { templateCopy } from '../helpers/template-copy.js';
 
@@ -49,7 +49,23 @@ describe('bounded queues and closing connections', function () {
       }
     });
 
+    it('answers 410 at once for a connection the twin closes for a frame over 32 KB (1009), though the client has not answered', async () => {
+      const raw = await rawWebSocket(local.gateway.port, `/${local.gateway.stage}`, {}, Buffer.alloc(0), { answerClose: false, endTcp: 'never' });
+      const id = newest(local);
+      try {
+        raw.send(frame(OPCODES.text, 'x'.repeat(33 * 1024)));
+        expect(await raw.closeFrame).to.equal(1009);
+        const error = await errorOf(local.management.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('lost?') })));
+        expect(error?.name).to.equal('GoneException');
+        expect(local.gateway.registry.get(id)).to.not.equal(undefined); // its socket still closing
+      } finally {
+        raw.socket.destroy();
+      }
+    });
+
     it('does not count a closing connection as delivered in a broadcast: it is stale', async () => {
+      // Earlier tests' connections are gone: their $disconnect has run.
+      await eventually(async () => (await local.storedIds()).length === local.gateway.registry.size);
       const raw = await rawWebSocket(local.gateway.port, `/${local.gateway.stage}`, {}, Buffer.alloc(0), { answerClose: false, endTcp: 'never' });
       const closingId = newest(local);
       const sender = await connect(local.gateway.url);

@@ -106,6 +106,26 @@ describe('local/iam keys off loopback', () => {
     expect(foreignKeysAccepted('127.0.0.1', false)).to.equal(true);
   });
 
+  it('gives DynamoDB its 15-minute window and status 400, and Lambda its 5 minutes', async () => {
+    const iam = new LocalIam('enforce', { partition: 'aws', region: 'us-east-1', accountId: '000000000000' }, new Map([['Fn', []]]), () => {});
+    const signedAgo = async (minutes: number, service: string) => {
+      const signer = new SignatureV4({ credentials: iam.credentialsOf('Fn'), region: 'us-east-1', service, sha256: Sha256 });
+      const request = new HttpRequest({ method: 'POST', hostname: '127.0.0.1', port: 8000, path: '/', headers: { host: '127.0.0.1:8000' }, body: '{}' });
+      const signed = await signer.sign(request, { signingDate: new Date(Date.now() - minutes * 60_000) });
+      return { method: 'POST', url: '/', headers: signed.headers, body: Buffer.from('{}') };
+    };
+    const denied = { error: 'AccessDeniedException' as const, status: 400 };
+    const ten = await guard(iam, await signedAgo(10, 'dynamodb'), 'dynamodb', denied, 400, () => []);
+    expect(ten).to.deep.include({ allowed: true });
+    const sixteen = (await guard(iam, await signedAgo(16, 'dynamodb'), 'dynamodb', denied, 400, () => [])) as { refusal: IamRefusal };
+    expect(sixteen.refusal).to.include({ error: 'InvalidSignatureException', status: 400 });
+    expect(sixteen.refusal.message).to.match(/- 15 min\.\)$/);
+    const six = (await guard(iam, await signedAgo(6, 'lambda'), 'lambda', { error: 'AccessDeniedException', status: 403 }, 403, () => [])) as {
+      refusal: IamRefusal;
+    };
+    expect(six.refusal.message).to.match(/- 5 min\.\)$/);
+  });
+
   it('refuses a key it did not issue with UnrecognizedClientException when administrator keys are off, and warns once of a function signing another region', async () => {
     const refusals: IamRefusal[] = [];
     const warnings: string[] = [];
