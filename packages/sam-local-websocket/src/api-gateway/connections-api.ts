@@ -11,6 +11,11 @@ export const CONNECTIONS_ERRORS = {
   forbidden: { status: 403, type: 'ForbiddenException', message: 'Forbidden' },
   // Not in the API's model nor documented; observed with SDK v3 for ids such as `test-connection-123`.
   invalidId: { status: 400, type: 'BadRequestException', message: 'Invalid connectionId' },
+  /**
+   * The connection's send buffer is full (a client that does not read): the SDK model's own words
+   * for `LimitExceededException` cover it ("...or the WebSocket client side buffer is full").
+   */
+  bufferFull: { status: 429, type: 'LimitExceededException', message: 'The WebSocket client side buffer is full' },
 } as const;
 
 /**
@@ -38,11 +43,16 @@ export type ConnectionsApi = (request: IncomingMessage, response: ServerResponse
 /**
  * The `@connections` management API over the open connections: POST sends (200), GET
  * describes (200), DELETE closes (204); a malformed id answers 400, a gone id 410, a body over
- * 128 KB 413, any other method 403. A connection whose close has begun (either side's close frame) counts as
+ * 128 KB 413, a post to a connection that has more than `maxSendBufferBytes` waiting to be sent
+ * 429 `LimitExceededException` (the message is not sent), any other method 403. A connection whose close has begun (either side's close frame) counts as
  * gone: nothing is delivered to it any more, so a POST is not answered 200 for a message
  * that never arrives.
  */
-export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHooks = {}): ConnectionsApi {
+export function connectionsApi(
+  registry: ConnectionRegistry,
+  hooks: ManagementHooks = {},
+  limits: { maxSendBufferBytes: number } = { maxSendBufferBytes: API_GATEWAY_LIMITS.maxSendBufferBytes },
+): ConnectionsApi {
   return async (request, response, connectionId, body) => {
     const method = request.method ?? 'GET';
     if (hooks.beforeCall && (await hooks.beforeCall(method, connectionId, request, response))) return;
@@ -56,6 +66,8 @@ export function connectionsApi(registry: ConnectionRegistry, hooks: ManagementHo
       const payload = body ?? (await readBody(request, API_GATEWAY_LIMITS.maxPayloadBytes));
       if (payload === 'too large') return sendError(response, CONNECTIONS_ERRORS.tooLarge);
       if (!connection) return sendError(response, CONNECTIONS_ERRORS.gone);
+      // A client that does not read: what it has not taken stays bounded, and the caller hears so (nothing is sent).
+      if (connection.socket.bufferedAmount + payload.length > limits.maxSendBufferBytes) return sendError(response, CONNECTIONS_ERRORS.bufferFull);
       // A text frame, as before: valid UTF-8 goes out as it came (no decoding and encoding again);
       // anything else is decoded first, so a client never gets a text frame that is not UTF-8.
       if (isUtf8(payload)) connection.socket.send(payload, { binary: false });

@@ -1,5 +1,6 @@
 /**
- * API Gateway's IAM authorization of the `@connections` API: every call must be SigV4-signed;
+ * API Gateway's IAM authorization of the `@connections` API: every call must be SigV4-signed
+ * (in the `Authorization` header or, presigned, in the query string);
  * a function's call needs `execute-api:ManageConnections` on
  * `arn:PARTITION:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/@connections/ID`.
  */
@@ -10,6 +11,7 @@ import { readBody } from '../shared/read-body.js';
 import type { LocalIam } from '../iam/authority.js';
 import { IAM_ERRORS, MANAGE_CONNECTIONS, SIGNATURE_MISMATCH_MESSAGE } from '../iam/constants.js';
 import { guard } from '../iam/guard.js';
+import { presignedParts } from '../iam/presigned.js';
 
 /** Where the `@connections` API is: its API id and stage. */
 export interface ConnectionsApiScope {
@@ -27,7 +29,7 @@ export type ConnectionsGuard = (request: IncomingMessage, response: ServerRespon
 export function connectionsGuard(iam: LocalIam, api: ConnectionsApiScope): ConnectionsGuard {
   return async (request, response, connectionId) => {
     const method = request.method ?? 'GET';
-    if (!iam.signatures.parts(request.headers.authorization)) {
+    if (!iam.signatures.parts(request.headers.authorization) && !presignedParts(request.url ?? '')) {
       // Answered before the body is read: there is nothing to verify it against.
       request.resume();
       iam.refused({ service: 'execute-api', error: IAM_ERRORS.missingToken, status: 403, reason: 'the request is not signed' });
@@ -46,7 +48,8 @@ export function connectionsGuard(iam: LocalIam, api: ConnectionsApiScope): Conne
     ]);
     if (result.allowed) return body;
     iam.refused(result.refusal);
-    const message = result.refusal.error === IAM_ERRORS.invalidSignature ? SIGNATURE_MISMATCH_MESSAGE : CONNECTIONS_ERRORS.forbidden.message;
+    const message =
+      result.refusal.message ?? (result.refusal.error === IAM_ERRORS.invalidSignature ? SIGNATURE_MISMATCH_MESSAGE : CONNECTIONS_ERRORS.forbidden.message);
     sendError(response, { status: 403, type: result.refusal.error, message });
     return undefined;
   };

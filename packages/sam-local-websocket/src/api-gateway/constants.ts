@@ -23,6 +23,13 @@ export const API_GATEWAY_LIMITS = {
   maxConnectionSeconds: 2 * 60 * 60,
   /** A connection with no traffic for this long is closed. */
   idleTimeoutSeconds: 10 * 60,
+  /**
+   * Most bytes a connection may have waiting to be sent (a client that does not read): a
+   * `POST @connections` beyond it answers 429 `LimitExceededException` and sends nothing. AWS
+   * documents no size, only that this error means "the WebSocket client side buffer is full"
+   * (SDK model): the twin's bound is 8 messages of the largest size.
+   */
+  maxSendBufferBytes: 8 * 128 * 1024,
 } as const;
 
 /** WebSocket close codes the gateway uses, as API Gateway does. */
@@ -48,6 +55,8 @@ export const GATEWAY_TIMINGS = {
    * closes the TCP connection first), and `$disconnect` runs then. `ws`'s own default is 30 s.
    */
   closeTimeoutMs: 1000,
+  /** Longest a client may take to send a whole HTTP request; then 408 (API Gateway documents none). */
+  bodyTimeoutMs: 30_000,
 } as const;
 
 /** The API id local events and ARNs carry. */

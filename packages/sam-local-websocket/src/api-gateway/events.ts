@@ -104,14 +104,17 @@ function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: b
     ['X-Forwarded-Port', String(request.socket?.localPort ?? '')],
     ['X-Forwarded-Proto', 'http'], // the local gateway speaks ws://, API Gateway wss:// (https)
   );
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Any name is data (`constructor`, `__proto__`): gathered in Maps, never looked up on an object.
+  const multi = new Map<string, string[]>();
   for (const [name, value] of pairs) {
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    multiValueHeaders[name] ??= [];
-    multiValueHeaders[name].push(value);
+    const values = multi.get(name);
+    if (values) values.push(value);
+    else multi.set(name, [value]);
   }
-  return { headers, multiValueHeaders };
+  return {
+    headers: Object.fromEntries([...multi].map(([name, values]) => [name, values.join(',')])) as Record<string, string>,
+    multiValueHeaders: Object.fromEntries(multi) as Record<string, string[]>,
+  };
 }
 
 /**
@@ -120,14 +123,17 @@ function headersOf(request: IncomingMessage, sourceIp: string, upgradeHeaders: b
  */
 export function queryOf(url: URL): Pick<GatewayEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
   if ([...url.searchParams.keys()].length === 0) return {};
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // As for headers: `?constructor=1` or `?__proto__=1` is a parameter like any other.
+  const multi = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) {
-    single[name] = value;
-    multi[name] ??= [];
-    multi[name].push(value);
+    const values = multi.get(name);
+    if (values) values.push(value);
+    else multi.set(name, [value]);
   }
-  return { queryStringParameters: single, multiValueQueryStringParameters: multi };
+  return {
+    queryStringParameters: Object.fromEntries([...multi].map(([name, values]) => [name, values.at(-1)!])) as Record<string, string>,
+    multiValueQueryStringParameters: Object.fromEntries(multi) as Record<string, string[]>,
+  };
 }
 
 /**

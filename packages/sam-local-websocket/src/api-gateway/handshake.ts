@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
  */
 export interface HandshakeProblem {
   status: number;
-  code: 'url_too_long' | 'invalid_method' | 'invalid_upgrade' | 'invalid_connection' | 'invalid_key' | 'invalid_version' | 'invalid_protocol';
+  code: 'url_too_long' | 'invalid_method' | 'invalid_upgrade' | 'invalid_connection' | 'invalid_key' | 'invalid_version';
   reason: string;
   headers?: Record<string, string>;
 }
@@ -15,14 +15,12 @@ export interface HandshakeProblem {
 const WEBSOCKET_VERSION = '13';
 /** A Sec-WebSocket-Key: base64 of 16 bytes. */
 const KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
-/** An RFC 7230 token: what a subprotocol name must be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Checks a WebSocket handshake's request before anything runs for it: API Gateway's URL
  * quota (414; AWS documents the quota, not its status), then as `ws` would (method GET
  * (405), `Upgrade: websocket`, `Connection: upgrade`, a valid key, version 13, a
- * well-formed subprotocol list (400)), so a refused handshake never reaches the authorizer
+ * then ws's own parse of the subprotocol list (handshake-gate.ts)), so a refused handshake never reaches the authorizer
  * or `$connect` and leaves no record. `undefined` when it is valid.
  */
 export function handshakeProblem(request: IncomingMessage, maxUrlLength: number): HandshakeProblem | undefined {
@@ -42,16 +40,6 @@ export function handshakeProblem(request: IncomingMessage, maxUrlLength: number)
       headers: { 'Sec-WebSocket-Version': WEBSOCKET_VERSION },
     };
   }
-  const protocols = headers['sec-websocket-protocol'];
-  if (protocols !== undefined && offeredProtocols(protocols) === undefined) {
-    return { status: 400, code: 'invalid_protocol', reason: 'Invalid Sec-WebSocket-Protocol header' };
-  }
+  // The subprotocol list is ws's to parse (handshake-gate.ts): one parser decides.
   return undefined;
-}
-
-/** The subprotocols a `Sec-WebSocket-Protocol` header offers; `undefined` when it is malformed. */
-export function offeredProtocols(header: string): string[] | undefined {
-  const names = header.split(',').map((name) => name.trim());
-  if (!names.every((name) => TOKEN.test(name)) || new Set(names).size !== names.length) return undefined;
-  return names;
 }

@@ -4,6 +4,7 @@ import type { GatewayEvent } from './events.js';
 import type { InvocationOutcome } from './invocation-outcome.js';
 import type { Outcome } from '../lambda/container-protocol.js';
 import type { LocalFunctions } from '../lambda/functions.js';
+import { MAX_QUEUED_INVOCATIONS, throttledOutcome } from '../lambda/queue-limits.js';
 import type { RouteSpec } from '../template/template.js';
 
 /**
@@ -47,7 +48,11 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
     const started = Date.now();
     let timedOut = false;
     // $disconnect removes a stored record: it must not wait behind, or be shed with, messages.
-    const running = fn.invoke(event, { priority: route.routeKey === ROUTE_KEYS.disconnect }).then((outcome) => {
+    const priority = route.routeKey === ROUTE_KEYS.disconnect;
+    // A function that cannot keep up is throttled, as Lambda throttles one at its concurrency: the
+    // queue stays bounded (the client gets API Gateway's error frame), and $disconnect is never refused.
+    const invoked = !priority && fn.waiting >= MAX_QUEUED_INVOCATIONS ? Promise.resolve(throttledOutcome()) : fn.invoke(event, { priority });
+    const running = invoked.then((outcome) => {
       report({
         kind: 'route',
         function: route.functionId,
@@ -78,6 +83,10 @@ export function routeInvoker(functions: LocalFunctions, report: (outcome: Invoca
 }
 
 /** The frames API Gateway itself sends a client when a route cannot answer, byte for byte as AWS writes them. */
-export const gatewayFrame = (message: 'Forbidden' | 'Internal server error' | 'Endpoint request timed out', connectionId: string, requestId: string): string =>
+export const gatewayFrame = (
+  message: 'Forbidden' | 'Internal server error' | 'Endpoint request timed out' | 'Too Many Requests',
+  connectionId: string,
+  requestId: string,
+): string =>
   // Spacing as in the frames clients captured: a space after "message": only.
   `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;

@@ -13,6 +13,8 @@ export interface SessionContext {
   registry: ConnectionRegistry;
   invoke: RouteInvoker;
   selectRoute: (body: string) => string | undefined;
+  /** The stage's throttling (throttle.ts): true when a request to this route may go on. */
+  admit: (routeKey: string) => boolean;
   idleTimeoutMs: number;
   maxDurationMs: number;
   /** Tracks work that shutdown waits for (invocations under way); a failure there is logged. */
@@ -90,6 +92,10 @@ async function route(context: SessionContext, connection: Connection, body: stri
   const routeKey = context.selectRoute(body);
   const route = routeKey === undefined ? undefined : context.api.routes.get(routeKey);
   const event = messageEvent(context.identity, connection, routeKey ?? ROUTE_KEYS.default, body);
+  if (!context.admit(routeKey ?? ROUTE_KEYS.default)) {
+    connection.socket.send(gatewayFrame('Too Many Requests', connection.connectionId, event.requestContext.requestId));
+    return;
+  }
   if (!route) {
     connection.socket.send(gatewayFrame('Forbidden', connection.connectionId, event.requestContext.requestId));
     return;

@@ -5,6 +5,7 @@
  */
 import type { Gateway, GatewayIam } from '../stack/gateway.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
+import { isLoopbackHost } from '../iam/authority.js';
 import { IAM_MODES } from '../iam/constants.js';
 import { nodeMajorOf } from '../template/template.js';
 
@@ -53,6 +54,20 @@ function iamLine(gateway: BannerFacts): string {
 }
 
 /**
+ * Who can reach the gateway and with what: this machine only on a loopback host; on any other
+ * host, the network, with keys the gateway did not issue refused unless `--allow-admin-keys`, and
+ * the local DynamoDB's own port, which checks nothing.
+ */
+export function accessLine(options: Partial<GatewayOptions>, dbEndpoint: string): string {
+  const host = options.host ?? DEFAULT_GATEWAY_OPTIONS.host;
+  if (isLoopbackHost(host)) return `  Open to           this machine only (${host}); any access key counts as an administrator's (the aws CLI, Postman)`;
+  const keys = options.allowAdminKeys
+    ? "any access key counts as an administrator's (--allow-admin-keys): anyone who reaches it can do anything"
+    : 'access keys it did not issue are refused (--allow-admin-keys to accept them)';
+  return `  Open to           THE NETWORK (${host}): ${keys}; the DynamoDB port ${dbEndpoint} answers anyone, unchecked`;
+}
+
+/**
  * A message to try, from the template's routes: the first custom route named in the body field
  * the route selection expression reads (e.g. `{"action": "broadcast", "data": ...}`), or plain
  * text for `$default` when the expression reads no body field or there is no custom route.
@@ -97,6 +112,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     `  DynamoDB          ${db}   tables: ${tables.join(', ')}`,
     runtimeLine(gateway, nodeVersion),
     iamLine(gateway),
+    accessLine(options, db),
     '',
     ...outputLines(gateway.outputs ?? {}),
     ...faultLines(options),

@@ -8,6 +8,7 @@ import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../
 import { DEFAULT_GATEWAY_OPTIONS } from '../stack/options.js';
 import type { InvokeOptions } from '../stack/invoke-function.js';
 import { EXIT } from './invoke-output.js';
+import { samconfigRegion } from './samconfig.js';
 import { envVarsFile, parameterOverrides, readJsonFile, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
@@ -36,7 +37,8 @@ Options:
   --db-port N           its local DynamoDB's port (default ${D.dbPort}; env DB_PORT)
   --host ADDR           the address the gateway listens on (default ${D.host})
   --stage NAME          its stage (default: the template's StageName)
-  --region REGION       the region the function is told it runs in (default ${D.region})
+  --region REGION       the region the function is told it runs in (default: the region
+                        samconfig.toml beside the template deploys to, else ${D.region})
   -h, --help            show this help
 
 Exit codes: ${EXIT.ok} returned, ${EXIT.functionError} the handler threw or timed out, ${EXIT.usage} bad input or unknown
@@ -82,7 +84,7 @@ export function readInvokeOptions(
     template: values.template ?? D.template,
     parameters: { ...parameterOverrides(overrides), ...templateParameters(values.parameter, env.AUTH_TOKEN) },
     envVars: envVarsFile(values['env-vars']) ?? {},
-    region: values.region ?? D.region,
+    region: values.region ?? samconfigRegion(values.template ?? D.template) ?? D.region,
     host: values.host ?? D.host,
     port: wholeNumber('port', values.port ?? env.PORT) ?? D.port,
     dbPort: wholeNumber('db-port', values['db-port'] ?? env.DB_PORT) ?? D.dbPort,

@@ -7,6 +7,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from '../api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES, type IamMode } from '../iam/constants.js';
+import { samconfigRegion } from './samconfig.js';
 import { envVarsFile, parameterOverrides, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
@@ -52,6 +53,11 @@ Options:
                         milliseconds later if the client has not answered the close
                         frame by then (default ${D.closeTimeoutMs})
   --no-watch            do not rebuild and reload functions when their sources change
+  --region REGION       the region the twin runs in: ARNs, AWS_REGION (default: the region
+                        samconfig.toml beside the template deploys to, else ${D.region})
+  --allow-admin-keys    on a host other than loopback (e.g. --host 0.0.0.0), treat access keys
+                        the gateway did not issue as an administrator's; without it they are
+                        refused (UnrecognizedClientException). On loopback they always are
   --iam MODE            enforce (default ${D.iam}): each function's DynamoDB and
                         @connections calls are held to its template policies and
                         @connections needs a SigV4 signature; off: nothing is checked
@@ -106,6 +112,8 @@ export function readCliOptions(commandLine: string[], env: NodeJS.ProcessEnv = p
       watch: { type: 'boolean', default: true },
       containers: { type: 'string' },
       iam: { type: 'string' },
+      region: { type: 'string' },
+      'allow-admin-keys': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       'connections-latency': { type: 'string' },
       'connections-failure-rate': { type: 'string' },
@@ -144,6 +152,8 @@ export function readCliOptions(commandLine: string[], env: NodeJS.ProcessEnv = p
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     iam: iamMode(values.iam),
+    region: values.region ?? samconfigRegion(values.template ?? D.template),
+    allowAdminKeys: values['allow-admin-keys'],
     shutdownTimeoutMs: seconds('shutdown-timeout', values['shutdown-timeout']),
     faults: faultsFrom(values),
     localIssuer: auth === 'jwt' ? true : undefined,

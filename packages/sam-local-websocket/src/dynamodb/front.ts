@@ -23,6 +23,7 @@ function sendDynamoDbError(response: ServerResponse, status: number, type: strin
 
 /** AWS's wording of each refusal. */
 export function dynamoDbRefusalMessage(iam: LocalIam, refusal: IamRefusal): string {
+  if (refusal.message) return refusal.message; // AWS's own words for a time, scope or unknown-key refusal
   if (refusal.error === IAM_ERRORS.missingToken) return 'Request is missing Authentication Token';
   if (refusal.error === IAM_ERRORS.invalidSignature) return SIGNATURE_MISMATCH_MESSAGE;
   const who = `User: ${iam.principalArn(refusal.function!)} is not authorized to perform: ${refusal.action} on resource: ${refusal.resource}`;

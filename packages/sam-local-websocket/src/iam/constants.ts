@@ -24,5 +24,15 @@ export const IAM_ERRORS = {
   invalidSignature: 'InvalidSignatureException',
   accessDenied: 'AccessDeniedException',
   forbidden: 'ForbiddenException',
+  unrecognizedClient: 'UnrecognizedClientException',
 } as const;
+
+/**
+ * How far a signature's `X-Amz-Date` may be from now, in minutes, by service: AWS's own answers say
+ * "- 5 min." for Lambda and execute-api (`@connections`) and "- 15 min." for DynamoDB.
+ */
+export const SIGNATURE_WINDOW_MINUTES = { dynamodb: 15, lambda: 5, 'execute-api': 5 } as const;
+
+/** What AWS answers a key id it does not know (DynamoDB and Lambda: UnrecognizedClientException). */
+export const UNRECOGNIZED_CLIENT_MESSAGE = 'The security token included in the request is invalid.';
 export type IamError = (typeof IAM_ERRORS)[keyof typeof IAM_ERRORS];

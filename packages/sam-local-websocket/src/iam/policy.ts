@@ -15,12 +15,21 @@ export interface FunctionPolicy {
   warnings: string[];
 }
 
+/** The elements of a policy statement IAM knows (IAM JSON policy element reference). */
+const STATEMENT_ELEMENTS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition'];
+/** The elements of a policy document IAM knows. */
+const DOCUMENT_ELEMENTS = ['Version', 'Id', 'Statement'];
+
 const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Reads one statement; throws with the reason it cannot be applied. */
 function statementOf(raw: Record<string, unknown>, values: LocalValues): PolicyStatement {
   const effect = raw.Effect;
   if (effect !== 'Allow' && effect !== 'Deny') throw new Error(`Effect ${JSON.stringify(effect)} is neither Allow nor Deny`);
+  // IAM refuses a statement with an element it does not know (MalformedPolicyDocument: "Syntax errors
+  // in policy."): so does the twin, rather than ignoring it (e.g. a misspelt "Actions").
+  const unknown = Object.keys(raw).filter((key) => !STATEMENT_ELEMENTS.includes(key));
+  if (unknown.length > 0) throw new Error(`${unknown.join(', ')} is no element of an IAM policy statement (IAM refuses it: MalformedPolicyDocument)`);
   const unsupported = ['NotAction', 'NotResource', 'Condition', 'Principal', 'NotPrincipal'].filter((key) => key in raw);
   if (unsupported.length > 0) throw new Error(`${unsupported.join(', ')} is not emulated locally`);
   const actions = list(raw.Action).map((action) => resolveIntrinsic(action, values));
@@ -31,6 +40,11 @@ function statementOf(raw: Record<string, unknown>, values: LocalValues): PolicyS
 
 /** Statements of a policy document (`{ Statement: [...] }`), each read on its own. */
 function documentStatements(document: { Statement?: unknown }, values: LocalValues, where: string, policy: FunctionPolicy): void {
+  const unknown = Object.keys(document).filter((key) => !DOCUMENT_ELEMENTS.includes(key));
+  if (unknown.length > 0) {
+    policy.warnings.push(`${where} grants nothing locally: ${unknown.join(', ')} is no element of an IAM policy (IAM refuses it: MalformedPolicyDocument)`);
+    return;
+  }
   list(document.Statement).forEach((raw, index) => {
     try {
       policy.statements.push(statementOf(raw as Record<string, unknown>, values));

@@ -15,6 +15,8 @@ export interface IamRefusal {
   status: number;
   /** Why, in a few words (e.g. `explicit deny`, `the signature does not match`). */
   reason: string;
+  /** AWS's own message for this refusal, when it is fixed by the refusal alone (a time or scope problem, an unknown key). */
+  message?: string;
 }
 
 /** The console line of a refusal, in the invocation lines' layout: what, who, status, why. */

@@ -11,6 +11,8 @@ import { Sha256 } from '@smithy/core/checksum';
 import { createScope, GENERATED_HEADERS, getCanonicalHeaders, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { SIGV4_ALGORITHM } from './constants.js';
+import { presignedParts } from './presigned.js';
+import { amzDate, signatureTimeProblem } from './signature-time.js';
 
 /** A request as it arrived: method, path and query as sent, headers, and the whole body. */
 export interface ReceivedRequest {
@@ -39,8 +41,14 @@ export interface SignatureParts {
 export type SignatureCheck =
   | { kind: 'unsigned' }
   | { kind: 'foreign'; accessKeyId: string }
-  | { kind: 'valid'; accessKeyId: string; service: string }
-  | { kind: 'invalid'; accessKeyId: string; service: string; reason: string };
+  | { kind: 'valid'; accessKeyId: string; service: string; region: string }
+  | { kind: 'invalid'; accessKeyId: string; service: string; reason: string; message?: string };
+
+/** How a check judges time: the service's window (minutes) and now (epoch ms). */
+export interface CheckTime {
+  windowMinutes: number;
+  now?: number;
+}
 
 function parseAuthorization(authorization: string): SignatureParts | undefined {
   // Comma-separated `Name=value` fields, each trimmed; a value ends at its next `=`; the last of a name counts.
@@ -67,13 +75,6 @@ function parseAuthorization(authorization: string): SignatureParts | undefined {
 interface SigningTime {
   longDate: string;
   shortDate: string;
-}
-
-/** `20261129T232400Z` as a Date; undefined when malformed or no such time. */
-function amzDate(value: string): Date | undefined {
-  const match = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(value);
-  const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
@@ -109,18 +110,19 @@ function pathOf(url: string): string {
 
 /** The query of a request target as the signer reads it: each name once, repeated values as a list. */
 function queryOf(url: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  if (!url.includes('?')) return query;
+  if (!url.includes('?')) return {};
   const params = new URL(url, 'http://localhost').searchParams;
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key);
-    query[key] = values.length === 1 ? values[0] : values;
-  }
-  return query;
+  // fromEntries defines each name as its own property: `__proto__` is a parameter, not the prototype.
+  return Object.fromEntries(
+    [...new Set(params.keys())].map((key) => {
+      const values = params.getAll(key);
+      return [key, values.length === 1 ? values[0] : values];
+    }),
+  );
 }
 
-function invalid(accessKeyId: string, service: string, reason: string): SignatureCheck {
-  return { kind: 'invalid', accessKeyId, service, reason };
+function invalid(accessKeyId: string, service: string, reason: string, message?: string): SignatureCheck {
+  return message === undefined ? { kind: 'invalid', accessKeyId, service, reason } : { kind: 'invalid', accessKeyId, service, reason, message };
 }
 
 /**
@@ -135,6 +137,7 @@ export class SignatureVerifier {
   private readonly signingKeys = new Map<string, { secretAccessKey: string; key: KeyObject }>();
   private lastRead?: { authorization: string; parts: SignatureParts | undefined };
   private lastSigningTime?: { header: string; time: SigningTime | undefined };
+  private lastTime?: { key: string; at: number; problem: string | undefined };
 
   /** Reads a SigV4 `Authorization` header; undefined when it is absent or not SigV4. The parts are shared: read them, don't change them. */
   parts(authorization: string | undefined): SignatureParts | undefined {
@@ -182,30 +185,71 @@ export class SignatureVerifier {
    * The signature is recomputed as the SDK's `SignatureV4.sign` computes it for the signed headers
    * (`signableHeaders`), at the request's `X-Amz-Date`, in the scope's region and service.
    */
-  async check(request: ReceivedRequest, secretOf: (accessKeyId: string) => string | undefined): Promise<SignatureCheck> {
-    const parts = this.parts(headerValue(request.headers.authorization));
+  async check(request: ReceivedRequest, secretOf: (accessKeyId: string) => string | undefined, time?: CheckTime): Promise<SignatureCheck> {
+    const header = this.parts(headerValue(request.headers.authorization));
+    const presigned = header ? undefined : presignedParts(request.url);
+    const parts = header ?? presigned;
     if (!parts) return { kind: 'unsigned' };
-    const secretAccessKey = secretOf(parts.accessKeyId);
-    if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId: parts.accessKeyId };
     const { accessKeyId, region, service } = parts;
+    const dateHeader = presigned ? presigned.amzDate : headerValue(request.headers['x-amz-date']);
+    // Time is checked for every signed request, whoever signed it: it needs no secret.
+    if (time && dateHeader !== undefined) {
+      const problem = this.timeProblem(dateHeader, parts.date, time, presigned?.expires);
+      if (problem) return invalid(accessKeyId, service, problem, problem);
+    }
+    const secretAccessKey = secretOf(accessKeyId);
+    if (secretAccessKey === undefined) return { kind: 'foreign', accessKeyId };
 
-    const signingTime = this.signingTimeOf(headerValue(request.headers['x-amz-date']));
-    if (!signingTime || !parts.signedHeaders.includes('x-amz-date')) return invalid(accessKeyId, service, 'no signed X-Amz-Date');
+    const signingTime = this.signingTimeOf(dateHeader);
+    if (!signingTime || (!presigned && !parts.signedHeaders.includes('x-amz-date'))) return invalid(accessKeyId, service, 'no signed X-Amz-Date');
     if (!parts.signedHeaders.includes('host')) return invalid(accessKeyId, service, 'the Host header is not signed');
     // The payload hash a signer may send must be the body's: the signature covers only the header.
     const payloadHash = sha256Hex(request.body);
     const declaredHash = headerValue(request.headers['x-amz-content-sha256']);
     if (declaredHash !== undefined && declaredHash !== payloadHash) return invalid(accessKeyId, service, 'X-Amz-Content-Sha256 is not the hash of the body');
+    if (presigned) {
+      // A presigned URL signs the body's hash when it was presigned with one, else UNSIGNED-PAYLOAD.
+      for (const hash of [payloadHash, 'UNSIGNED-PAYLOAD']) {
+        if (await this.matches(request, parts, secretAccessKey, signingTime, hash, false)) return { kind: 'valid', accessKeyId, service, region };
+      }
+      return invalid(accessKeyId, service, 'the signature does not match');
+    }
+    const same = await this.matches(request, parts, secretAccessKey, signingTime, payloadHash, true);
+    return same ? { kind: 'valid', accessKeyId, service, region } : invalid(accessKeyId, service, 'the signature does not match');
+  }
 
+  /**
+   * {@link signatureTimeProblem}, its verdict kept for the same date, scope and window for a
+   * second (requests signed in the same second carry the same date; the windows are minutes).
+   */
+  private timeProblem(dateHeader: string, scopeDate: string, time: CheckTime, expires: number | undefined): string | undefined {
+    const now = time.now ?? Date.now();
+    const key = `${dateHeader}/${scopeDate}/${time.windowMinutes}/${expires}`;
+    if (time.now === undefined && this.lastTime?.key === key && now - this.lastTime.at < 1000) return this.lastTime.problem;
+    const problem = signatureTimeProblem(dateHeader, scopeDate, now, time.windowMinutes, expires);
+    this.lastTime = { key, at: now, problem };
+    return problem;
+  }
+
+  /** True when the signature is the one the SDK's signer computes for these parts. */
+  private async matches(
+    request: ReceivedRequest,
+    parts: Pick<SignatureParts, 'accessKeyId' | 'region' | 'service' | 'signedHeaders' | 'signature'>,
+    secretAccessKey: string,
+    signingTime: SigningTime,
+    payloadHash: string,
+    dateHeader: boolean,
+  ): Promise<boolean> {
+    const { accessKeyId, region, service } = parts;
     const { longDate, shortDate } = signingTime;
     const headers: Record<string, string> = {};
     for (const name of parts.signedHeaders) {
       const value = headerValue(request.headers[name]);
-      if (value === undefined) return invalid(accessKeyId, service, `signed header ${name} is missing`);
+      if (value === undefined) return false;
       // As the SDK's signer: the headers it generates itself are dropped, and X-Amz-Date written from the date.
       if (!GENERATED_HEADERS.includes(name)) headers[name] = value;
     }
-    headers['x-amz-date'] = longDate;
+    if (dateHeader) headers['x-amz-date'] = longDate;
     const unsigned = { method: request.method, path: pathOf(request.url), query: queryOf(request.url), headers } as unknown as HttpRequest;
     const canonicalHeaders = getCanonicalHeaders(unsigned, undefined, new Set(parts.signedHeaders));
     const scope = createScope(shortDate, region, service);
@@ -214,7 +258,6 @@ export class SignatureVerifier {
       .update(stringToSign)
       .digest('hex');
     const given = Buffer.from(parts.signature);
-    const same = expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
-    return same ? { kind: 'valid', accessKeyId, service } : invalid(accessKeyId, service, 'the signature does not match');
+    return expected.length === given.length && timingSafeEqual(Buffer.from(expected), given);
   }
 }

@@ -53,7 +53,8 @@ export interface WorkerSetup {
 /** One invocation sent to a container. */
 export interface InvokeRequest {
   id: number;
-  event: unknown;
+  /** The event as JSON text, parsed in the container (event-json.ts). */
+  eventJson: string;
   requestId: string;
   /** Epoch ms by which the handler must answer (its Timeout). */
   deadline: number;

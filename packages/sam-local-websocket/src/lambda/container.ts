@@ -21,7 +21,8 @@ export interface Invocation {
   id: number;
   priority: boolean;
   startBy?: number;
-  event: unknown;
+  /** The event as JSON text (event-json.ts). */
+  event: string;
   requestId: string;
   queuedAt: number;
   resolve: (outcome: Outcome) => void;

@@ -5,6 +5,7 @@ import type { FunctionSpec } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 import { Container, heapLimitMb, type Failure, type Invocation } from './container.js';
 import { EXPIRED_ERROR, SHUTDOWN_ERROR, type InvokeReply, type InvokeRequest, type LogSink, type Outcome } from './container-protocol.js';
+import { eventJson } from './event-json.js';
 import { NodeOptionsReader } from './node-options.js';
 
 /** How an invocation is queued. */
@@ -19,6 +20,8 @@ export interface QueueOptions {
    * still busy then, it is not run and answers `expired` ({@link EXPIRED_ERROR}).
    */
   startBy?: number;
+  /** The event's JSON text as it arrived (the Invoke API's payload): passed to the container as is. */
+  json?: string;
 }
 
 /** What an invocation fails with when its container runs out of memory (Lambda: the runtime aborts). */
@@ -86,15 +89,18 @@ export class LocalFunction {
   /** Runs the handler with `event`. Never rejects: failures come back as the outcome. */
   invoke(event: unknown, options: QueueOptions = {}): Promise<Outcome> {
     return new Promise((resolve) => {
+      const json = eventJson(event, options.json);
       const invocation: Invocation = {
         id: this.nextId++,
         priority: options.priority ?? false,
         startBy: options.startBy,
-        event,
+        event: typeof json === 'string' ? json : '',
         requestId: randomUUID(),
         queuedAt: Date.now(),
         resolve,
       };
+      // An event that cannot cross as JSON fails here: postMessage never sees it.
+      if (typeof json !== 'string') return this.answer(invocation, Date.now(), json);
       if (this.closed || (this.draining && !invocation.priority)) return this.answer(invocation, Date.now(), SHUTDOWN_ERROR);
       // Behind the last priority invocation, or at the end.
       const at = invocation.priority ? this.queue.findIndex((queued) => !queued.priority) : -1;
@@ -177,7 +183,7 @@ export class LocalFunction {
       container.current = { invocation, started, timer };
       const request: InvokeRequest = {
         id: invocation.id,
-        event: invocation.event,
+        eventJson: invocation.event,
         requestId: invocation.requestId,
         deadline: started + this.spec.timeout * 1000,
       };

@@ -124,7 +124,7 @@ port.on('message', async (/** @type {import('./container-protocol.js').InvokeReq
   let reply;
   try {
     const handler = await loaded;
-    reply = { id: request.id, ok: true, result: await handler(request.event, contextFor(request)) };
+    reply = { id: request.id, ok: true, result: await handler(JSON.parse(request.eventJson), contextFor(request)) };
   } catch (error) {
     const { name = 'Error', message = String(error) } = /** @type {{ name?: string, message?: string }} */ (error ?? {});
     reply = { id: request.id, ok: false, error: { name, message } };

@@ -1,4 +1,5 @@
 import { authorizerCheck } from '../api-gateway/authorizer.js';
+import { stageThrottling } from '../api-gateway/throttle.js';
 import { ROUTE_KEYS } from '../api-gateway/constants.js';
 import type { ApiIdentity } from '../api-gateway/events.js';
 import type { InvocationOutcome } from '../api-gateway/invocation-outcome.js';
@@ -20,6 +21,7 @@ import {
 import { asyncSettingsOf } from '../lambda/invoke-api/async-invocations.js';
 import { invokeApi, type InvokeTarget } from '../lambda/invoke-api/invoke-api.js';
 import { invokeGuard } from '../lambda/invoke-api/invoke-guard.js';
+import { resolveIntrinsic } from '../template/intrinsics.js';
 import { functionLogEntry } from '../api-gateway/invocation-outcome.js';
 import { localIam } from './local-iam.js';
 import type { GatewayOptions } from './options.js';
@@ -56,6 +58,8 @@ export async function startBackends(
     // The functions reach the store through the verifying front; people keep the store's own port.
     front = iam.enforced ? await startDynamoDbFront(iam, store.endpoint, '127.0.0.1') : undefined;
     const endpoints = { ...storeEndpoints, dynamoDbEndpoint: front?.endpoint ?? store.endpoint };
+    // Each line a function writes is also kept for the Invoke API's `LogType: Tail` (the API starts after the functions).
+    let recordLog: ((name: string, line: string) => void) | undefined;
     functions = await startFunctions(
       specs,
       served.rootDir,
@@ -64,6 +68,7 @@ export async function startBackends(
         watch: options.watch,
         log: (name, line) => {
           options.log(`[${name}] ${formatLogLine(line)}`);
+          recordLog?.(name, line);
           options.onFunctionLog?.(functionLogEntry(name, line));
         },
         containersOf: (fn) => containersFor(fn, values, options.containersPerFunction),
@@ -74,13 +79,20 @@ export async function startBackends(
     const targets = new Map<string, InvokeTarget>(
       specs.map((fn) => [
         fn.logicalId,
-        { fn: running.get(fn.logicalId)!, arn: values.getAtt(fn.logicalId, 'Arn'), async: asyncSettingsOf(eventInvokeConfigOf(fn, values)) },
+        {
+          fn: running.get(fn.logicalId)!,
+          arn: values.getAtt(fn.logicalId, 'Arn'),
+          async: asyncSettingsOf(eventInvokeConfigOf(fn, values)),
+          ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: Number(resolveIntrinsic(fn.reservedConcurrency, values)) }),
+        },
       ]),
     );
     const lambdaApi = invokeApi({
       targets,
       authorize: iam.enforced ? invokeGuard(iam) : undefined,
       arnPrefix: `arn:${values.refs['AWS::Partition']}:lambda:${options.region}:${ACCOUNT_ID}:function:`,
+      scope: { partition: values.refs['AWS::Partition'], region: options.region, accountId: ACCOUNT_ID },
+      maxHeldBytes: options.maxInvokePayloadBytes,
       onInvoke: (outcome) => {
         options.log(invokeLine(outcome));
         options.onInvoke?.(outcome);
@@ -90,6 +102,7 @@ export async function startBackends(
         options.onAsyncFailure?.(failure);
       },
     });
+    recordLog = lambdaApi.recordLog;
     const authorizer = served.api.routes.get(ROUTE_KEYS.connect)?.authorizer;
     const handshakeCheck: HandshakeCheck = authorizer
       ? authorizerCheck(
@@ -99,7 +112,8 @@ export async function startBackends(
           report,
         )
       : async () => ({});
-    return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi };
+    const throttling = stageThrottling(served.template, served.stage, values);
+    return { store, front, functions, handshakeCheck, iam, iamWarnings, invokeApi: lambdaApi, throttling };
   } catch (error) {
     await functions?.close();
     await front?.close();

@@ -10,7 +10,9 @@ import { PendingWork } from '../api-gateway/pending-work.js';
 import { routeInvoker } from '../api-gateway/route-invocation.js';
 import { routeSelector } from '../api-gateway/route-selection.js';
 import { goAway, type SessionContext } from '../api-gateway/session.js';
+import { HandshakeGate } from '../api-gateway/handshake-gate.js';
 import { ConnectProtocols } from '../api-gateway/subprotocol.js';
+import { Throttle, type StageThrottling } from '../api-gateway/throttle.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck } from '../api-gateway/upgrade.js';
 import type { LocalIssuer } from '../identity-provider/issuer.js';
 import type { LocalFunctions } from '../lambda/functions.js';
@@ -30,7 +32,7 @@ export function serveConnections(
     identity: ApiIdentity;
     registry: ConnectionRegistry;
     connectionsApi: ConnectionsApi;
-    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi> };
+    backends: { functions: LocalFunctions; handshakeCheck: HandshakeCheck; invokeApi: ReturnType<typeof invokeApi>; throttling: StageThrottling };
     report: (outcome: InvocationOutcome) => void;
     pageDir?: string;
     issuer?: LocalIssuer;
@@ -40,12 +42,14 @@ export function serveConnections(
   const { registry } = parts;
   const pendingWork = new PendingWork();
   let closing = false;
+  const throttle = options.throttling ? new Throttle(parts.backends.throttling) : undefined;
   const context: SessionContext = {
     api: served.api,
     identity: parts.identity,
     registry,
     invoke: routeInvoker(parts.backends.functions, parts.report),
     selectRoute: routeSelector(served.api.routeSelectionExpression, new Set(served.api.routes.keys())),
+    admit: (routeKey) => throttle?.admit(routeKey) ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     maxDurationMs: options.maxDurationMs,
     track: (work) => pendingWork.add(work.catch((error: Error) => options.log(`gateway error: ${error.message}`))),
@@ -53,8 +57,10 @@ export function serveConnections(
     log: options.log,
   };
   const protocols = new ConnectProtocols();
+  const gate = new HandshakeGate();
   const wss = new WebSocketServer({
     noServer: true,
+    verifyClient: gate.verifyClient,
     maxPayload: API_GATEWAY_LIMITS.maxPayloadBytes,
     handleProtocols: protocols.choose,
     // ws ends the TCP connection when the client answers a close frame, and destroys the socket this long after close() if it does not.
@@ -69,7 +75,10 @@ export function serveConnections(
       maxFrameBytes: options.maxFrameBytes,
     },
     protocols,
+    gate,
   );
+  // A handshake ws refuses (its own parser) is answered as the gateway answers every refusal.
+  wss.on('wsClientError', (_error, socket) => refuseHandshake(socket, 400));
   const stagePath = `/${served.stage}`;
   listening.server.on('upgrade', (request, socket, head) => {
     const url = parseRequestTarget(request.url);

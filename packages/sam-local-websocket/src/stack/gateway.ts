@@ -93,7 +93,7 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
   const { served, pageDir, managementEndpoint, identity, report, backends, issuer } = started;
   const registry = new ConnectionRegistry();
   const guard = backends.iam.enforced ? connectionsGuard(backends.iam, { apiId: served.apiId, stage: served.stage }) : undefined;
-  const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults));
+  const api = connectionsApi(registry, options.managementHooks ?? faultHooks(options.faults), { maxSendBufferBytes: options.maxSendBufferBytes });
   const connections = serveConnections(options, served, listening, { identity, registry, connectionsApi: api, backends, report, pageDir, issuer, guard });
   let closing: Promise<void> | undefined;
   return {
@@ -128,6 +128,10 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     },
     close: () =>
       (closing ??= (async () => {
+        // Accepted asynchronous invocations run (or reach their destination) before anything stops.
+        const drained = await backends.invokeApi.stopAccepting(Date.now() + options.shutdownTimeoutMs);
+        if (!drained)
+          options.log(`lambda: ${backends.invokeApi.pending} asynchronous invocations still under way after ${options.shutdownTimeoutMs} ms; stopping them`);
         await connections.close();
         backends.invokeApi.close();
         await backends.functions.close();

@@ -1,4 +1,4 @@
-import { LocalIam } from '../iam/authority.js';
+import { foreignKeysAccepted, LocalIam } from '../iam/authority.js';
 import { functionPolicy } from '../iam/policy.js';
 import { refusalLine } from '../iam/refusal.js';
 import { ACCOUNT_ID } from '../lambda/functions.js';
@@ -20,10 +20,17 @@ export function localIam(options: GatewayOptions, served: ServedApi, functionIds
     }),
   );
   const scope = { partition: values.refs['AWS::Partition'], region: options.region, accountId: ACCOUNT_ID };
-  const iam = new LocalIam(options.iam, scope, policies, (refusal) => {
-    options.log(refusalLine(refusal));
-    options.onRefusal?.(refusal);
-  });
+  const iam = new LocalIam(
+    options.iam,
+    scope,
+    policies,
+    (refusal) => {
+      options.log(refusalLine(refusal));
+      options.onRefusal?.(refusal);
+    },
+    foreignKeysAccepted(options.host, options.allowAdminKeys),
+    options.log,
+  );
   if (iam.enforced) for (const warning of warnings) options.log(`iam warning: ${warning}`);
   return { iam, warnings: iam.enforced ? warnings : [] };
 }

@@ -13,7 +13,7 @@ import type { IamRefusal } from '../iam/refusal.js';
 import type { IssuerRequestEvent } from '../identity-provider/issuer.js';
 import type { EnvVars, ReloadEvent } from '../lambda/functions.js';
 import type { AsyncFailure } from '../lambda/invoke-api/async-invocations.js';
-import type { InvokeApiOutcome } from '../lambda/invoke-api/invoke-api.js';
+import { DEFAULT_MAX_HELD_BYTES, type InvokeApiOutcome } from '../lambda/invoke-api/invoke-api.js';
 import { DEFAULT_CONTAINERS_PER_FUNCTION } from '../lambda/invoker.js';
 
 /** Options of the local gateway. Every limit has API Gateway's value as its default. */
@@ -58,6 +58,30 @@ export interface GatewayOptions {
    * 1,000 ms (`ws`'s own `closeTimeout` is 30 s; a client may wait for its own before it gives up).
    */
   closeTimeoutMs: number;
+  /**
+   * Most bytes a connection may have waiting to be sent (a client that does not read); a
+   * `POST @connections` beyond it answers 429 `LimitExceededException` and sends nothing. Default
+   * 1 MB (8 messages of 128 KB; AWS documents no size).
+   */
+  maxSendBufferBytes: number;
+  /**
+   * Longest a client may take to send a whole HTTP request (headers and body: `@connections`, the
+   * Invoke API, the page); a slower one is answered 408 and its connection closed. Default 30 s
+   * (API Gateway documents none; Node.js's own is 5 minutes).
+   */
+  bodyTimeoutMs: number;
+  /**
+   * Apply the stage's throttling (the template's `DefaultRouteSettings` and `RouteSettings`, or
+   * API Gateway's account defaults: 10,000 requests per second, bursts of 5,000) to `$connect` and
+   * messages, with API Gateway's answers (429; a `Too Many Requests` frame). Default true.
+   */
+  throttling: boolean;
+  /**
+   * Most bytes of payload the Lambda Invoke API holds at once (bodies being read, asynchronous
+   * events accepted and not yet done); beyond it calls get Lambda's 429 `TooManyRequestsException`
+   * instead of being accepted and lost. Default 64 MB.
+   */
+  maxInvokePayloadBytes: number;
   /** Rebuild and reload a function when its sources change. Default false. */
   watch: boolean;
   /**
@@ -97,6 +121,12 @@ export interface GatewayOptions {
    * checked. Default `enforce`.
    */
   iam: IamMode;
+  /**
+   * Treat access keys the gateway did not issue (a developer's own: the aws CLI, Postman) as an
+   * administrator's on a host other than loopback. On a loopback host they always are; elsewhere,
+   * without this, they are refused with `UnrecognizedClientException`. Default false.
+   */
+  allowAdminKeys: boolean;
   /** Called once for every call the local IAM refused. Default none. */
   onRefusal?: (refusal: IamRefusal) => void;
   /**
@@ -119,18 +149,23 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxUrlLength: API_GATEWAY_LIMITS.maxUrlLength,
   maxFrameBytes: API_GATEWAY_LIMITS.maxFrameBytes,
   closeTimeoutMs: GATEWAY_TIMINGS.closeTimeoutMs,
+  maxSendBufferBytes: API_GATEWAY_LIMITS.maxSendBufferBytes,
+  bodyTimeoutMs: GATEWAY_TIMINGS.bodyTimeoutMs,
+  throttling: true,
+  maxInvokePayloadBytes: DEFAULT_MAX_HELD_BYTES,
   watch: false,
   containersPerFunction: DEFAULT_CONTAINERS_PER_FUNCTION,
   log: (line) => console.log(line),
   faults: {},
   localIssuer: false,
   iam: IAM_MODES.enforce,
+  allowAdminKeys: false,
   shutdownTimeoutMs: 30_000,
 };
 
 /** The client limits are whole numbers of at least 1: a wrong one fails the start, not a client later. */
 export function checkLimits(options: GatewayOptions): void {
-  for (const name of ['maxUrlLength', 'maxFrameBytes', 'closeTimeoutMs'] as const) {
+  for (const name of ['maxUrlLength', 'maxFrameBytes', 'closeTimeoutMs', 'maxSendBufferBytes', 'bodyTimeoutMs', 'maxInvokePayloadBytes'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new OptionError(`${name} must be a whole number of at least 1, got ${value}`);
   }

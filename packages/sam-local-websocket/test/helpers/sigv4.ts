@@ -20,6 +20,8 @@ export interface SigningOptions {
   headers?: Record<string, string>;
   /** The Host signed (and sent): `hostname:port`. */
   host?: string;
+  /** The region signed for. Default us-east-1. */
+  region?: string;
   /** Sends X-Amz-Content-Sha256, as S3-style signers do. */
   applyChecksum?: boolean;
 }
@@ -36,7 +38,7 @@ export async function signedRequest(options: SigningOptions): Promise<ReceivedRe
     applyChecksum = false,
     host = '127.0.0.1:3001',
   } = options;
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, applyChecksum });
+  const signer = new SignatureV4({ credentials, region: options.region ?? 'us-east-1', service, sha256: Sha256, applyChecksum });
   const headers = { host, 'content-type': 'application/octet-stream', 'user-agent': 'test', ...options.headers };
   const signed = await signer.sign(
     new HttpRequest({ method, hostname: host.replace(/:\d+$/, ''), port: Number(host.split(':').pop()), path, query, headers, body }),

@@ -13,6 +13,15 @@ export const INVOKE_LIMITS = {
   maxSyncPayloadBytes: 6 * 1024 * 1024,
   /** Largest asynchronous request payload (1 MB since October 2025; 256 KB before). */
   maxAsyncPayloadBytes: 1024 * 1024,
+  /**
+   * Largest synchronous response: a bigger one fails the invocation with `Function.ResponseSizeTooLarge`
+   * (the figure Lambda's runtime interface emulator and real answers quote: 6 MB + 100 bytes).
+   */
+  maxResponseBytes: 6 * 1024 * 1024 + 100,
+  /** Longest `X-Amz-Client-Context` (base64 of a JSON object), per the Invoke API reference. */
+  maxClientContextBytes: 3583,
+  /** How much of the invocation's log `LogType: Tail` returns in `X-Amz-Log-Result` (base64 of the last 4 KB). */
+  logTailBytes: 4 * 1024,
 } as const;
 
 /** Lambda retries a failed asynchronous invocation twice unless EventInvokeConfig says otherwise. */
@@ -26,6 +35,8 @@ export const INVOKE_ERRORS = {
   notFound: { type: 'ResourceNotFoundException', status: 404 },
   invalidParameter: { type: 'InvalidParameterValueException', status: 400 },
   invalidContent: { type: 'InvalidRequestContentException', status: 400 },
+  validation: { type: 'ValidationException', status: 400 },
+  throttled: { type: 'TooManyRequestsException', status: 429 },
   tooLarge: { type: 'RequestTooLargeException', status: 413 },
   notAllowed: { type: 'AccessDeniedException', status: 403 },
 } as const;

@@ -15,24 +15,23 @@ export interface InvokeRefusal {
 }
 
 /** Checks one `Invoke` request (its body already read): undefined when it may go on. */
-export type InvokeGuard = (request: IncomingMessage, body: Buffer, functionArn: string) => Promise<InvokeRefusal | undefined>;
+export type InvokeGuard = (request: IncomingMessage, body: Buffer, functionArn: string, action?: string) => Promise<InvokeRefusal | undefined>;
 
 /** The `Invoke` guard of a local IAM. */
 export function invokeGuard(iam: LocalIam): InvokeGuard {
-  return async (request, body, functionArn) => {
+  return async (request, body, functionArn, action = INVOKE_FUNCTION) => {
     const received = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body };
-    const result = await guard(iam, received, 'lambda', { error: IAM_ERRORS.accessDenied, status: 403 }, 403, () => [
-      { action: INVOKE_FUNCTION, resource: functionArn },
-    ]);
+    const result = await guard(iam, received, 'lambda', { error: IAM_ERRORS.accessDenied, status: 403 }, 403, () => [{ action, resource: functionArn }]);
     if (result.allowed) return undefined;
     const { refusal } = result;
     iam.refused(refusal);
     const message =
-      refusal.error === IAM_ERRORS.invalidSignature
+      refusal.message ??
+      (refusal.error === IAM_ERRORS.invalidSignature
         ? SIGNATURE_MISMATCH_MESSAGE
         : refusal.error === IAM_ERRORS.missingToken
           ? 'Missing Authentication Token'
-          : `User: ${iam.principalArn(refusal.function!)} is not authorized to perform: ${INVOKE_FUNCTION} on resource: ${functionArn} because ${refusal.reason === 'explicit deny' ? 'of an explicit deny in an identity-based policy' : 'no identity-based policy allows the lambda:InvokeFunction action'}`;
+          : `User: ${iam.principalArn(refusal.function!)} is not authorized to perform: ${action} on resource: ${functionArn} because ${refusal.reason === 'explicit deny' ? 'of an explicit deny in an identity-based policy' : `no identity-based policy allows the ${action} action`}`);
     return { type: refusal.error, status: refusal.status, message };
   };
 }

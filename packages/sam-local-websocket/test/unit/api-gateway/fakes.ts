@@ -156,6 +156,7 @@ export function sessionContext(overrides: Partial<SessionContext> = {}) {
     registry: new ConnectionRegistry(),
     invoke,
     selectRoute: sinon.stub<[string], string | undefined>().callsFake((body) => (JSON.parse(body) as { action?: string }).action),
+    admit: () => true,
     idleTimeoutMs: 10 * 60_000,
     maxDurationMs: 2 * 60 * 60_000,
     track: (work) => void tracked.push(work),

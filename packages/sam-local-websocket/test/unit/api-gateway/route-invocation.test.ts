@@ -5,6 +5,7 @@ import { messageEvent } from '../../../src/api-gateway/events.js';
 import type { InvocationOutcome } from '../../../src/api-gateway/invocation-outcome.js';
 import { bodyOf, gatewayFrame, routeInvoker, statusOf } from '../../../src/api-gateway/route-invocation.js';
 import type { LocalFunctions } from '../../../src/lambda/functions.js';
+import { MAX_QUEUED_INVOCATIONS } from '../../../src/lambda/queue-limits.js';
 import type { LocalFunction } from '../../../src/lambda/invoker.js';
 import type { Outcome } from '../../../src/lambda/container-protocol.js';
 import { fakeConnection, outcome, route } from './fakes.js';
@@ -47,10 +48,10 @@ describe('routeInvoker', () => {
   const connection = fakeConnection({ connectionId: 'conn=' });
 
   /** Functions by logical id, each with a stub `invoke` answering `answer`. */
-  function functionsAnswering(answer: Outcome) {
+  function functionsAnswering(answer: Outcome, waiting = 0) {
     const invoke = sinon.stub<Parameters<LocalFunction['invoke']>, Promise<Outcome>>().resolves(answer);
     const functions = {
-      get: (id: string) => (id === 'broadcastFunction' || id === 'disconnectFunction' ? ({ invoke } as unknown as LocalFunction) : undefined),
+      get: (id: string) => (id === 'broadcastFunction' || id === 'disconnectFunction' ? ({ invoke, waiting } as unknown as LocalFunction) : undefined),
     };
     return { functions: functions as unknown as LocalFunctions, invoke };
   }
@@ -159,6 +160,17 @@ describe('routeInvoker', () => {
       await clock.tickAsync(50);
       expect(statusOf(await answering, '$connect')).to.equal(502);
     });
+  });
+
+  it('throttles a route’s invocation when its function already has the most invocations waiting, but never $disconnect', async () => {
+    const { functions, invoke } = functionsAnswering(outcome({ result: null }), MAX_QUEUED_INVOCATIONS);
+    const report = sinon.spy();
+    const answer = await routeInvoker(functions, report)(route('broadcast'), messageEvent(identity, connection, 'broadcast', ''));
+    expect(answer).to.deep.include({ ok: false, error: { name: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
+    expect(invoke.callCount).to.equal(0);
+    expect(report.firstCall.args[0]).to.include({ status: 500 });
+    await routeInvoker(functions, report)(route('$disconnect', { functionId: 'disconnectFunction' }), messageEvent(identity, connection, '$disconnect', ''));
+    expect(invoke.callCount).to.equal(1);
   });
 
   it('rejects with FunctionNotRunningError when the route’s function is not running, and reports nothing', async () => {

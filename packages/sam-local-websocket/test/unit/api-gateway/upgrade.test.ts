@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import sinon from 'sinon';
 import type { WebSocketServer } from 'ws';
 import type { EventConnection, GatewayEvent } from '../../../src/api-gateway/events.js';
+import { HandshakeGate } from '../../../src/api-gateway/handshake-gate.js';
 import { ConnectProtocols } from '../../../src/api-gateway/subprotocol.js';
 import { refuseHandshake, upgradeHandler, type HandshakeCheck, type UpgradeLimits } from '../../../src/api-gateway/upgrade.js';
 import type { Outcome } from '../../../src/lambda/container-protocol.js';
@@ -69,15 +70,24 @@ describe('upgradeHandler', () => {
     session.invoke.callsFake(async (route: RouteSpec) => (route.routeKey === '$connect' ? connect : outcome({ result: null })));
     const check = sinon.stub<Parameters<HandshakeCheck>, ReturnType<HandshakeCheck>>().resolves(verdict);
     const ws = new FakeWebSocket();
-    const handleUpgrade = sinon.stub().callsFake((_request, _socket, _head, done: (ws: unknown) => void) => done(ws));
+    // ws's part: it hands the handshake to verifyClient (the gate), and completes it when told to.
+    const gate = new HandshakeGate();
+    const completeUpgrade = sinon.spy();
+    const handleUpgrade = sinon.stub().callsFake((request: IncomingMessage, upgraded: unknown, _head, done: (ws: unknown) => void) =>
+      gate.verifyClient({ req: request }, (verified) => {
+        if (!verified) return;
+        completeUpgrade(request, upgraded);
+        done(ws);
+      }),
+    );
     const wss = { handleUpgrade } as unknown as WebSocketServer;
     const protocols = new ConnectProtocols();
-    const upgrade = upgradeHandler(session.context, wss, check, limits, protocols);
+    const upgrade = upgradeHandler(session.context, wss, check, limits, protocols, gate);
     const socket = new RecordingSocket();
     /** Runs the upgrade of a handshake with these headers and options. */
     const run = (request: IncomingMessage = handshakeRequest({ ...VALID_HANDSHAKE, 'User-Agent': 'unit-test' })) =>
       upgrade(request, socket, Buffer.alloc(0), new URL(request.url ?? '/', 'ws://localhost:3001'));
-    return { ...session, check, ws, handleUpgrade, socket, run, protocols };
+    return { ...session, check, ws, handleUpgrade, completeUpgrade, socket, run, protocols };
   }
 
   /** The route keys the stub invoker ran, in order. */
@@ -92,12 +102,12 @@ describe('upgradeHandler', () => {
         [handshakeRequest({ ...VALID_HANDSHAKE }, { url: `/dev?${'a'.repeat(LIMITS.maxUrlLength)}` }), 'HTTP/1.1 414 URI Too Long', {}],
       ];
       for (const [request, statusLine, headers] of cases) {
-        const { run, socket, check, invoke, handleUpgrade } = handler();
+        const { run, socket, check, invoke, completeUpgrade } = handler();
         await run(request);
         await socket.destroyedSoon();
         expect(parsed(socket.written).statusLine, statusLine).to.equal(statusLine);
         expect(parsed(socket.written).headers).to.include(headers);
-        expect(check.callCount + invoke.callCount + handleUpgrade.callCount, statusLine).to.equal(0);
+        expect(check.callCount + invoke.callCount + completeUpgrade.callCount, statusLine).to.equal(0);
       }
     });
 
@@ -131,11 +141,11 @@ describe('upgradeHandler', () => {
     });
 
     it('refuses the handshake with the status it answers, and $connect never runs', async () => {
-      const { run, socket, invoke, handleUpgrade } = handler({ verdict: { refuse: 403 } });
+      const { run, socket, invoke, completeUpgrade } = handler({ verdict: { refuse: 403 } });
       await run();
       await socket.destroyedSoon();
       expect(parsed(socket.written).statusLine).to.equal('HTTP/1.1 403 Forbidden');
-      expect(invoke.callCount + handleUpgrade.callCount).to.equal(0);
+      expect(invoke.callCount + completeUpgrade.callCount).to.equal(0);
     });
 
     it('passes what it allowed to $connect and to the session', async () => {
@@ -150,14 +160,14 @@ describe('upgradeHandler', () => {
 
   describe('$connect', () => {
     it('runs with the handshake’s CONNECT event, then the upgrade completes and the session starts', async () => {
-      const { run, invoke, handleUpgrade, context, socket, check } = handler();
+      const { run, invoke, completeUpgrade, context, socket, check } = handler();
       await run();
       expect(invoked(invoke)).to.deep.equal(['$connect']);
       const event = invoke.firstCall.args[1];
       expect(event.requestContext).to.include({ eventType: 'CONNECT', connectionId: check.firstCall.args[2].connectionId });
       expect(event.headers).to.include({ 'User-Agent': 'unit-test' }).and.not.have.any.keys('Upgrade', 'Connection');
-      expect(handleUpgrade.callCount).to.equal(1);
-      expect(handleUpgrade.firstCall.args[1]).to.equal(socket);
+      expect(completeUpgrade.callCount).to.equal(1);
+      expect(completeUpgrade.firstCall.args[1]).to.equal(socket);
       expect(context.registry.size).to.equal(1);
       expect(socket.written).to.equal('');
     });
@@ -169,26 +179,26 @@ describe('upgradeHandler', () => {
         [500, 'HTTP/1.1 500 Internal Server Error'],
         [199, 'HTTP/1.1 199 Error'],
       ] as const) {
-        const { run, socket, handleUpgrade, context } = handler({ connect: outcome({ result: { statusCode } }) });
+        const { run, socket, completeUpgrade, context } = handler({ connect: outcome({ result: { statusCode } }) });
         await run();
         await socket.destroyedSoon();
         expect(parsed(socket.written).statusLine).to.equal(statusLine);
-        expect(handleUpgrade.callCount + context.registry.size).to.equal(0);
+        expect(completeUpgrade.callCount + context.registry.size).to.equal(0);
       }
     });
 
     it('accepts any 2xx', async () => {
-      const { run, handleUpgrade } = handler({ connect: outcome({ result: { statusCode: 299 } }) });
+      const { run, completeUpgrade } = handler({ connect: outcome({ result: { statusCode: 299 } }) });
       await run();
-      expect(handleUpgrade.callCount).to.equal(1);
+      expect(completeUpgrade.callCount).to.equal(1);
     });
 
     it('refuses with 502 when it throws or times out', async () => {
-      const { run, socket, handleUpgrade } = handler({ connect: outcome({ error: { name: 'Sandbox.Timedout', message: 'timed out' } }) });
+      const { run, socket, completeUpgrade } = handler({ connect: outcome({ error: { name: 'Sandbox.Timedout', message: 'timed out' } }) });
       await run();
       await socket.destroyedSoon();
       expect(parsed(socket.written).statusLine).to.equal('HTTP/1.1 502 Bad Gateway');
-      expect(handleUpgrade.callCount).to.equal(0);
+      expect(completeUpgrade.callCount).to.equal(0);
     });
 
     it('keeps the subprotocol it answered, for ws to echo', async () => {
@@ -199,23 +209,23 @@ describe('upgradeHandler', () => {
     });
 
     it('is not needed: without the route the handshake is accepted', async () => {
-      const { run, invoke, handleUpgrade, context } = handler();
+      const { run, invoke, completeUpgrade, context } = handler();
       context.api.routes.delete('$connect');
       await run();
       expect(invoke.callCount).to.equal(0);
-      expect(handleUpgrade.callCount).to.equal(1);
+      expect(completeUpgrade.callCount).to.equal(1);
     });
   });
 
   describe('a client that goes away while $connect runs', () => {
     it('gets no session, and $disconnect undoes what $connect stored (1006)', async () => {
-      const { run, invoke, socket, handleUpgrade, context } = handler();
+      const { run, invoke, socket, completeUpgrade, context } = handler();
       invoke.callsFake(async (route: RouteSpec) => {
         if (route.routeKey === '$connect') socket.destroy();
         return outcome({ result: { statusCode: 200 } });
       });
       await run();
-      expect(handleUpgrade.callCount + context.registry.size).to.equal(0);
+      expect(completeUpgrade.callCount + context.registry.size).to.equal(0);
       expect(invoked(invoke)).to.deep.equal(['$connect', '$disconnect']);
       expect(invoke.secondCall.args[1].requestContext).to.include({
         connectionId: invoke.firstCall.args[1].requestContext.connectionId,
@@ -225,14 +235,14 @@ describe('upgradeHandler', () => {
     });
 
     it('gets no $disconnect when no $connect ran', async () => {
-      const { run, invoke, socket, handleUpgrade, context, check } = handler();
+      const { run, invoke, socket, completeUpgrade, context, check } = handler();
       context.api.routes.delete('$connect');
       check.callsFake(async () => {
         socket.end();
         return {};
       });
       await run();
-      expect(handleUpgrade.callCount).to.equal(0);
+      expect(completeUpgrade.callCount).to.equal(0);
       expect(invoke.callCount).to.equal(0);
       expect(socket.destroyed).to.equal(true);
     });

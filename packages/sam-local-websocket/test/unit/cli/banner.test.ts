@@ -130,6 +130,18 @@ describe('local/banner', () => {
     expect(banner(facts(), { faults: { latencyMs: 0, failureRate: 0 } }, NODE)).to.not.include('Faults');
   });
 
+  it('says what is open: this machine only on loopback; the network, and whether foreign keys are refused, elsewhere', () => {
+    expect(lines(banner(facts(), {}, NODE))).to.include(
+      "  Open to           this machine only (127.0.0.1); any access key counts as an administrator's (the aws CLI, Postman)",
+    );
+    const open = lines(banner(facts(), { host: '0.0.0.0' }, NODE)).find((line) => line.startsWith('  Open to'));
+    expect(open).to.match(
+      /THE NETWORK \(0\.0\.0\.0\): access keys it did not issue are refused \(--allow-admin-keys to accept them\); the DynamoDB port .* answers anyone, unchecked$/,
+    );
+    const admin = lines(banner(facts(), { host: '0.0.0.0', allowAdminKeys: true }, NODE)).find((line) => line.startsWith('  Open to'));
+    expect(admin).to.match(/any access key counts as an administrator's \(--allow-admin-keys\)/);
+  });
+
   it('says <table> when the template has no table', () => {
     const text = banner(facts({ tables: {} }), {}, NODE);
     expect(lines(text)).to.include('  DynamoDB          http://localhost:8000   tables: ');

@@ -34,7 +34,7 @@ describe('local/invoke-options', () => {
       `(default ${D.port}; env PORT)`,
       `(default ${D.dbPort}; env DB_PORT)`,
       `(default ${D.host})`,
-      `(default ${D.region})`,
+      `else ${D.region})`,
     ]) {
       expect(INVOKE_HELP).to.include(text);
     }

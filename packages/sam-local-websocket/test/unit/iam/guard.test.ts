@@ -87,6 +87,7 @@ describe('local/iam/guard', () => {
         error: 'InvalidSignatureException',
         status: SIGNATURE_STATUS,
         reason: 'the credential is scoped to dynamodb, not execute-api',
+        message: "Credential should be scoped to correct service: 'execute-api'. ",
       },
     });
     expect(accessesRead).to.equal(false);

@@ -123,6 +123,28 @@ describe('local/iam/policy', () => {
     expect(warnings[8]).to.match(/statement 4 .*no Action or no Resource/);
   });
 
+  it('refuses, rather than ignores, an element IAM does not know (a misspelt Actions, an unknown key), as IAM refuses the policy', () => {
+    const { statements, warnings } = functionPolicy(
+      withPolicies([
+        {
+          Statement: [
+            { Effect: 'Allow', Actions: 'dynamodb:Scan', Action: 'dynamodb:GetItem', Resource: TABLE },
+            { Sid: 'ok', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE },
+          ],
+        },
+        { Version: '2012-10-17', Statements: [], Statement: [{ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: TABLE }] },
+      ]),
+      'Fn',
+      values,
+    );
+    expect(statements).to.deep.equal([{ effect: 'Allow', actions: ['dynamodb:GetItem'], resources: [TABLE] }]);
+    expect(warnings).to.have.length(2);
+    expect(warnings[0]).to.match(
+      /statement 1 grants nothing locally: Actions is no element of an IAM policy statement \(IAM refuses it: MalformedPolicyDocument\)/,
+    );
+    expect(warnings[1]).to.match(/Policies\[1\] grants nothing locally: Statements is no element of an IAM policy/);
+  });
+
   it('grants nothing to a function whose Role is not one of the template, and says so', () => {
     const policy = functionPolicy(withPolicies([{ DynamoDBReadPolicy: { TableName: 'T' } }], { Role: 'arn:aws:iam::1:role/x' }), 'Fn', values);
     expect(policy.statements).to.deep.equal([]);

@@ -62,7 +62,12 @@ describe('local/iam/signature', () => {
   });
 
   it('accepts what the SDK signed with the issued secret', async () => {
-    expect(await verifier.check(await signed(), secretOf)).to.deep.equal({ kind: 'valid', accessKeyId: KEY.accessKeyId, service: 'execute-api' });
+    expect(await verifier.check(await signed(), secretOf)).to.deep.equal({
+      kind: 'valid',
+      accessKeyId: KEY.accessKeyId,
+      service: 'execute-api',
+      region: 'us-east-1',
+    });
     expect((await verifier.check(await signed({ query: { a: 'b c', z: '1' } }), secretOf)).kind).to.equal('valid');
     expect((await verifier.check(await signed({ applyChecksum: true }), secretOf)).kind).to.equal('valid');
   });

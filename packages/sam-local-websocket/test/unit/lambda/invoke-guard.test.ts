@@ -77,13 +77,12 @@ describe('local/iam/invoke-guard', () => {
     expect(refusals).to.have.length(1);
   });
 
-  it('refuses a signature made with another secret, or for another service, with the mismatch message', async () => {
+  it('refuses a signature made with another secret (the mismatch message), or for another service (AWS’s scope message)', async () => {
     const guessed = await invoke(WORKER, { credentials: { accessKeyId: 'LOCALFN-BroadcastFunction', secretAccessKey: 'guessed' } });
     const forApiGateway = await invoke(WORKER, { service: 'execute-api' });
-    for (const refusal of [guessed, forApiGateway]) {
-      expect(refusal).to.include({ type: 'InvalidSignatureException', status: 403 });
-      expect(refusal?.message).to.match(/^The request signature we calculated does not match the signature you provided\./);
-    }
+    for (const refusal of [guessed, forApiGateway]) expect(refusal).to.include({ type: 'InvalidSignatureException', status: 403 });
+    expect(guessed?.message).to.match(/^The request signature we calculated does not match the signature you provided\./);
+    expect(forApiGateway?.message).to.equal("Credential should be scoped to correct service: 'lambda'. ");
     expect(refusals.map((refusal) => refusal.reason)).to.deep.equal(['the signature does not match', 'the credential is scoped to execute-api, not lambda']);
   });
 
