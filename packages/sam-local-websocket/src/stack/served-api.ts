@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { applyConditions, checkParameters, pseudoParameters } from '../template/intrinsics.js';
 import { loadTemplate, parameterValues, tablesOf, webSocketApiOf } from '../template/template.js';
+import { expandWebSocketApis } from '../template/websocket-api.js';
 import type { GatewayOptions } from './options.js';
 
 /** The template as it would deploy with these parameters (e.g. the authorizer on or off), and its API. */
@@ -10,7 +11,8 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
   const parameters = parameterValues(loaded.template, overrides);
   // What CloudFormation would refuse to deploy is refused here too.
   checkParameters(loaded.template, parameters);
-  const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
+  // SAM's transform first (AWS::Serverless::WebSocketApi), as CloudFormation runs it before anything else.
+  const template = applyConditions(expandWebSocketApis(loaded.template, overrides), { ...pseudoParameters(options.region), ...parameters });
   const api = webSocketApiOf(template);
   return {
     template,

@@ -174,7 +174,14 @@ export interface WebSocketApiSpec {
 /** The logical ids a `!Sub` or `!Ref` names, e.g. `integrations/${X}` gives X. */
 function referencedIds(value: unknown): string[] {
   if (value && typeof value === 'object' && 'Ref' in value) return [String((value as { Ref: string }).Ref)];
+  // SAM's forms: `!GetAtt X.Arn`, `!Join ['/', [integrations, !Ref X]]`, `!Sub [..${FunctionArn}.., {FunctionArn: !GetAtt X.Arn}]`.
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown })?.['Fn::GetAtt'];
+  if (getAtt) return [String(Array.isArray(getAtt) ? getAtt[0] : String(getAtt).split('.')[0])];
+  const join = (value as { 'Fn::Join'?: unknown })?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) return join[1].flatMap(referencedIds);
   const text = (value as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
+  if (Array.isArray(text) && text[1] && typeof text[1] === 'object')
+    return [...Object.values(text[1]).flatMap(referencedIds), ...referencedIds({ 'Fn::Sub': text[0] })];
   const template = Array.isArray(text) ? text[0] : text;
   if (typeof template !== 'string') return [];
   return [...template.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
