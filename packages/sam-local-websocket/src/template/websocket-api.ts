@@ -322,3 +322,14 @@ export function expandWebSocketApis(template: Template, overrides: Record<string
   }
   return { ...template, Resources: resources };
 }
+
+/** The `StageName` of the API's stage as it deploys (a literal, or a `!Ref` to a parameter), if the template declares one. */
+export function declaredStageName(template: Template, apiId: string, parameters: Record<string, string>): string | undefined {
+  for (const resource of Object.values(template.Resources)) {
+    if (resource?.Type !== 'AWS::ApiGatewayV2::Stage' || resource.Properties?.ApiId?.Ref !== apiId) continue;
+    const name = resource.Properties?.StageName;
+    if (typeof name === 'string') return name;
+    if (typeof name?.Ref === 'string' && name.Ref in parameters) return parameters[name.Ref];
+  }
+  return undefined;
+}
