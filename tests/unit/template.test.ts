@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
+import { expandWebSocketApis } from 'sam-local-websocket';
 import { BROADCAST_METRICS } from '../../functions/shared/broadcast-metrics.js';
 import { TABLE_ATTRIBUTES } from '../../functions/shared/connections.js';
 import { ROUTE_KEYS } from '../../functions/shared/constants.js';
@@ -23,17 +24,34 @@ interface Resource {
 }
 
 const template = yamlParse(readFileSync('template.yaml', 'utf8')) as Record<string, any> & { Resources: Record<string, Resource> };
-const resources = template.Resources;
+/** The template after SAM's transform of AWS::Serverless::WebSocketApi (the twin's copy of it, compared with SAM's own in its tests). */
+const expanded = expandWebSocketApis(template as never) as unknown as typeof template;
+const resources = expanded.Resources;
 const NO_VALUE = { Ref: 'AWS::NoValue' };
 
-/** The template's resources of one type, as [logicalId, resource] pairs. */
+/** The template's resources of one type, as [logicalId, resource] pairs (SAM's generated ones included). */
 const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
-/** `!Sub "...${Name.Arn}..."` or `!Sub "...${Name}..."`: the logical ids it names. */
+/**
+ * The logical ids a reference names: `!Ref X`, `!GetAtt X.Arn`, `!Sub "...${X.Arn}..."`, SAM's
+ * `!Join ['/', [integrations, !Ref X]]` and `!Sub [..${FunctionArn}.., {FunctionArn: !GetAtt X.Arn}]`.
+ */
 function subReferences(value: unknown): string[] {
-  const text = (value as { 'Fn::Sub'?: string })?.['Fn::Sub'];
-  if (typeof text !== 'string') return [];
-  return [...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
+  const node = value as Record<string, any>;
+  if (node?.Ref) return [node.Ref];
+  if (node?.['Fn::GetAtt']) return [node['Fn::GetAtt'][0]];
+  if (node?.['Fn::Join']) return node['Fn::Join'][1].flatMap(subReferences);
+  const sub = node?.['Fn::Sub'];
+  if (Array.isArray(sub)) return Object.values(sub[1] as object).flatMap(subReferences);
+  if (typeof sub !== 'string') return [];
+  return [...sub.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((match) => match[1]);
+}
+
+/** A `!Sub` written out: SAM's list form with its variables put in, `${Api.ApiId}` as `${Api}` (the same value). */
+function subText(value: { 'Fn::Sub': string | [string, Record<string, { Ref: string }>] }): string {
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replace(/\$\{(\w+)\.ApiId\}/g, '${$1}');
+  return Object.entries(sub[1]).reduce((text, [name, ref]) => text.replaceAll(`\${${name}}`, `\${${ref.Ref}}`), sub[0]).replace(/\$\{(\w+)\.ApiId\}/g, '${$1}');
 }
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -72,6 +90,13 @@ describe('template.yaml', () => {
     expect(api.Properties).to.include({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
   });
 
+  it("declares the API with SAM's AWS::Serverless::WebSocketApi, $connect (conditionally guarded) by hand", () => {
+    const api = template.Resources.WebSocketApi;
+    expect(api.Type).to.equal('AWS::Serverless::WebSocketApi');
+    expect(Object.keys(api.Properties?.Routes).sort()).to.deep.equal(['$default', '$disconnect', 'broadcast']);
+    expect(template.Resources.ConnectRoute.Properties?.ApiId).to.deep.equal({ Ref: 'WebSocketApi' });
+  });
+
   it('has the four routes', () => {
     expect(routes.map(([, route]) => route.Properties?.RouteKey).sort()).to.deep.equal(Object.values(ROUTE_KEYS).sort());
   });
@@ -104,19 +129,17 @@ describe('template.yaml', () => {
 
   for (const [logicalId] of functions.filter(([id]) => id !== 'FanOutWorkerFunction')) {
     it(`lets only this API invoke ${logicalId}, on its own stage and route`, () => {
-      const permissions = ofType('AWS::Lambda::Permission').filter(([, permission]) => permission.Properties?.FunctionName?.Ref === logicalId);
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, permission]) => subReferences(permission.Properties?.FunctionName)[0] === logicalId);
       expect(permissions, `permissions for ${logicalId}`).to.have.length(1);
       const { Principal, SourceArn, Action } = permissions[0][1].Properties!;
       expect({ Principal, Action }).to.deep.equal({ Principal: 'apigateway.amazonaws.com', Action: 'lambda:InvokeFunction' });
       expect(invokerArns[logicalId], `${logicalId} is behind a route or an authorizer`).to.be.a('string');
-      expect(SourceArn).to.deep.equal({
-        'Fn::Sub': `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${invokerArns[logicalId]}`,
-      });
+      expect(subText(SourceArn)).to.equal(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${invokerArns[logicalId]}`);
     });
   }
 
   it('writes every ARN with ${AWS::Partition} and every host with ${AWS::URLSuffix}', () => {
-    const texts = valuesOfKey(template, 'Fn::Sub').map((value) => (Array.isArray(value) ? value[0] : value));
+    const texts = valuesOfKey(expanded, 'Fn::Sub').map((value) => (Array.isArray(value) ? value[0] : value));
     const arns = texts.filter((text) => String(text).includes('arn:'));
     expect(arns).to.have.length.greaterThan(10);
     for (const text of arns)
@@ -125,7 +148,7 @@ describe('template.yaml', () => {
         .and.not.match(/arn:aws[:-]/);
     // Service principals are the one place the suffix is literal.
     const principals = valuesOfKey(resources, 'Principal');
-    expect(JSON.stringify(template).split('amazonaws.com').length - 1).to.equal(principals.length);
+    expect(JSON.stringify(expanded).split('amazonaws.com').length - 1).to.equal(principals.length);
     for (const name of ['WebSocketUrl', 'ConnectionsUrl']) {
       const output = (template.Outputs as Record<string, { Value: { 'Fn::Sub': string } }>)[name];
       expect(output.Value['Fn::Sub'], name).to.include('.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}');

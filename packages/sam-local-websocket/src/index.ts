@@ -46,6 +46,7 @@ export {
   type WebSocketApiSpec,
 } from './template/template.js';
 export { applyConditions, checkParameters, pseudoParameters, resolveIntrinsic, type LocalValues } from './template/intrinsics.js';
+export { expandWebSocketApis } from './template/websocket-api.js';
 export { describeForeignFunctions, foreignRuleFunctions, RULE_FUNCTIONS } from './template/rules.js';
 export { envVarOverrides, functionEnvironment, localValues, type EnvVars } from './lambda/functions.js';
 export { envVarsFile } from './cli/flags.js';

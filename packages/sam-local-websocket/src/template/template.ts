@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
+import { expandWebSocketApis } from './websocket-api.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -188,7 +189,9 @@ function referencedIds(value: unknown): string[] {
 }
 
 /** Reads the template's one WebSocket API with its routes, integrations and route responses. */
-export function webSocketApiOf(template: Template): WebSocketApiSpec {
+export function webSocketApiOf(given: Template): WebSocketApiSpec {
+  // SAM's resource, when the caller did not expand it (readServedApi does, with the parameters).
+  const template = expandWebSocketApis(given);
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET');
   if (apis.length !== 1) throw new TemplateError(`the template must declare exactly one WebSocket API, found ${apis.length}`);
   const [apiId, api] = apis[0];
