@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { FunctionSpec } from '../template/template.js';
+import { type FunctionSpec, nodeMajorOf } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 import type { Outcome, WorkerSetup } from './container-protocol.js';
 
@@ -27,7 +27,14 @@ export class Container {
   stale = false;
 
   constructor(built: BuiltFunction, spec: FunctionSpec, env: Record<string, string>, execArgv: string[]) {
-    const setup: WorkerSetup = { file: built.file, exportName: built.exportName, functionName: spec.logicalId, memorySize: spec.memorySize };
+    const setup: WorkerSetup = {
+      file: built.file,
+      exportName: built.exportName,
+      functionName: spec.logicalId,
+      memorySize: spec.memorySize,
+      layers: spec.layers,
+      nodeMajor: nodeMajorOf(spec.runtime) ?? Number(process.versions.node.split('.')[0]),
+    };
     this.worker = new Worker(WORKER_URL, {
       workerData: setup,
       env,

@@ -16,11 +16,19 @@ const port = parentPort;
 /** @type {import('./container-protocol.js').WorkerSetup} */
 const setup = workerData;
 
-const loaded = import(pathToFileURL(setup.file).href).then((module) => {
-  const handler = module[setup.exportName];
-  if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
-  return handler;
-});
+// The function's layers first, as Lambda extracts them to /opt before the runtime starts.
+const mounted = setup.layers?.length
+  ? import('./layer-hooks.mjs').then(({ mountLayers }) => {
+      if (!mountLayers(setup.layers ?? [], setup.nodeMajor ?? 0)) throw new Error('layers need Node.js 22.15 or later locally (module.registerHooks)');
+    })
+  : Promise.resolve();
+const loaded = mounted
+  .then(() => import(pathToFileURL(setup.file).href))
+  .then((module) => {
+    const handler = module[setup.exportName];
+    if (typeof handler !== 'function') throw new Error(`${setup.file} does not export a function "${setup.exportName}"`);
+    return handler;
+  });
 // An import error is reported by each invocation, as Lambda reports an init error.
 loaded.catch(() => {});
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
+import { layersOf } from './layers.js';
 import { expandWebSocketApis } from './websocket-api.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
@@ -49,6 +50,10 @@ export interface FunctionSpec {
   /** SAM's `EventInvokeConfig` (retries and destinations of async invocations), intrinsics unresolved. */
   // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   eventInvokeConfig?: Record<string, any>;
+  /** Its layers' local folders, in the order Lambda extracts them to /opt (layers.ts). */
+  layers?: string[];
+  /** The layers it names that the twin cannot mount (published ARNs, S3 content). */
+  externalLayers?: string[];
 }
 
 /** A DynamoDB table declared in the template. */
@@ -98,6 +103,7 @@ export function functionsOf(template: Template, baseDir: string): FunctionSpec[]
       runtime: properties.Runtime,
       reservedConcurrency: properties.ReservedConcurrentExecutions,
       eventInvokeConfig: properties.EventInvokeConfig,
+      ...layersOf(template, globals.Layers, resource.Properties?.Layers, baseDir, logicalId),
     };
   });
 }

@@ -1,0 +1,160 @@
+/**
+ * `sam build` for the functions esbuild does not build, as aws-lambda-builders does it:
+ *
+ * - no `BuildMethod` (or a `nodejsNN.x` one), a `CodeUri` with a package.json: the files `npm pack`
+ *   would ship (its `files`, .npmignore or .gitignore) copied, then the production dependencies
+ *   installed: `npm install -q --no-audit --no-save --unsafe-perm --omit=dev` (NodejsNpmBuilder);
+ *   without a package.json the folder as it is ("Continuing the build without dependencies");
+ * - `BuildMethod: makefile`: the folder copied to a scratch folder, then
+ *   `make --makefile {CodeUri}/Makefile build-{LogicalId}` run there with `ARTIFACTS_DIR` set to an
+ *   empty artifacts folder (CustomMakeBuilder).
+ *
+ * Unlike `sam build`, the dependencies are installed once per package.json and lockfile and kept
+ * (`.build/npm-deps/{hash}`): a rebuild after a source change, and any start when nothing
+ * changed, needs no network. The handler is then looked up as Lambda's Node.js runtime does
+ * (`{module}.js`, `.mjs`, `.cjs`); a handler in a compiled folder (`dist/`) is found after the
+ * project's own build, and its absence is said in one line.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { BuildError } from '../errors.js';
+import { BUILD_DIR, type BuildCache } from '../shared/build-cache.js';
+import type { FunctionSpec } from '../template/template.js';
+import type { BuiltFunction } from './bundle.js';
+
+/** What aws-lambda-builders leaves out of a copied source folder. */
+const EXCLUDED = new Set(['.aws-sam', '.git', 'node_modules']);
+/** The order Lambda's Node.js runtime tries a handler module's extensions in. */
+const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
+/** npm's install flags in aws-lambda-builders' NodejsNpmInstallAction. */
+const NPM_INSTALL = ['install', '-q', '--no-audit', '--no-save', '--unsafe-perm', '--omit=dev'] as const;
+
+/** True for the functions this module builds (every one but esbuild's). */
+export const isSamBuild = (fn: FunctionSpec): boolean => fn.buildMethod !== 'esbuild';
+
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, what: string): string {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new BuildError(`${what}: ${command} could not run (${result.error.message})`, { cause: result.error });
+  if (result.status !== 0) {
+    const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-8).join('\n');
+    throw new BuildError(`${what}: ${command} ${args.join(' ')} failed (exit ${result.status})${output ? `:\n${output}` : ''}`);
+  }
+  return result.stdout ?? '';
+}
+
+/** Every file and folder under `dir`, without the excluded folders (folders too: their times change when files come and go). */
+function walk(dir: string, out: string[] = []): string[] {
+  out.push(dir);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (EXCLUDED.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+/** The files `npm pack` would ship from `codeDir` (no scripts run, nothing fetched). */
+function packedFiles(fn: FunctionSpec): string[] {
+  const listed = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], fn.codeDir, process.env, `${fn.logicalId} (npm pack)`);
+  try {
+    const [pack] = JSON.parse(listed) as [{ files: { path: string }[] }];
+    return pack.files.map((file) => file.path);
+  } catch (error) {
+    throw new BuildError(`${fn.logicalId}: npm pack --dry-run gave no file list`, { cause: error });
+  }
+}
+
+/**
+ * The production dependencies of a package.json (and its lockfile), installed once into
+ * `.build/npm-deps/{hash}` and kept: the folder holding their node_modules.
+ */
+function installedDependencies(fn: FunctionSpec, rootDir: string): string {
+  const manifest = readFileSync(join(fn.codeDir, 'package.json'));
+  const lockPath = ['package-lock.json', 'npm-shrinkwrap.json'].map((name) => join(fn.codeDir, name)).find((path) => existsSync(path));
+  const hash = createHash('sha256')
+    .update(manifest)
+    .update(lockPath ? readFileSync(lockPath) : '')
+    .digest('hex')
+    .slice(0, 24);
+  const dir = join(rootDir, BUILD_DIR, 'npm-deps', hash);
+  const done = join(dir, '.installed');
+  if (existsSync(done)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), manifest);
+  if (lockPath) cpSync(lockPath, join(dir, relative(fn.codeDir, lockPath)));
+  // An .npmrc beside the package.json applies, as aws-lambda-builders copies it for the install.
+  if (existsSync(join(fn.codeDir, '.npmrc'))) cpSync(join(fn.codeDir, '.npmrc'), join(dir, '.npmrc'));
+  run('npm', NPM_INSTALL, dir, process.env, `${fn.logicalId} (production dependencies)`);
+  writeFileSync(done, '');
+  return dir;
+}
+
+/** Copies `files` (relative to `from`) into `to`. */
+function copyFiles(from: string, to: string, files: string[]): void {
+  for (const file of files) {
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    cpSync(join(from, file), join(to, file));
+  }
+}
+
+/** The file Lambda would load for `Handler` in `dir`, or a BuildError saying what is missing. */
+function handlerFile(fn: FunctionSpec, dir: string): { file: string; exportName: string } {
+  const lastDot = fn.handler.lastIndexOf('.');
+  if (lastDot < 1) throw new BuildError(`${fn.logicalId}: Handler "${fn.handler}" must look like file.export`);
+  const module = fn.handler.slice(0, lastDot);
+  const file = HANDLER_EXTENSIONS.map((extension) => join(dir, `${module}${extension}`)).find((path) => existsSync(path));
+  if (!file) {
+    const compiled = existsSync(join(fn.codeDir, 'tsconfig.json')) || existsSync(join(fn.codeDir, `${module}.ts`));
+    throw new BuildError(
+      `${fn.logicalId}: Handler ${fn.handler} names ${module}.js (or .mjs, .cjs), which the build did not produce in ${relative(process.cwd(), dir) || '.'}` +
+        (compiled ? ": run the project's own build first (e.g. npm run build for tsc), or use BuildMethod: esbuild" : ''),
+    );
+  }
+  return { file, exportName: fn.handler.slice(lastDot + 1) };
+}
+
+/** Builds one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`; an unchanged one is not built again. */
+export async function samBuild(fn: FunctionSpec, rootDir: string, cache: BuildCache): Promise<BuiltFunction> {
+  if (!existsSync(fn.codeDir) || !statSync(fn.codeDir).isDirectory()) throw new BuildError(`${fn.logicalId}: CodeUri ${fn.codeDir} is not a folder`);
+  const method = fn.buildMethod ?? 'npm';
+  if (method !== 'npm' && method !== 'makefile' && !/^nodejs\d+\.x$/.test(method)) {
+    throw new BuildError(`${fn.logicalId}: Metadata.BuildMethod ${method} is not built locally (esbuild, makefile and the npm build are)`);
+  }
+  const artifacts = join(rootDir, BUILD_DIR, fn.logicalId);
+  const sources = walk(fn.codeDir);
+  const manifest = method === 'makefile' ? join(fn.codeDir, 'Makefile') : join(fn.codeDir, 'package.json');
+  const key = JSON.stringify({ build: 'sam', method, codeDir: fn.codeDir, handler: fn.handler, logicalId: fn.logicalId });
+  return cache.get(key, async () => {
+    rmSync(artifacts, { recursive: true, force: true });
+    mkdirSync(artifacts, { recursive: true });
+    if (method === 'makefile') {
+      if (!existsSync(manifest)) throw new BuildError(`${fn.logicalId}: BuildMethod makefile needs a Makefile in ${fn.codeDir}`);
+      const scratch = join(rootDir, BUILD_DIR, `${fn.logicalId}.scratch`);
+      rmSync(scratch, { recursive: true, force: true });
+      cpSync(fn.codeDir, scratch, { recursive: true, filter: (path) => !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '') || path === fn.codeDir });
+      run('make', ['--makefile', manifest, `build-${fn.logicalId}`], scratch, { ...process.env, ARTIFACTS_DIR: artifacts }, `${fn.logicalId} (make)`);
+    } else if (existsSync(manifest)) {
+      copyFiles(fn.codeDir, artifacts, packedFiles(fn));
+      symlinkSync(join(installedDependencies(fn, rootDir), 'node_modules'), join(artifacts, 'node_modules'), 'dir');
+    } else {
+      cpSync(fn.codeDir, artifacts, { recursive: true, filter: (path) => !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '') || path === fn.codeDir });
+    }
+    // Lambda's /var/task has no package.json above it: a .js without one of its own is CommonJS,
+    // whatever the project around the local build folder says ("type": "module" here must not leak in).
+    if (!existsSync(join(artifacts, 'package.json'))) writeFileSync(join(artifacts, 'package.json'), '{}\n');
+    const { file, exportName } = handlerFile(fn, artifacts);
+    const value: BuiltFunction = {
+      logicalId: fn.logicalId,
+      file,
+      exportName,
+      bytes: statSync(file).size,
+      inputs: sources.filter((path) => !statSync(path).isDirectory()),
+    };
+    const lock = join(fn.codeDir, 'package-lock.json');
+    return { value, inputs: [...sources, manifest, lock], outputs: [file] };
+  });
+}
