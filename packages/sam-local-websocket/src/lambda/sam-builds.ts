@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { BuildError } from '../errors.js';
 import { BUILD_DIR, type BuildCache } from '../shared/build-cache.js';
@@ -68,29 +68,33 @@ function packedFiles(fn: FunctionSpec): string[] {
 }
 
 /**
- * The production dependencies of a package.json (and its lockfile), installed once into
- * `.build/npm-deps/{hash}` and kept: the folder holding their node_modules.
+ * The production dependencies of a package.json (and its lockfile): installed in the artifacts
+ * folder as aws-lambda-builders installs them (so `file:` dependencies resolve against the copied
+ * files), then kept in `.build/npm-deps/{hash}` and linked back; the next build with the same
+ * package.json and lockfile links the kept ones and runs no npm.
  */
-function installedDependencies(fn: FunctionSpec, rootDir: string): string {
-  const manifest = readFileSync(join(fn.codeDir, 'package.json'));
+function linkDependencies(fn: FunctionSpec, rootDir: string, artifacts: string): void {
   const lockPath = ['package-lock.json', 'npm-shrinkwrap.json'].map((name) => join(fn.codeDir, name)).find((path) => existsSync(path));
   const hash = createHash('sha256')
-    .update(manifest)
+    .update(readFileSync(join(fn.codeDir, 'package.json')))
     .update(lockPath ? readFileSync(lockPath) : '')
     .digest('hex')
     .slice(0, 24);
-  const dir = join(rootDir, BUILD_DIR, 'npm-deps', hash);
-  const done = join(dir, '.installed');
-  if (existsSync(done)) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), manifest);
-  if (lockPath) cpSync(lockPath, join(dir, relative(fn.codeDir, lockPath)));
-  // An .npmrc beside the package.json applies, as aws-lambda-builders copies it for the install.
-  if (existsSync(join(fn.codeDir, '.npmrc'))) cpSync(join(fn.codeDir, '.npmrc'), join(dir, '.npmrc'));
-  run('npm', NPM_INSTALL, dir, process.env, `${fn.logicalId} (production dependencies)`);
-  writeFileSync(done, '');
-  return dir;
+  const kept = join(rootDir, BUILD_DIR, 'npm-deps', hash);
+  if (!existsSync(join(kept, '.installed'))) {
+    rmSync(kept, { recursive: true, force: true });
+    if (lockPath && !existsSync(join(artifacts, relative(fn.codeDir, lockPath)))) cpSync(lockPath, join(artifacts, relative(fn.codeDir, lockPath)));
+    // An .npmrc beside the package.json applies, as aws-lambda-builders copies it for the install.
+    if (existsSync(join(fn.codeDir, '.npmrc'))) cpSync(join(fn.codeDir, '.npmrc'), join(artifacts, '.npmrc'));
+    run('npm', NPM_INSTALL, artifacts, process.env, `${fn.logicalId} (production dependencies)`);
+    mkdirSync(kept, { recursive: true });
+    if (existsSync(join(artifacts, 'node_modules'))) renameSync(join(artifacts, 'node_modules'), join(kept, 'node_modules'));
+    else mkdirSync(join(kept, 'node_modules'));
+    writeFileSync(join(kept, '.installed'), '');
+    // aws-lambda-builders removes them from the artifacts after the install.
+    rmSync(join(artifacts, '.npmrc'), { force: true });
+  }
+  symlinkSync(join(kept, 'node_modules'), join(artifacts, 'node_modules'), 'dir');
 }
 
 /** Copies `files` (relative to `from`) into `to`. */
@@ -139,7 +143,7 @@ export async function samBuild(fn: FunctionSpec, rootDir: string, cache: BuildCa
       run('make', ['--makefile', manifest, `build-${fn.logicalId}`], scratch, { ...process.env, ARTIFACTS_DIR: artifacts }, `${fn.logicalId} (make)`);
     } else if (existsSync(manifest)) {
       copyFiles(fn.codeDir, artifacts, packedFiles(fn));
-      symlinkSync(join(installedDependencies(fn, rootDir), 'node_modules'), join(artifacts, 'node_modules'), 'dir');
+      linkDependencies(fn, rootDir, artifacts);
     } else {
       cpSync(fn.codeDir, artifacts, { recursive: true, filter: (path) => !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '') || path === fn.codeDir });
     }

@@ -5,6 +5,11 @@
  * with ARTIFACTS_DIR, and serves handlers compiled into dist/ by the project's own build.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'websocket-test-clients';
 import { startLocalGateway } from '../../helpers/gateway.js';
@@ -33,5 +38,70 @@ describe('compatibility: layers and SAM builds', function () {
     } finally {
       await local.close();
     }
+  });
+
+  describe('sam-builds (npm, makefile, tsc into dist/), in a copy', () => {
+    let dir: string;
+    // The project's own build: the TypeScript compiler this repository pins.
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    const keptInstalls = () =>
+      readdirSync(join(dir, '.build', 'npm-deps')).map((hash) => statSync(join(dir, '.build', 'npm-deps', hash, '.installed')).mtimeMs);
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'compat-sam-builds-'));
+      cpSync(fileURLToPath(new URL('../../fixtures/compat/sam-builds', import.meta.url)), dir, {
+        recursive: true,
+        filter: (path) => !path.includes('.build') && !path.endsWith('dist'),
+      });
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("refuses to start in one line naming dist/app.js before the project's own build", async () => {
+      const error = await startLocalGateway({ template: join(dir, 'template.yaml') }).then(
+        async (local) => {
+          await local.close();
+          return undefined;
+        },
+        (caught: Error) => caught,
+      );
+      expect(error?.message).to.match(/TscFunction: Handler dist\/app\.handler names dist\/app\.js .*run the project's own build first/);
+    });
+
+    it('serves all three after it, and a restart with nothing changed runs no npm', async () => {
+      const built = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsc-app')], { encoding: 'utf8' });
+      expect(built.status, built.stdout + built.stderr).to.equal(0);
+      const first = await startLocalGateway({ template: join(dir, 'template.yaml') });
+      try {
+        expect(await ask(first.gateway.url, { action: 'npm' })).to.deep.equal({
+          greeting: 'hello npm from a production dependency',
+          devDependencyInstalled: false,
+          version: 1,
+        });
+        expect(await ask(first.gateway.url, { action: 'make' })).to.deep.equal({ builtBy: 'make build-MakeFunction' });
+        expect(await ask(first.gateway.url, { action: 'tsc' })).to.deep.equal({ compiledBy: 'tsc' });
+      } finally {
+        await first.close();
+      }
+      const installs = keptInstalls();
+      // One install per package.json: npm-app's and tsc-app's.
+      expect(installs).to.have.length(2);
+      // No registry to reach: npm must not run at all.
+      const registry = process.env.npm_config_registry;
+      process.env.npm_config_registry = 'http://127.0.0.1:9/';
+      try {
+        // A source change rebuilds the function, with the dependencies it already has.
+        const app = join(dir, 'npm-app', 'app.js');
+        writeFileSync(app, readFileSync(app, 'utf8').replace('version: 1', 'version: 2'));
+        const second = await startLocalGateway({ template: join(dir, 'template.yaml') });
+        try {
+          expect(await ask(second.gateway.url, { action: 'npm' })).to.include({ version: 2, greeting: 'hello npm from a production dependency' });
+        } finally {
+          await second.close();
+        }
+      } finally {
+        if (registry === undefined) delete process.env.npm_config_registry;
+        else process.env.npm_config_registry = registry;
+      }
+      expect(keptInstalls()).to.deep.equal(installs);
+    });
   });
 });
