@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const OPT = '/opt';
-const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
+const NOT_FOUND = ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED'];
 /** What `require('/opt/x')` may name without its extension. */
 const PROBES = ['', '.js', '.mjs', '.cjs', '.json', '/index.js', '/package.json'];
 
@@ -99,7 +99,7 @@ export function mountLayers(layers, nodeMajor) {
         return nextResolve(specifier, context);
       } catch (error) {
         const code = /** @type {{ code?: string }} */ (error).code;
-        const parentURL = isBare(specifier) && code && NOT_FOUND.has(code) ? layerParentOf(layers, nodeMajor, specifier) : undefined;
+        const parentURL = isBare(specifier) && code && NOT_FOUND.includes(code) ? layerParentOf(layers, nodeMajor, specifier) : undefined;
         if (!parentURL) throw error;
         // require() resolves from the requiring file's own paths: resolve from the layer's folder instead.
         if (context.conditions?.includes('require')) return nextResolve(module.createRequire(parentURL).resolve(specifier), context);

@@ -25,7 +25,7 @@ import type { FunctionSpec } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 
 /** What aws-lambda-builders leaves out of a copied source folder. */
-const EXCLUDED = new Set(['.aws-sam', '.git', 'node_modules']);
+const EXCLUDED: ReadonlySet<string> = new Set(['.aws-sam', '.git', 'node_modules']);
 /** The order Lambda's Node.js runtime tries a handler module's extensions in. */
 const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
 /** npm's install flags in aws-lambda-builders' NodejsNpmInstallAction. */

@@ -9,6 +9,7 @@
  * other resources' properties.
  */
 import { TemplateError } from '../errors.js';
+import { defined, isIntrinsic, type Json, mergeGlobals, parameterInputs, resolveParameterRefs } from './sam-transform.js';
 import type { Resource, Template } from './template.js';
 
 export const WEBSOCKET_API_TYPE = 'AWS::Serverless::WebSocketApi';
@@ -55,61 +56,10 @@ const GLOBAL_PROPERTIES = [
   'Tags',
 ];
 
-// biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where it is read
-type Json = any;
-
-const isIntrinsic = (value: unknown): boolean =>
-  Boolean(value) &&
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  Object.keys(value as object).length === 1 &&
-  /^(Ref|Condition|Fn::.+)$/.test(Object.keys(value as object)[0]);
-const isPlainObject = (value: unknown): value is Record<string, Json> =>
-  Boolean(value) && typeof value === 'object' && !Array.isArray(value) && !isIntrinsic(value);
-
-/** SAM's Globals merge: objects key by key (the resource wins), lists joined, anything else the resource's. */
-function mergeGlobals(global: Json, local: Json): Json {
-  if (local === undefined) return global;
-  if (isPlainObject(global) && isPlainObject(local)) {
-    const merged: Record<string, Json> = { ...global };
-    for (const [key, value] of Object.entries(local)) merged[key] = mergeGlobals(global[key], value);
-    return merged;
-  }
-  if (Array.isArray(global) && Array.isArray(local)) return [...global, ...local];
-  return local;
-}
-
-/** SAM's `resolve_parameter_refs`: `Ref` and `${Name}` in `Fn::Sub` of a template parameter become its value. */
-function resolveParameterRefs(value: Json, parameters: Record<string, unknown>): Json {
-  if (Array.isArray(value)) return value.map((item) => resolveParameterRefs(item, parameters));
-  if (!value || typeof value !== 'object') return value;
-  if (isIntrinsic(value) && typeof value.Ref === 'string' && value.Ref in parameters) return parameters[value.Ref];
-  if (isIntrinsic(value) && 'Fn::Sub' in value) {
-    const sub = value['Fn::Sub'];
-    const replace = (text: string) => text.replace(/\$\{([^}!.]+)\}/g, (whole, name: string) => (name in parameters ? String(parameters[name]) : whole));
-    if (typeof sub === 'string') return { 'Fn::Sub': replace(sub) };
-    if (Array.isArray(sub) && typeof sub[0] === 'string') return { 'Fn::Sub': [replace(sub[0]), resolveParameterRefs(sub[1], parameters)] };
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveParameterRefs(item, parameters)]));
-}
-
 /** Python's `str.isalnum()` for the route keys SAM accepts (letters and digits of any script). */
 const isAlnum = (text: string): boolean => text.length > 0 && /^[\p{L}\p{N}]+$/u.test(text);
 /** Python's `str.capitalize()`: first character upper-case, the rest lower-case. */
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1).toLowerCase();
-
-/** The values SAM would see for each parameter: overrides, else the template's defaults as written. */
-function parameterInputs(template: Template, overrides: Record<string, string>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
-    if (parameter.Default !== undefined) values[name] = parameter.Default;
-  }
-  return { ...values, ...overrides };
-}
-
-/** Drops undefined properties, as SAM leaves unset properties out of its output. */
-const defined = (properties: Record<string, Json>): Record<string, Json> =>
-  Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined && value !== null));
 
 /** One `AWS::Serverless::WebSocketApi`, as the CloudFormation resources SAM generates for it, in SAM's order. */
 export function expandWebSocketApi(logicalId: string, resource: Resource, template: Template, parameters: Record<string, unknown>): Record<string, Resource> {
