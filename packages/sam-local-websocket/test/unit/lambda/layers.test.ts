@@ -15,7 +15,16 @@ describe('layers', () => {
     root = mkdtempSync(join(tmpdir(), 'layers-'));
     [first, second] = ['first', 'second'].map((name) => join(root, name));
     for (const [dir, files] of [
-      [first, { 'nodejs/a.js': '', 'nodejs/both.js': '', 'nodejs/node_modules/pkg/package.json': '{}', 'nodejs/typed/package.json': '{"type":"module"}', 'nodejs/typed/x.js': '' }],
+      [
+        first,
+        {
+          'nodejs/a.js': '',
+          'nodejs/both.js': '',
+          'nodejs/node_modules/pkg/package.json': '{}',
+          'nodejs/typed/package.json': '{"type":"module"}',
+          'nodejs/typed/x.js': '',
+        },
+      ],
       [second, { 'nodejs/both.js': '', 'nodejs/node24/node_modules/pkg/package.json': '{}' }],
     ] as const) {
       for (const [file, text] of Object.entries(files)) {

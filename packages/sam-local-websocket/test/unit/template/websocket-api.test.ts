@@ -55,12 +55,24 @@ describe('expandWebSocketApis', () => {
     ['no route', { RouteSelectionExpression: 'x', Routes: {} }, /must have at least one route/],
     ['a key SAM cannot name', { RouteSelectionExpression: 'x', Routes: { 'send-message': route } }, /Route key 'send-message' must be alphanumeric/],
     ['a route without function', { RouteSelectionExpression: 'x', Routes: { $default: {} } }, /Route must have associated function/],
-    ['Auth without $connect', { RouteSelectionExpression: 'x', Auth: { AuthType: 'NONE' }, Routes: { $default: route } }, /only available if there is a \$connect route/],
+    [
+      'Auth without $connect',
+      { RouteSelectionExpression: 'x', Auth: { AuthType: 'NONE' }, Routes: { $default: route } },
+      /only available if there is a \$connect route/,
+    ],
     ['CUSTOM without AuthArn', { RouteSelectionExpression: 'x', Auth: { AuthType: 'CUSTOM' }, Routes: { $connect: route } }, /AuthArn must be specified/],
-    ['an intrinsic AuthType', { RouteSelectionExpression: 'x', Auth: { AuthType: { 'Fn::If': ['C', 'CUSTOM', 'NONE'] } }, Routes: { $connect: route } }, /AuthType must be a literal/],
+    [
+      'an intrinsic AuthType',
+      { RouteSelectionExpression: 'x', Auth: { AuthType: { 'Fn::If': ['C', 'CUSTOM', 'NONE'] } }, Routes: { $connect: route } },
+      /AuthType must be a literal/,
+    ],
     ['stage $default', { RouteSelectionExpression: 'x', StageName: '$default', Routes: { $default: route } }, /Stages cannot be named \$default/],
     ['an unknown property', { RouteSelectionExpression: 'x', Routes: { $default: route }, Bogus: 1 }, /property Bogus not defined/],
-    ['request parameters off $connect', { RouteSelectionExpression: 'x', Routes: { $default: { ...route, RequestParameters: { a: {} } } } }, /only supported for the \$connect route/],
+    [
+      'request parameters off $connect',
+      { RouteSelectionExpression: 'x', Routes: { $default: { ...route, RequestParameters: { a: {} } } } },
+      /only supported for the \$connect route/,
+    ],
   ];
   for (const [what, properties, message] of refusals) {
     it(`refuses ${what} in SAM's words`, () => {
@@ -71,7 +83,9 @@ describe('expandWebSocketApis', () => {
           return caught as Error;
         }
       })();
-      expect(error?.message).to.match(/^Resource with id \[Api\] is invalid\. /).and.to.match(message);
+      expect(error?.message)
+        .to.match(/^Resource with id \[Api\] is invalid\. /)
+        .and.to.match(message);
     });
   }
 
