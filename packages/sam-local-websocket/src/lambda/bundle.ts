@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
-import { isSamBuild, samBuild } from './sam-builds.js';
+import { buildLayers, isSamBuild, samBuild } from './sam-builds.js';
 
 /** What `sam build` passes esbuild before any `BuildProperties`. */
 const SAM_DEFAULTS: esbuild.BuildOptions = {
@@ -90,6 +90,7 @@ export interface BuiltFunction {
  */
 export async function buildFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
   if (isSamBuild(fn)) return samBuild(fn, rootDir, cache);
+  await buildLayers(fn, rootDir, cache);
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
   // The same sources with the same options give the same bundle, wherever it is written.
   const key = JSON.stringify({ build: 'function', esbuild: esbuild.version, handler: fn.handler, options: { ...options, outdir: undefined } });
@@ -114,6 +115,7 @@ export async function watchFunction(
 ): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
   // npm and make builds run once: a change is picked up at the next start.
   if (isSamBuild(fn)) return { built: await samBuild(fn, rootDir, BuildCache.beside(rootDir)), dispose: async () => {} };
+  await buildLayers(fn, rootDir, BuildCache.beside(rootDir));
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
   // watch() starts with a build of its own: the first result is the initial bundle.
   let firstBuild: { resolve: (built: BuiltFunction) => void; reject: (error: Error) => void } | undefined;

@@ -31,6 +31,12 @@ const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
 /** npm's install flags in aws-lambda-builders' NodejsNpmInstallAction. */
 const NPM_INSTALL = ['install', '-q', '--no-audit', '--no-save', '--unsafe-perm', '--omit=dev'] as const;
 
+/** What one build works on: a function's or a layer's folder. */
+interface BuildUnit {
+  logicalId: string;
+  codeDir: string;
+}
+
 /** True for the functions this module builds (every one but esbuild's). */
 export const isSamBuild = (fn: FunctionSpec): boolean => fn.buildMethod !== 'esbuild';
 
@@ -57,7 +63,7 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 /** The files `npm pack` would ship from `codeDir` (no scripts run, nothing fetched). */
-function packedFiles(fn: FunctionSpec): string[] {
+function packedFiles(fn: BuildUnit): string[] {
   const listed = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], fn.codeDir, process.env, `${fn.logicalId} (npm pack)`);
   try {
     const [pack] = JSON.parse(listed) as [{ files: { path: string }[] }];
@@ -73,7 +79,7 @@ function packedFiles(fn: FunctionSpec): string[] {
  * files), then kept in `.build/npm-deps/{hash}` and linked back; the next build with the same
  * package.json and lockfile links the kept ones and runs no npm.
  */
-function linkDependencies(fn: FunctionSpec, rootDir: string, artifacts: string): void {
+function linkDependencies(fn: BuildUnit, rootDir: string, artifacts: string): void {
   const lockPath = ['package-lock.json', 'npm-shrinkwrap.json'].map((name) => join(fn.codeDir, name)).find((path) => existsSync(path));
   const hash = createHash('sha256')
     .update(readFileSync(join(fn.codeDir, 'package.json')))
@@ -121,44 +127,68 @@ function handlerFile(fn: FunctionSpec, dir: string): { file: string; exportName:
   return { file, exportName: fn.handler.slice(lastDot + 1) };
 }
 
+const withoutExcluded = (root: string) => (path: string) => path === root || !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '');
+
+/**
+ * Runs one build of `unit` into `artifacts` (made empty first): make, npm, or a copy. Returns the
+ * files the build read, for the cache. `subfolder` is where a layer's npm build puts its files
+ * (`nodejs`, as SAM's get_layer_subfolder); make always writes to ARTIFACTS_DIR itself.
+ */
+function buildUnit(unit: BuildUnit, method: string, rootDir: string, artifacts: string, subfolder = ''): string[] {
+  if (!existsSync(unit.codeDir) || !statSync(unit.codeDir).isDirectory()) throw new BuildError(`${unit.logicalId}: ${unit.codeDir} is not a folder`);
+  if (method !== 'npm' && method !== 'makefile' && !/^nodejs\d+\.x$/.test(method)) {
+    throw new BuildError(`${unit.logicalId}: Metadata.BuildMethod ${method} is not built locally (esbuild, makefile and the npm build are)`);
+  }
+  const sources = walk(unit.codeDir);
+  const manifest = method === 'makefile' ? join(unit.codeDir, 'Makefile') : join(unit.codeDir, 'package.json');
+  rmSync(artifacts, { recursive: true, force: true });
+  const target = method === 'makefile' ? artifacts : join(artifacts, subfolder);
+  mkdirSync(target, { recursive: true });
+  if (method === 'makefile') {
+    if (!existsSync(manifest)) throw new BuildError(`${unit.logicalId}: BuildMethod makefile needs a Makefile in ${unit.codeDir}`);
+    const scratch = join(rootDir, BUILD_DIR, `${unit.logicalId}.scratch`);
+    rmSync(scratch, { recursive: true, force: true });
+    cpSync(unit.codeDir, scratch, { recursive: true, filter: withoutExcluded(unit.codeDir) });
+    run('make', ['--makefile', manifest, `build-${unit.logicalId}`], scratch, { ...process.env, ARTIFACTS_DIR: artifacts }, `${unit.logicalId} (make)`);
+  } else if (existsSync(manifest)) {
+    copyFiles(unit.codeDir, target, packedFiles(unit));
+    linkDependencies(unit, rootDir, target);
+  } else {
+    cpSync(unit.codeDir, target, { recursive: true, filter: withoutExcluded(unit.codeDir) });
+  }
+  return [...sources, manifest, join(unit.codeDir, 'package-lock.json')];
+}
+
 /** Builds one function as `sam build` would, into `{rootDir}/.build/{logicalId}/`; an unchanged one is not built again. */
 export async function samBuild(fn: FunctionSpec, rootDir: string, cache: BuildCache): Promise<BuiltFunction> {
-  if (!existsSync(fn.codeDir) || !statSync(fn.codeDir).isDirectory()) throw new BuildError(`${fn.logicalId}: CodeUri ${fn.codeDir} is not a folder`);
+  await buildLayers(fn, rootDir, cache);
   const method = fn.buildMethod ?? 'npm';
-  if (method !== 'npm' && method !== 'makefile' && !/^nodejs\d+\.x$/.test(method)) {
-    throw new BuildError(`${fn.logicalId}: Metadata.BuildMethod ${method} is not built locally (esbuild, makefile and the npm build are)`);
-  }
   const artifacts = join(rootDir, BUILD_DIR, fn.logicalId);
-  const sources = walk(fn.codeDir);
-  const manifest = method === 'makefile' ? join(fn.codeDir, 'Makefile') : join(fn.codeDir, 'package.json');
   const key = JSON.stringify({ build: 'sam', method, codeDir: fn.codeDir, handler: fn.handler, logicalId: fn.logicalId });
   return cache.get(key, async () => {
-    rmSync(artifacts, { recursive: true, force: true });
-    mkdirSync(artifacts, { recursive: true });
-    if (method === 'makefile') {
-      if (!existsSync(manifest)) throw new BuildError(`${fn.logicalId}: BuildMethod makefile needs a Makefile in ${fn.codeDir}`);
-      const scratch = join(rootDir, BUILD_DIR, `${fn.logicalId}.scratch`);
-      rmSync(scratch, { recursive: true, force: true });
-      cpSync(fn.codeDir, scratch, { recursive: true, filter: (path) => !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '') || path === fn.codeDir });
-      run('make', ['--makefile', manifest, `build-${fn.logicalId}`], scratch, { ...process.env, ARTIFACTS_DIR: artifacts }, `${fn.logicalId} (make)`);
-    } else if (existsSync(manifest)) {
-      copyFiles(fn.codeDir, artifacts, packedFiles(fn));
-      linkDependencies(fn, rootDir, artifacts);
-    } else {
-      cpSync(fn.codeDir, artifacts, { recursive: true, filter: (path) => !EXCLUDED.has(path.split(/[\\/]/).at(-1) ?? '') || path === fn.codeDir });
-    }
+    const inputs = buildUnit(fn, method, rootDir, artifacts);
     // Lambda's /var/task has no package.json above it: a .js without one of its own is CommonJS,
     // whatever the project around the local build folder says ("type": "module" here must not leak in).
     if (!existsSync(join(artifacts, 'package.json'))) writeFileSync(join(artifacts, 'package.json'), '{}\n');
     const { file, exportName } = handlerFile(fn, artifacts);
-    const value: BuiltFunction = {
-      logicalId: fn.logicalId,
-      file,
-      exportName,
-      bytes: statSync(file).size,
-      inputs: sources.filter((path) => !statSync(path).isDirectory()),
-    };
-    const lock = join(fn.codeDir, 'package-lock.json');
-    return { value, inputs: [...sources, manifest, lock], outputs: [file] };
+    const sourceFiles = inputs.filter((path) => existsSync(path) && !statSync(path).isDirectory());
+    const value: BuiltFunction = { logicalId: fn.logicalId, file, exportName, bytes: statSync(file).size, inputs: sourceFiles };
+    return { value, inputs, outputs: [file] };
   });
+}
+
+/**
+ * Builds the function's layers that have a `BuildMethod` into `{rootDir}/.build/{LayerId}/`, as
+ * `sam build` builds layers (a `nodejsNN.x` build puts the folder, with its production
+ * dependencies, under `nodejs/`; a makefile build writes ARTIFACTS_DIR); each once while unchanged.
+ */
+export async function buildLayers(fn: FunctionSpec, rootDir: string, cache: BuildCache): Promise<void> {
+  for (const layer of fn.layerBuilds ?? []) {
+    const artifacts = join(rootDir, BUILD_DIR, layer.logicalId);
+    const key = JSON.stringify({ build: 'sam-layer', method: layer.buildMethod, codeDir: layer.codeDir, logicalId: layer.logicalId });
+    await cache.get(key, async () => {
+      const inputs = buildUnit(layer, layer.buildMethod, rootDir, artifacts, 'nodejs');
+      return { value: artifacts, inputs, outputs: [artifacts] };
+    });
+  }
 }

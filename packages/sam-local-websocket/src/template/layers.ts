@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { TemplateError } from '../errors.js';
+import { BUILD_DIR } from '../shared/build-cache.js';
 import type { Template } from './template.js';
 
 /** A function's layers: the local folders, in order, and those that are not available locally. */
@@ -15,6 +16,15 @@ export interface FunctionLayers {
   layers: string[];
   /** How the template names each layer the twin cannot mount (an ARN, or a layer in S3). */
   externalLayers: string[];
+  /** The layers with a `Metadata.BuildMethod`, which the local build builds first. */
+  layerBuilds: LayerBuild[];
+}
+
+/** A layer `sam build` builds: its folder and build method. */
+export interface LayerBuild {
+  logicalId: string;
+  codeDir: string;
+  buildMethod: string;
 }
 
 /** The layers of one function, `globalLayers` (from Globals) first. */
@@ -22,6 +32,7 @@ export function layersOf(template: Template, globalLayers: unknown, ownLayers: u
   const entries = [...asList(globalLayers), ...asList(ownLayers)];
   const layers: string[] = [];
   const externalLayers: string[] = [];
+  const layerBuilds: LayerBuild[] = [];
   for (const entry of entries) {
     const id = (entry as { Ref?: unknown })?.Ref;
     const resource = typeof id === 'string' ? template.Resources[id] : undefined;
@@ -41,16 +52,16 @@ export function layersOf(template: Template, globalLayers: unknown, ownLayers: u
       externalLayers.push(`${id} (its content is not a local folder)`);
       continue;
     }
-    if (resource.Metadata?.BuildMethod !== undefined) {
-      throw new TemplateError(
-        `${id}: a layer with Metadata.BuildMethod (${resource.Metadata.BuildMethod}) is not built locally: build its folder first and remove BuildMethod, or point ContentUri at the built folder`,
-      );
-    }
-    layers.push(resolve(baseDir, content));
+    const buildMethod = resource.Metadata?.BuildMethod;
+    if (buildMethod !== undefined) {
+      // Built by the local build as `sam build` builds it (sam-builds.ts), into .build/{LayerId}.
+      layerBuilds.push({ logicalId: id as string, codeDir: resolve(baseDir, content), buildMethod: String(buildMethod) });
+      layers.push(resolve(baseDir, BUILD_DIR, id as string));
+    } else layers.push(resolve(baseDir, content));
   }
   if (layers.length + externalLayers.length > 5)
     throw new TemplateError(`${functionId}: Lambda allows at most 5 layers per function, found ${layers.length + externalLayers.length}`);
-  return { layers, externalLayers };
+  return { layers, externalLayers, layerBuilds };
 }
 
 const asList = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);

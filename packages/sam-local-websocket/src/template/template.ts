@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
-import { layersOf } from './layers.js';
+import { type LayerBuild, layersOf } from './layers.js';
 import { expandWebSocketApis } from './websocket-api.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
@@ -54,6 +54,8 @@ export interface FunctionSpec {
   layers?: string[];
   /** The layers it names that the twin cannot mount (published ARNs, S3 content). */
   externalLayers?: string[];
+  /** Its layers with a `Metadata.BuildMethod`, built before it. */
+  layerBuilds?: LayerBuild[];
 }
 
 /** A DynamoDB table declared in the template. */

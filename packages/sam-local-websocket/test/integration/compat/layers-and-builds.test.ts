@@ -30,10 +30,15 @@ async function ask(url: string, message: unknown): Promise<Record<string, unknow
 describe('compatibility: layers and SAM builds', function () {
   this.timeout(120_000);
 
-  it('layers: bare imports from /opt/nodejs/node_modules and /opt paths resolve, for ES modules and CommonJS, the later layer winning', async () => {
+  it('layers: a layer SAM builds (nodejs24.x), bare imports from /opt/nodejs/node_modules and /opt paths resolve, for ES modules and CommonJS, the later layer winning', async () => {
     const local = await startLocalGateway({ template: compat('layers') });
     try {
-      expect(await ask(local.gateway.url, { action: 'esm' })).to.deep.equal({ greeting: 'hello esm from the layer', source: 'shared-layer' });
+      expect(await ask(local.gateway.url, { action: 'esm' })).to.deep.equal({
+        greeting: 'hello esm from the layer',
+        source: 'shared-layer',
+        built: 'hello esm from a built layer',
+        helper: 'built-layer',
+      });
       expect(await ask(local.gateway.url, { action: 'cjs' })).to.deep.equal({ greeting: 'hello cjs from the layer', source: 'override-layer' });
     } finally {
       await local.close();

@@ -65,6 +65,7 @@ describe('layers', () => {
     expect(layersOf(template, [{ Ref: 'Sam' }], [{ Ref: 'Cfn' }, { Ref: 'S3' }, arn], root, 'Fn')).to.deep.equal({
       layers: [first, second],
       externalLayers: ['S3 (its content is not a local folder)', arn],
+      layerBuilds: [],
     });
     expect(() => layersOf(template, [], new Array(6).fill({ Ref: 'Sam' }), root, 'Fn')).to.throw(/at most 5 layers/);
   });
