@@ -30,7 +30,10 @@ export function localValues(template: Template, parameters: Record<string, strin
   const partitionName = pseudo['AWS::Partition'];
   const refs: Record<string, string> = { ...parameters, ...pseudo };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : logicalId;
+    // A stage's Ref is its name (a literal, or a parameter's value).
+    const stageName = resource.Type === 'AWS::ApiGatewayV2::Stage' ? resource.Properties?.StageName : undefined;
+    const stageRef = typeof stageName === 'string' ? stageName : parameters[stageName?.Ref];
+    refs[logicalId] = resource.Type === 'AWS::ApiGatewayV2::Api' ? endpoints.apiId : (stageRef ?? logicalId);
   }
   for (const table of tables) refs[table.logicalId] = table.tableName;
   const tableNames = new Map(tables.map((table) => [table.logicalId, table.tableName]));

@@ -55,3 +55,28 @@ export function parameterInputs(template: Template, overrides: Record<string, st
 /** Drops undefined properties, as SAM leaves unset properties out of its output. */
 export const defined = (properties: Record<string, Json>): Record<string, Json> =>
   Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined && value !== null));
+
+/**
+ * SAM's referable properties (`!Ref Api.Stage`, `!GetAtt Api.Stage`, `${Api.Stage}` in `Fn::Sub`) replaced by a
+ * `Ref` of the resource SAM generated for them, as the translator resolves them everywhere else
+ * in the template. `referable` maps `Api.Stage` to the generated id.
+ */
+export function replaceReferable(node: Json, referable: ReadonlyMap<string, string>): Json {
+  if (Array.isArray(node)) return node.map((item) => replaceReferable(item, referable));
+  if (!node || typeof node !== 'object') return node;
+  if (Object.keys(node).length === 1 && typeof node.Ref === 'string' && referable.has(node.Ref)) return { Ref: referable.get(node.Ref) };
+  const getAtt = node['Fn::GetAtt'];
+  if (Object.keys(node).length === 1 && getAtt !== undefined) {
+    // As SAM's GetAttAction: the parts joined and split again; the rest stays as attributes.
+    const parts = (Array.isArray(getAtt) ? getAtt.join('.') : String(getAtt)).split('.');
+    const target = referable.get(`${parts[0]}.${parts[1]}`);
+    if (target) return { 'Fn::GetAtt': [target, ...parts.slice(2)] };
+  }
+  const sub = node['Fn::Sub'];
+  if (Object.keys(node).length === 1 && sub !== undefined) {
+    const replace = (text: string) => text.replace(/\$\{([^}!]+)\}/g, (whole, name: string) => (referable.has(name) ? `\${${referable.get(name)}}` : whole));
+    if (typeof sub === 'string') return { 'Fn::Sub': replace(sub) };
+    if (Array.isArray(sub) && typeof sub[0] === 'string') return { 'Fn::Sub': [replace(sub[0]), replaceReferable(sub[1], referable)] };
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, replaceReferable(value, referable)]));
+}

@@ -9,7 +9,7 @@
  * other resources' properties.
  */
 import { TemplateError } from '../errors.js';
-import { defined, isIntrinsic, type Json, mergeGlobals, parameterInputs, resolveParameterRefs } from './sam-transform.js';
+import { defined, isIntrinsic, type Json, mergeGlobals, parameterInputs, replaceReferable, resolveParameterRefs } from './sam-transform.js';
 import type { Resource, Template } from './template.js';
 
 export const WEBSOCKET_API_TYPE = 'AWS::Serverless::WebSocketApi';
@@ -255,6 +255,8 @@ export function expandWebSocketApis(template: Template, overrides: Record<string
   if (apis.length === 0) return template;
   const parameters = parameterInputs(template, overrides);
   const resources: Record<string, Resource> = {};
+  /** `Api.Stage` to the id of the stage SAM generated for it. */
+  const referable = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource?.Type !== WEBSOCKET_API_TYPE) {
       resources[logicalId] = resource;
@@ -268,9 +270,14 @@ export function expandWebSocketApis(template: Template, overrides: Record<string
         );
       }
       resources[id] = generated;
+      if (generated.Type === 'AWS::ApiGatewayV2::Stage') referable.set(`${logicalId}.Stage`, id);
     }
   }
-  return { ...template, Resources: resources };
+  // What the template wrote refers to the generated stage; what SAM generated is left as it is.
+  for (const [id, resource] of Object.entries(resources)) {
+    if (id in template.Resources && template.Resources[id].Type !== WEBSOCKET_API_TYPE) resources[id] = replaceReferable(resource, referable);
+  }
+  return { ...template, Resources: resources, ...(template.Outputs ? { Outputs: replaceReferable(template.Outputs, referable) } : {}) };
 }
 
 /** The `StageName` of the API's stage as it deploys (a literal, or a `!Ref` to a parameter), if the template declares one. */

@@ -46,7 +46,8 @@ describe("AWS::Serverless::WebSocketApi: the twin's expansion against SAM's tran
   for (const path of templates) {
     it(`${path.split('/').at(-2)}: the same resources, ids and properties`, () => {
       const template = yamlParse(readFileSync(path, 'utf8')) as Template;
-      const sam = translate(path, {}).Resources;
+      const translated = translate(path, {});
+      const sam = translated.Resources;
       const twin = expandWebSocketApis(template).Resources;
       const generated = Object.keys(twin).filter((id) => !(id in template.Resources) || template.Resources[id].Type === WEBSOCKET_API_TYPE);
       expect(generated.length).to.be.greaterThan(3);
@@ -56,6 +57,11 @@ describe("AWS::Serverless::WebSocketApi: the twin's expansion against SAM's tran
         (id) => !(id in template.Resources) && /^AWS::(ApiGatewayV2|Lambda::Permission)/.test(sam[id].Type) && !/Function/.test(id),
       );
       expect(generated).to.include.members(samApiIds);
+      // SAM's referable properties (`Api.Stage`) resolved where the template uses them.
+      expect(expandWebSocketApis(template).Outputs ?? {}).to.deep.equal(translated.Outputs ?? {});
+      for (const id of Object.keys(template.Resources).filter((key) => template.Resources[key].Type === 'AWS::Serverless::Function')) {
+        expect(twin[id].Properties?.Environment, `${id}'s environment`).to.deep.equal(sam[id].Properties?.Environment);
+      }
     });
   }
 });

@@ -39,9 +39,9 @@ describe('compatibility: AWS::Serverless::WebSocketApi', function () {
       const client = await connect(`${local.gateway.url}?token=letmein`);
       try {
         client.socket.send(JSON.stringify({ action: 'whoami' }));
-        expect(JSON.parse(await client.next())).to.deep.equal({ routeKey: 'whoami', user: 'tester' });
+        expect(JSON.parse(await client.next())).to.deep.equal({ routeKey: 'whoami', user: 'tester', stage: 'prod' });
         client.socket.send('not json');
-        expect(JSON.parse(await client.next())).to.deep.equal({ routeKey: '$default', user: 'tester' });
+        expect(JSON.parse(await client.next())).to.deep.equal({ routeKey: '$default', user: 'tester', stage: 'prod' });
       } finally {
         await client.close();
       }

@@ -40,6 +40,17 @@ describe('expandWebSocketApis', () => {
     expect(api.routes.get('sendMessage')?.functionId).to.equal('Fn');
   });
 
+  it("resolves SAM's referable Api.Stage in the rest of the template as SAM does (GetAtt keeps SAM's one-element form)", () => {
+    const template = templateWith(
+      { RouteSelectionExpression: 'x', StageName: 'prod', Routes: { $default: route } },
+      { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${Api}-${Api.Stage}' }, DisplayName: { Ref: 'Api.Stage' } } } },
+    );
+    template.Outputs = { Stage: { Value: { 'Fn::GetAtt': ['Api', 'Stage'] } } };
+    const expanded = expandWebSocketApis(template);
+    expect(expanded.Resources.Topic.Properties).to.deep.equal({ TopicName: { 'Fn::Sub': '${Api}-${ApiprodStage}' }, DisplayName: { Ref: 'ApiprodStage' } });
+    expect(expanded.Outputs).to.deep.equal({ Stage: { Value: { 'Fn::GetAtt': ['ApiprodStage'] } } });
+  });
+
   it('is read by webSocketApiOf without an explicit expansion', () => {
     expect(webSocketApiOf(templateWith({ RouteSelectionExpression: '$request.body.a', Routes: { $default: route } })).routes.has('$default')).to.equal(true);
   });
