@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
-import { buildLayers, isSamBuild, samBuild } from './sam-builds.js';
+import { buildLayers, isSamBuild, samBuild, watchSamBuild } from './sam-builds.js';
 
 /** What `sam build` passes esbuild before any `BuildProperties`. */
 const SAM_DEFAULTS: esbuild.BuildOptions = {
@@ -113,8 +113,7 @@ export async function watchFunction(
   onRebuild: (built: BuiltFunction) => void,
   onError: (message: string) => void,
 ): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
-  // npm and make builds run once: a change is picked up at the next start.
-  if (isSamBuild(fn)) return { built: await samBuild(fn, rootDir, BuildCache.beside(rootDir)), dispose: async () => {} };
+  if (isSamBuild(fn)) return watchSamBuild(fn, rootDir, onRebuild, onError);
   await buildLayers(fn, rootDir, BuildCache.beside(rootDir));
   const options = esbuildOptions(fn, join(rootDir, BUILD_DIR, fn.logicalId));
   // watch() starts with a build of its own: the first result is the initial bundle.

@@ -17,15 +17,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { BuildError } from '../errors.js';
-import { BUILD_DIR, type BuildCache } from '../shared/build-cache.js';
+import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import type { FunctionSpec } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 
-/** What aws-lambda-builders leaves out of a copied source folder. */
-const EXCLUDED: ReadonlySet<string> = new Set(['.aws-sam', '.git', 'node_modules']);
+/** What aws-lambda-builders leaves out of a copied source folder, and the twin's own build folder (a CodeUri of `.` holds it). */
+const EXCLUDED: ReadonlySet<string> = new Set(['.aws-sam', '.git', 'node_modules', BUILD_DIR]);
 /** The order Lambda's Node.js runtime tries a handler module's extensions in. */
 const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
 /** npm's install flags in aws-lambda-builders' NodejsNpmInstallAction. */
@@ -67,7 +67,7 @@ function packedFiles(fn: BuildUnit): string[] {
   const listed = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], fn.codeDir, process.env, `${fn.logicalId} (npm pack)`);
   try {
     const [pack] = JSON.parse(listed) as [{ files: { path: string }[] }];
-    return pack.files.map((file) => file.path);
+    return pack.files.map((file) => file.path).filter((path) => !EXCLUDED.has(path.split('/')[0]));
   } catch (error) {
     throw new BuildError(`${fn.logicalId}: npm pack --dry-run gave no file list`, { cause: error });
   }
@@ -191,4 +191,48 @@ export async function buildLayers(fn: FunctionSpec, rootDir: string, cache: Buil
       return { value: artifacts, inputs, outputs: [artifacts] };
     });
   }
+}
+
+/**
+ * Builds a function, then builds it again when a file of its folder (or of a layer it builds)
+ * changes, handing each new build to `onRebuild` (a failed one to `onError`); an unchanged
+ * result (the cache's) is not handed on. `dispose` stops watching.
+ */
+export async function watchSamBuild(
+  fn: FunctionSpec,
+  rootDir: string,
+  onRebuild: (built: BuiltFunction) => void,
+  onError: (message: string) => void,
+): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
+  const cache = BuildCache.beside(rootDir);
+  let last = await samBuild(fn, rootDir, cache);
+  let timer: NodeJS.Timeout | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  const rebuild = () => {
+    pending = pending.then(async () => {
+      try {
+        const next = await samBuild(fn, rootDir, cache);
+        if (next !== last) onRebuild(next);
+        last = next;
+      } catch (error) {
+        onError((error as Error).message);
+      }
+    });
+  };
+  const watchers = [fn.codeDir, ...(fn.layerBuilds ?? []).map((layer) => layer.codeDir)].map((dir) =>
+    watch(dir, { recursive: true }, (_event, name) => {
+      if (name && EXCLUDED.has(String(name).split(/[\\/]/)[0])) return;
+      // One rebuild for a burst of changes (an editor's save, a git checkout).
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 150);
+    }),
+  );
+  return {
+    built: last,
+    dispose: async () => {
+      clearTimeout(timer);
+      for (const watcher of watchers) watcher.close();
+      await pending;
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from 'websocket-test-clients';
+import { connect, eventually } from 'websocket-test-clients';
 import { startLocalGateway } from '../../helpers/gateway.js';
 
 const compat = (name: string) => fileURLToPath(new URL(`../../fixtures/compat/${name}/template.yaml`, import.meta.url));
@@ -107,6 +107,19 @@ describe('compatibility: layers and SAM builds', function () {
         else process.env.npm_config_registry = registry;
       }
       expect(keptInstalls()).to.deep.equal(installs);
+    });
+
+    it('with watch, rebuilds and reloads a function when a file of its folder changes', async () => {
+      const local = await startLocalGateway({ template: join(dir, 'template.yaml'), watch: true });
+      try {
+        const app = join(dir, 'npm-app', 'app.js');
+        writeFileSync(app, readFileSync(app, 'utf8').replace(/version: \d/, 'version: 3'));
+        await eventually(() => local.reloads.some((event) => event.function === 'NpmFunction'), 10_000);
+        expect(local.reloads.find((event) => event.function === 'NpmFunction')).to.include({ reloaded: true });
+        expect(await ask(local.gateway.url, { action: 'npm' })).to.include({ version: 3 });
+      } finally {
+        await local.close();
+      }
     });
   });
 });
