@@ -93,8 +93,13 @@ export function routeSelector(expression: string, routeKeys: ReadonlySet<string>
       }
       if (!json || typeof json !== 'object' || Array.isArray(json)) return fallback;
     }
-    // One pass: what a variable yields is never read as an expression again.
-    return chosen(parts.map((part) => ('text' in part ? part.text : stringified(lookUp(json, part.path)))).join(''));
+    try {
+      // One pass: what a variable yields is never read as an expression again.
+      return chosen(parts.map((part) => ('text' in part ? part.text : stringified(lookUp(json, part.path)))).join(''));
+    } catch {
+      // A value too deeply nested to write out (within the 128 KB a message may hold) names no route.
+      return fallback;
+    }
   };
 }
 

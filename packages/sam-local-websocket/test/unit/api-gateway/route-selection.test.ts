@@ -66,6 +66,12 @@ describe('routeSelector: the examples of "Create routes for WebSocket APIs" and 
     it(`${expression} on ${message} selects ${route}`, () => expect(routeSelector(expression, keys)(message)).to.equal(route));
   }
 
+  it('sends a value too deeply nested to write out to $default, never throwing', () => {
+    const depth = 60_000;
+    const body = `{"action":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    expect(routeSelector('$request.body.action', keys)(body)).to.equal('$default');
+  });
+
   it('splits static text and variables, with \\$ as a literal dollar', () => {
     expect(parseSelectionExpression('\\$x-${request.body.a.b}$request.body.c')).to.deep.equal([{ text: '$x-' }, { path: ['a', 'b'] }, { path: ['c'] }]);
   });
