@@ -9,7 +9,7 @@
 // Plain JavaScript: it runs inside the worker thread before the function's module is imported.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const OPT = '/opt';
@@ -90,8 +90,10 @@ export function mountLayers(layers, nodeMajor) {
       return nextLoad(url, isLayerCommonJs(layers, url) ? { ...context, format: 'commonjs' } : context);
     },
     resolve(specifier, context, nextResolve) {
-      const optPath = specifier.startsWith(`${OPT}/`) ? specifier : specifier.startsWith(`file://${OPT}/`) ? fileURLToPath(specifier) : undefined;
-      if (optPath) {
+      const raw = specifier.startsWith(`${OPT}/`) ? specifier : specifier.startsWith(`file://${OPT}/`) ? fileURLToPath(specifier) : undefined;
+      // `/opt/../x` is not under /opt: normalized first, as the file system would.
+      const optPath = raw === undefined ? undefined : posix.normalize(raw);
+      if (optPath?.startsWith(`${OPT}/`)) {
         const mapped = layerPathOf(layers, optPath);
         if (mapped) return nextResolve(mapped, context);
       }
