@@ -4,13 +4,13 @@
  * with the same logical ids come out, and the rest of the twin reads them as it reads a
  * hand-written API. SAM's own wording is kept for what it refuses.
  *
- * Left out on purpose: what `Domain` generates (DomainName, ApiMappings, Route 53 record sets: the
- * twin serves on its own host and port) and the `<Api>.Stage`/`<Api>.DomainName` references in
- * other resources' properties.
+ * `Domain` is expanded too (websocket-domain.ts), though the twin serves on its own port. Left out:
+ * `<Api>.DomainName` references in other resources' properties.
  */
 import { TemplateError } from '../errors.js';
 import { defined, isIntrinsic, type Json, mergeGlobals, parameterInputs, replaceReferable, resolveParameterRefs } from './sam-transform.js';
 import type { Resource, Template } from './template.js';
+import { expandDomain } from './websocket-domain.js';
 
 export const WEBSOCKET_API_TYPE = 'AWS::Serverless::WebSocketApi';
 /** SAM's stage name when `StageName` is not given (not API Gateway's `$default`). */
@@ -79,8 +79,7 @@ export function expandWebSocketApi(logicalId: string, resource: Resource, templa
   if (props.Routes === undefined) throw invalid("Missing required property 'Routes'.");
   const auth: Record<string, Json> | undefined = resolveParameterRefs(props.Auth, parameters);
   const routes: Record<string, Record<string, Json>> = resolveParameterRefs(props.Routes, parameters) ?? {};
-  // The custom domain is checked as SAM checks it, but its DomainName, ApiMappings and record sets
-  // are not generated: the twin serves on its own host and port, never on a custom domain.
+  // The custom domain is checked and expanded as SAM does (the twin itself serves on its own port).
   const domain: Record<string, Json> | undefined = resolveParameterRefs(props.Domain, parameters);
   if (domain?.MutualTlsAuthentication) throw invalid('Mutual TLS domain name association is not supported for Websocket APIs.');
   if (domain && (domain.DomainName == null || domain.CertificateArn == null))
@@ -111,6 +110,8 @@ export function expandWebSocketApi(logicalId: string, resource: Resource, templa
   };
   if (stageName === '$default') throw invalid('Stages cannot be named $default for WebSocket APIs.');
   const apiRef = { Ref: logicalId };
+  const stageId =
+    typeof stageName !== 'string' ? `${logicalId}Stage` : stageName === SAM_DEFAULT_STAGE ? `${logicalId}DefaultStage` : `${logicalId}${stageName}Stage`;
   const routeIds: string[] = [];
   let authorizer: [string, Resource] | undefined;
   for (const [routeKey, spec] of Object.entries(routes)) {
@@ -171,8 +172,7 @@ export function expandWebSocketApi(logicalId: string, resource: Resource, templa
     };
     routeIds.push(routeId);
   }
-  const stageId =
-    typeof stageName !== 'string' ? `${logicalId}Stage` : stageName === SAM_DEFAULT_STAGE ? `${logicalId}DefaultStage` : `${logicalId}${stageName}Stage`;
+  if (domain) Object.assign(out, expandDomain(logicalId, stageId, domain, invalid));
   out[stageId] = {
     Type: 'AWS::ApiGatewayV2::Stage',
     ...(props.RouteSettings ? { DependsOn: routeIds } : {}),

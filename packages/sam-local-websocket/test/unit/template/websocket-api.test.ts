@@ -51,6 +51,18 @@ describe('expandWebSocketApis', () => {
     expect(expanded.Outputs).to.deep.equal({ Stage: { Value: { 'Fn::GetAtt': ['ApiprodStage'] } } });
   });
 
+  it("expands a custom Domain with SAM's hashed ids (aws-sam-translator 1.110 gives these for ws.example.com and Z123)", () => {
+    const expanded = expandWebSocketApis(
+      templateWith({
+        RouteSelectionExpression: 'x',
+        Domain: { DomainName: 'ws.example.com', CertificateArn: 'arn:cert', BasePath: ['v1', '/chat/'], Route53: { HostedZoneId: 'Z123' } },
+        Routes: { $connect: route },
+      }),
+    );
+    expect(expanded.Resources).to.include.keys('ApiGatewayDomainNameV2453c43f60a', 'Apiv1ApiMapping', 'ApichatApiMapping', 'RecordSetGroupdc5493edf0');
+    expect(expanded.Resources.ApichatApiMapping.Properties).to.deep.include({ ApiMappingKey: 'chat', Stage: { Ref: 'ApiDefaultStage' } });
+  });
+
   it('is read by webSocketApiOf without an explicit expansion', () => {
     expect(webSocketApiOf(templateWith({ RouteSelectionExpression: '$request.body.a', Routes: { $default: route } })).routes.has('$default')).to.equal(true);
   });
