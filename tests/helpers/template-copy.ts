@@ -53,6 +53,13 @@ export function addRoute(
 /** Removes a route (and its function, log group, integration and permission) from a template. */
 export function removeRoute(template: Template, prefix: string): void {
   for (const suffix of ['Function', 'LogGroup', 'Integration', 'Route', 'Permission']) delete template.Resources[`${prefix}${suffix}`];
+  // A route of SAM's AWS::Serverless::WebSocketApi lives in its Routes.
+  for (const resource of Object.values(template.Resources)) {
+    const routes = resource.Type === 'AWS::Serverless::WebSocketApi' ? resource.Properties?.Routes : undefined;
+    for (const [routeKey, route] of Object.entries(routes ?? {})) {
+      if ((route as { FunctionArn?: { 'Fn::GetAtt'?: string[] } }).FunctionArn?.['Fn::GetAtt']?.[0] === `${prefix}Function`) delete routes[routeKey];
+    }
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import {
   applyConditions,
   checkParameters,
+  expandWebSocketApis,
   functionsOf,
   loadTemplate,
   ParameterError,
@@ -52,6 +53,45 @@ describe('template.yaml as the evaluator deploys it', () => {
 
     it('gets the token from the parameter, never from a value in the template', () => {
       expect(withToken.Resources.AuthorizerFunction.Properties?.Environment.Variables.AUTH_TOKEN).to.deep.equal({ Ref: 'AuthToken' });
+    });
+  });
+
+  describe("what SAM generates for AWS::Serverless::WebSocketApi (the twin's expansion, compared with SAM's translator in the twin's tests)", () => {
+    const generated = expandWebSocketApis(template).Resources;
+    const ROUTES: [string, string, string][] = [
+      ['$disconnect', 'Disconnect', 'DisconnectFunction'],
+      ['$default', 'Default', 'DefaultFunction'],
+      ['broadcast', 'Broadcast', 'BroadcastFunction'],
+    ];
+    for (const [routeKey, part, functionId] of ROUTES) {
+      it(`${routeKey}: an AWS_PROXY integration to ${functionId}, invocable only for this route on this stage`, () => {
+        expect(generated[`WebSocketApi${part}Route`].Properties).to.deep.include({ RouteKey: routeKey, ApiId: { Ref: 'WebSocketApi' } });
+        expect(generated[`WebSocketApi${part}Integration`].Properties).to.deep.include({ IntegrationType: 'AWS_PROXY' });
+        expect(generated[`WebSocketApi${part}Integration`].Properties?.IntegrationUri['Fn::Sub'][1]).to.deep.equal({
+          FunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        });
+        expect(generated[`WebSocketApi${part}Permission`].Properties).to.deep.equal({
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          Principal: 'apigateway.amazonaws.com',
+          SourceArn: {
+            'Fn::Sub': [
+              `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebSocketApi.ApiId}/\${__StageName__}/${routeKey}`,
+              { __StageName__: { Ref: 'StageName' } },
+            ],
+          },
+        });
+      });
+    }
+
+    it('auto-deploys the stage, named and throttled by parameters', () => {
+      expect(generated.WebSocketApiStage.Properties).to.deep.include({
+        AutoDeploy: true,
+        StageName: { Ref: 'StageName' },
+        DefaultRouteSettings: { ThrottlingBurstLimit: { Ref: 'ThrottlingBurstLimit' }, ThrottlingRateLimit: { Ref: 'ThrottlingRateLimit' } },
+      });
+      expect(generated.WebSocketApi).to.deep.include({ Type: 'AWS::ApiGatewayV2::Api' });
+      expect(generated.WebSocketApi.Properties).to.deep.include({ ProtocolType: 'WEBSOCKET', Name: { 'Fn::Sub': '${AWS::StackName}-websocket' } });
     });
   });
 

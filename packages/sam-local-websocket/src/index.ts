@@ -46,6 +46,7 @@ export {
   type WebSocketApiSpec,
 } from './template/template.js';
 export { applyConditions, checkParameters, pseudoParameters, resolveIntrinsic, type LocalValues } from './template/intrinsics.js';
+export { expandWebSocketApis } from './template/sam-websocket-api.js';
 export { describeForeignFunctions, foreignRuleFunctions, RULE_FUNCTIONS } from './template/rules.js';
 export { EMULATED_TYPES, INERT_TYPES, NOT_RUN_TYPES, checkResourceTypes } from './template/support.js';
 export { NODE_RUNTIME_LIFECYCLE, runtimeWarning, type RuntimeLifecycle } from './template/runtimes.js';

@@ -5,6 +5,7 @@ import { BuildCache } from '../shared/build-cache.js';
 import { functionBuildDir, outputFiles, removeStaleOutputs } from './bundle-output.js';
 import { BuildError } from '../errors.js';
 import type { FunctionSpec } from '../template/template.js';
+import { buildLayers, isSamBuild, samBuild, watchSamBuild } from './sam-builds.js';
 
 /** What `sam build` passes esbuild before any `BuildProperties`. */
 const SAM_DEFAULTS: esbuild.BuildOptions = {
@@ -96,6 +97,8 @@ export interface BuiltFunction {
  * one is not built again (`cache`, by default the one beside the template, `{rootDir}/.build/cache`).
  */
 export async function buildFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
+  if (isSamBuild(fn)) return samBuild(fn, rootDir, cache);
+  await buildLayers(fn, rootDir, cache);
   const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
   // The same sources with the same options give the same bundle. The folder is part of them: with
   // Splitting, chunk names hash the maps' paths, which are relative to it.
@@ -120,6 +123,8 @@ export async function watchFunction(
   onRebuild: (built: BuiltFunction) => void,
   onError: (message: string) => void,
 ): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
+  if (isSamBuild(fn)) return watchSamBuild(fn, rootDir, onRebuild, onError);
+  await buildLayers(fn, rootDir, BuildCache.beside(rootDir));
   const options = esbuildOptions(fn, functionBuildDir(rootDir, fn.logicalId));
   // watch() starts with a build of its own: the first result is the initial bundle.
   let firstBuild: { resolve: (built: BuiltFunction) => void; reject: (error: Error) => void } | undefined;

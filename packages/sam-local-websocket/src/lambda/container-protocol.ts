@@ -48,6 +48,10 @@ export interface WorkerSetup {
   tmpDir: string;
   /** How much its /tmp may hold: `EphemeralStorage`, in bytes. */
   tmpLimitBytes: number;
+  /** The function's layer folders, mounted at /opt in this order (layer-hooks.mjs). */
+  layers?: string[];
+  /** The Node.js major of its runtime (Lambda's NODE_PATH names it: /opt/nodejs/node<major>/node_modules). */
+  nodeMajor?: number;
 }
 
 /** One invocation sent to a container. */

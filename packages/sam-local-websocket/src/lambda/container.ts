@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_ACCOUNT_ID, pseudoParameters } from '../template/intrinsics.js';
-import type { FunctionSpec } from '../template/template.js';
+import { type FunctionSpec, nodeMajorOf } from '../template/template.js';
 import type { BuiltFunction } from './bundle.js';
 import type { Outcome, WorkerSetup } from './container-protocol.js';
 
@@ -70,6 +70,8 @@ export class Container {
       codeDir: taskRoot,
       tmpDir,
       tmpLimitBytes: (spec.ephemeralStorageMb ?? 512) * 1024 * 1024,
+      layers: spec.layers,
+      nodeMajor: nodeMajorOf(spec.runtime) ?? Number(process.versions.node.split('.')[0]),
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: setup,

@@ -10,11 +10,11 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { TemplateRefusedError } from '../errors.js';
-import { BUILD_DIR } from '../shared/build-cache.js';
+import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { INLINE_FILE } from '../template/function-specs.js';
 import type { FunctionSpec } from '../template/template.js';
 import { buildFunction, type BuiltFunction } from './bundle.js';
-import type { BuildCache } from '../shared/build-cache.js';
+import { buildLayers, isSamBuild, samBuild } from './sam-builds.js';
 
 /** Folders never copied into a task root: builds and version control. */
 const SKIPPED: readonly string[] = [BUILD_DIR, '.aws-sam', '.git'];
@@ -96,6 +96,9 @@ export function watchPlainFunction(
 }
 
 /** A function ready to load: bundled with esbuild (`Metadata.BuildMethod: esbuild`), else staged as plain code. */
-export async function prepareFunction(fn: FunctionSpec, rootDir: string, cache?: BuildCache): Promise<BuiltFunction> {
-  return fn.buildMethod === 'esbuild' ? buildFunction(fn, rootDir, cache) : stagePlainFunction(fn, rootDir);
+export async function prepareFunction(fn: FunctionSpec, rootDir: string, cache: BuildCache = BuildCache.beside(rootDir)): Promise<BuiltFunction> {
+  if (fn.buildMethod === 'esbuild') return buildFunction(fn, rootDir, cache);
+  if (isSamBuild(fn)) return samBuild(fn, rootDir, cache);
+  await buildLayers(fn, rootDir, cache);
+  return stagePlainFunction(fn, rootDir);
 }

@@ -37,7 +37,14 @@ function tmpBytes() {
   }
 }
 
-const loaded = import(pathToFileURL(setup.file).href)
+// The function's layers first, as Lambda extracts them to /opt before the runtime starts.
+const mounted = setup.layers?.length
+  ? import('./layer-hooks.mjs').then(({ mountLayers }) => {
+      if (!mountLayers(setup.layers ?? [], setup.nodeMajor ?? 0)) throw new Error('layers need Node.js 22.15 or later locally (module.registerHooks)');
+    })
+  : Promise.resolve();
+const loaded = mounted
+  .then(() => import(pathToFileURL(setup.file).href))
   .catch((error) => {
     throw initError(error);
   })

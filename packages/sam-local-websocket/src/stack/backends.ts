@@ -48,6 +48,11 @@ export async function startBackends(
     for (const fn of specs) {
       const { ignored } = envVarOverrides(fn, options.envVars);
       if (ignored.length > 0) options.log(ignoredEnvVarsLine(fn, ignored));
+      if (fn.externalLayers?.length) {
+        options.log(
+          `${fn.logicalId}: layer ${fn.externalLayers.join(', ')} is not available locally (published or in S3): what it provides under /opt will not be found`,
+        );
+      }
     }
     const { iam, warnings: iamWarnings } = localIam(
       options,

@@ -6,6 +6,8 @@ import { runtimeWarnings } from '../template/runtimes.js';
 import { checkResourceTypes } from '../template/support.js';
 import { functionsOf, loadTemplate, parameterValues, resourcesOfType, tablesOf, webSocketApiOf } from '../template/template.js';
 import { localApiId, templateValues } from '../template/values.js';
+import { apiKeySelector } from '../api-gateway/route-selection.js';
+import { declaredStageName, expandWebSocketApis } from '../template/sam-websocket-api.js';
 import type { GatewayOptions } from './options.js';
 
 /**
@@ -20,7 +22,8 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
   requireParameterValues(loaded.template, parameters);
   // What CloudFormation would refuse to deploy is refused here too.
   checkParameters(loaded.template, parameters);
-  const template = applyConditions(loaded.template, { ...pseudoParameters(options.region), ...parameters });
+  // SAM's transform first (AWS::Serverless::WebSocketApi), as CloudFormation runs it before anything else.
+  const template = applyConditions(expandWebSocketApis(loaded.template, overrides), { ...pseudoParameters(options.region), ...parameters });
   const warnings = checkResourceTypes(template);
   const [apiLogicalId = 'WebSocketApi'] = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => logicalId);
   const apiId = localApiId(templatePath, apiLogicalId);
@@ -28,6 +31,9 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
   const api = webSocketApiOf(template, values);
   const functions = functionsOf(template, loaded.baseDir, values);
   warnings.push(...api.warnings, ...runtimeWarnings(functions), ...arnParameterWarnings(loaded.template, parameters));
+  // An API key selection expression API Gateway does not support is refused when the API is created.
+  const apiKeySelection = template.Resources[api.logicalId]?.Properties?.ApiKeySelectionExpression;
+  if (typeof apiKeySelection === 'string') apiKeySelector(apiKeySelection);
   return {
     template,
     parameters,
@@ -36,7 +42,7 @@ export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region
     warnings,
     baseDir: loaded.baseDir,
     rootDir: dirname(templatePath),
-    stage: options.stage ?? api.stageName ?? parameters.StageName ?? 'dev',
+    stage: options.stage ?? api.stageName ?? declaredStageName(template, api.logicalId, parameters) ?? parameters.StageName ?? 'dev',
     outputs: outputValues(template, values),
     /** Every function, as the twin runs it. */
     functions,

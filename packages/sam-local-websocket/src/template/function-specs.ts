@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { TemplateRefusedError } from '../errors.js';
 import { type LocalValues, resolveIntrinsic } from './intrinsics.js';
+import { layersOf } from './layers.js';
 import { resourcesOfType, type FunctionSpec, type Resource, type Template } from './template.js';
 
 /** Lambda's defaults for what neither a function nor Globals set. */
@@ -80,7 +81,7 @@ function serverlessFunction(logicalId: string, resource: Resource, template: Tem
   if (typeof properties.Handler !== 'string') throw refuse(logicalId, type, 'Handler', 'missing; a Zip function needs one, e.g. app.handler');
   const environment = { ...globals.Environment?.Variables, ...resource.Properties?.Environment?.Variables };
   const inline = resource.Properties?.InlineCode;
-  const common = commonSpec(logicalId, properties, resource);
+  const common = { ...commonSpec(logicalId, properties, resource), ...layersOf(template, globals.Layers, resource.Properties?.Layers, baseDir, logicalId) };
   if (inline !== undefined) {
     const inlineCode = inlineSource(logicalId, type, 'InlineCode', inline, values);
     return { ...common, codeDir: baseDir, inlineCode, environment, eventInvokeConfig: properties.EventInvokeConfig };
@@ -94,12 +95,16 @@ function serverlessFunction(logicalId: string, resource: Resource, template: Tem
   };
 }
 
-function lambdaFunction(logicalId: string, resource: Resource, baseDir: string, values?: LocalValues): FunctionSpec {
+function lambdaFunction(logicalId: string, resource: Resource, template: Template, baseDir: string, values?: LocalValues): FunctionSpec {
   const type = resource.Type;
   const properties = resource.Properties ?? {};
   checkRuntime(logicalId, type, properties.Runtime, properties.PackageType);
   if (typeof properties.Handler !== 'string') throw refuse(logicalId, type, 'Handler', 'missing; a Zip function needs one, e.g. index.handler');
-  const common = { ...commonSpec(logicalId, properties, resource), environment: { ...properties.Environment?.Variables } };
+  const common = {
+    ...commonSpec(logicalId, properties, resource),
+    ...layersOf(template, undefined, properties.Layers, baseDir, logicalId),
+    environment: { ...properties.Environment?.Variables },
+  };
   const code = properties.Code;
   if (code && typeof code === 'object' && 'ZipFile' in code) {
     return { ...common, codeDir: baseDir, inlineCode: inlineSource(logicalId, type, 'Code.ZipFile', code.ZipFile, values) };
@@ -116,6 +121,6 @@ export function functionSpecsOf(template: Template, baseDir: string, values?: Lo
     ...resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) =>
       serverlessFunction(logicalId, resource, template, baseDir, values),
     ),
-    ...resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => lambdaFunction(logicalId, resource, baseDir, values)),
+    ...resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => lambdaFunction(logicalId, resource, template, baseDir, values)),
   ];
 }

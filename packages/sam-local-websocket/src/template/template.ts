@@ -4,6 +4,7 @@ import { yamlParse } from 'yaml-cfn';
 import { TemplateError } from '../errors.js';
 import { functionSpecsOf } from './function-specs.js';
 import type { LocalValues } from './intrinsics.js';
+import type { LayerBuild } from './layers.js';
 
 /** A CloudFormation resource as parsed: its type, properties and metadata. */
 export interface Resource {
@@ -56,6 +57,12 @@ export interface FunctionSpec {
   /** SAM's `EventInvokeConfig` (retries and destinations of async invocations), intrinsics unresolved. */
   // biome-ignore lint/suspicious/noExplicitAny: template JSON as written, each value checked where the reader reads it
   eventInvokeConfig?: Record<string, any>;
+  /** Its layers' local folders, in the order Lambda extracts them to /opt (layers.ts). */
+  layers?: string[];
+  /** The layers it names that the twin cannot mount (published ARNs, S3 content). */
+  externalLayers?: string[];
+  /** Its layers with a `Metadata.BuildMethod`, built before it. */
+  layerBuilds?: LayerBuild[];
 }
 
 /** A DynamoDB table declared in the template. */

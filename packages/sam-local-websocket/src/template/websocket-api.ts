@@ -8,6 +8,7 @@ import { TemplateRefusedError, UnsupportedIntrinsicError } from '../errors.js';
 import { integrationTimeoutMs } from './integration-timeout.js';
 import { applyConditions, type LocalValues, pseudoParameters, resolveIntrinsic } from './intrinsics.js';
 import { parameterValues, resourcesOfType, type Template } from './template.js';
+import { expandWebSocketApis } from './sam-websocket-api.js';
 import { functionNamed, templateValues } from './values.js';
 
 /** A route of the WebSocket API and what runs it. */
@@ -67,7 +68,9 @@ function read(values: LocalValues, logicalId: string, type: string, property: st
  * Reads the template's one WebSocket API (`values`: what its names stand for locally, by
  * default those of a template deployed in us-east-1 with an API id of `local`).
  */
-export function webSocketApiOf(declared: Template, values?: LocalValues): WebSocketApiSpec {
+export function webSocketApiOf(given: Template, values?: LocalValues): WebSocketApiSpec {
+  // SAM's resource, when the caller did not expand it (readServedApi does, with the parameters).
+  const declared = expandWebSocketApis(given);
   // Without values, a template still holding conditions is read as it deploys with its parameters' defaults.
   const conditional = !values && JSON.stringify(declared.Resources).includes('"Fn::If"');
   const template = conditional ? applyConditions(declared, { ...pseudoParameters('us-east-1'), ...parameterValues(declared) }) : declared;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routeSelector } from '../../../src/api-gateway/route-selection.js';
+import { apiKeySelector, parseSelectionExpression, routeSelector } from '../../../src/api-gateway/route-selection.js';
 
 describe('routeSelector ($request.body.action)', () => {
   const select = routeSelector('$request.body.action', new Set(['$connect', '$disconnect', '$default', 'broadcast']));
@@ -34,7 +34,54 @@ describe('routeSelector ($request.body.action)', () => {
     expect(nested('{"message":"chat"}')).to.equal(undefined);
   });
 
-  it('refuses an expression it cannot evaluate', () => {
-    expect(() => routeSelector('${request.header.x}', new Set())).to.throw(/not supported/);
+  it('refuses an expression API Gateway does not evaluate for messages', () => {
+    for (const expression of ['${request.header.x}', '$context.routeKey', '$default', 'a$', '${request.body}']) {
+      expect(() => routeSelector(expression, new Set()), expression).to.throw(/not one API Gateway evaluates/);
+    }
+  });
+});
+
+describe('routeSelector: the examples of "Create routes for WebSocket APIs" and "WebSocket selection expressions"', () => {
+  const body = '{"service":"chat","action":"join","data":{"room":"room1234"}}';
+  const keys = new Set(['join', 'chat/join', 'join-', 'action', '$default', 'v2-beta', '[a, b]', '7', 'true', '${request.body.service}']);
+  const cases: [string, string, string][] = [
+    ['$request.body.action', body, 'join'],
+    ['${request.body.action}', body, 'join'],
+    ['${request.body.service}/${request.body.action}', body, 'chat/join'],
+    ['${request.body.action}-${request.body.invalidPath}', body, 'join-'],
+    ['action', body, 'action'],
+    ['\\$default', body, '$default'],
+    ['${request.body.version}-beta', '{"version":"v2"}', 'v2-beta'],
+    ['$request.body.list', '{"list":["a","b"]}', '[a, b]'],
+    ['$request.body.n', '{"n":7}', '7'],
+    ['$request.body.b', '{"b":true}', 'true'],
+    ['$request.body.items[1].kind', '{"items":[{"kind":"x"},{"kind":"join"}]}', 'join'],
+    // Evaluated once: a value that looks like a variable stays as it is.
+    ['$request.body.action', '{"action":"${request.body.service}","service":"chat"}', '${request.body.service}'],
+    // A static expression needs no JSON.
+    ['action', 'not json', 'action'],
+    ['$request.body.action', '{"action":"nope"}', '$default'],
+  ];
+  for (const [expression, message, route] of cases) {
+    it(`${expression} on ${message} selects ${route}`, () => expect(routeSelector(expression, keys)(message)).to.equal(route));
+  }
+
+  it('sends a value too deeply nested to write out to $default, never throwing', () => {
+    const depth = 60_000;
+    const body = `{"action":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    expect(routeSelector('$request.body.action', keys)(body)).to.equal('$default');
+  });
+
+  it('splits static text and variables, with \\$ as a literal dollar', () => {
+    expect(parseSelectionExpression('\\$x-${request.body.a.b}$request.body.c')).to.deep.equal([{ text: '$x-' }, { path: ['a', 'b'] }, { path: ['c'] }]);
+  });
+});
+
+describe('apiKeySelector', () => {
+  it('reads the x-api-key header or the authorizer usageIdentifierKey, and refuses anything else', () => {
+    expect(apiKeySelector('$request.header.x-api-key')({ headers: { 'x-api-key': 'k1' } })).to.equal('k1');
+    expect(apiKeySelector('$context.authorizer.usageIdentifierKey')({ headers: {}, authorizer: { usageIdentifierKey: 'k2' } })).to.equal('k2');
+    expect(apiKeySelector('$context.authorizer.usageIdentifierKey')({ headers: {} })).to.equal(undefined);
+    expect(() => apiKeySelector('$request.header.authorization')).to.throw(/not supported by API Gateway/);
   });
 });
