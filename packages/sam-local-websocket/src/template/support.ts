@@ -38,6 +38,9 @@ export const INERT_TYPES = [
   'AWS::ApiGatewayV2::Model',
   'AWS::ApiGatewayV2::DomainName',
   'AWS::ApiGatewayV2::ApiMapping',
+  // A custom domain's DNS records (SAM's WebSocketApi Domain generates them): the twin serves on its own port.
+  'AWS::Route53::RecordSetGroup',
+  'AWS::Route53::RecordSet',
   'AWS::ApiGateway::Account',
   'AWS::SSM::Parameter',
   'AWS::KMS::*',

@@ -18,7 +18,8 @@
 import * as nodeModule from 'node:module';
 import https from 'node:https';
 import net from 'node:net';
-import { dirname, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
 
@@ -43,7 +44,18 @@ function taskRootOf(file, functionName) {
   return at >= 0 ? file.slice(0, at + marker.length) : `${dirname(file)}${sep}`;
 }
 
-const taskRoot = pathToFileURL(taskRootOf(setup.file, setup.functionName)).href;
+const taskRootDir = taskRootOf(setup.file, setup.functionName);
+const taskRoot = pathToFileURL(taskRootDir).href;
+/**
+ * Where the task root's own modules may really live: itself, and the folder its node_modules links
+ * to (an npm build keeps installed dependencies per package.json and links them, sam-builds.ts).
+ */
+const ownRoots = [taskRoot];
+const linkedModules = join(taskRootDir, 'node_modules');
+if (existsSync(linkedModules)) {
+  const real = pathToFileURL(realpathSync(linkedModules)).href;
+  if (!real.startsWith(taskRoot)) ownRoots.push(`${real}/`);
+}
 /** The runtime's SDK v3 and the scopes of its own parts, which the runtime's NODE_PATH makes importable too. */
 const RUNTIME_PACKAGES = ['@aws-sdk/', '@smithy/', '@aws-crypto/'];
 
@@ -67,13 +79,13 @@ const registerHooks = /** @type {typeof import('node:module').registerHooks | un
 if (typeof registerHooks === 'function' && setup.file) {
   registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (!context.parentURL?.startsWith(taskRoot) || !isBare(specifier)) return nextResolve(specifier, context);
+      if (!context.parentURL || !ownRoots.some((root) => context.parentURL?.startsWith(root)) || !isBare(specifier)) return nextResolve(specifier, context);
       const viaRequire = context.conditions?.includes('require') ?? false;
       let found;
       try {
         found = nextResolve(specifier, context);
       } catch {}
-      if (found && (found.url.startsWith(taskRoot) || found.url.startsWith('node:'))) return found;
+      if (found && (ownRoots.some((root) => found.url.startsWith(root)) || found.url.startsWith('node:'))) return found;
       if (RUNTIME_PACKAGES.some((scope) => specifier.startsWith(scope))) {
         try {
           return nextResolve(specifier, { ...context, parentURL: import.meta.url });
