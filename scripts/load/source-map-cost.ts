@@ -100,7 +100,7 @@ try {
 }
 
 const result: SourceMapResult = {
-  command: ['npx tsx scripts/load/source-map-cost.ts', ...process.argv.slice(2)].join(' '),
+  command: ['npm run source-map-cost --', ...process.argv.slice(2)].join(' '),
   date: new Date().toISOString(),
   machine: { cores: cpus().length, node: process.version, loadAverageAtEnd: loadavg() },
   runs,

@@ -33,7 +33,7 @@ export const benchDataset: Dataset<BenchResult> = {
 export const sourceMapsDataset: Dataset<SourceMapResult> = {
   name: 'source-maps',
   kind: 'measured',
-  howTo: 'npx tsx scripts/load/source-map-cost.ts --runs N, then npm run docs:figures -- source-maps --from bench-results/source-maps.json',
+  howTo: 'npm run source-map-cost -- --runs N, then npm run docs:figures -- source-maps --from bench-results/source-maps.json',
   fromFile: (json) => {
     checkProvenance(json, 'source-maps');
     return json as unknown as SourceMapResult;
