@@ -6,7 +6,7 @@ import type { ConnectionsGuard } from '../api-gateway/connections-guard.js';
 import { API_GATEWAY_LIMITS } from '../api-gateway/constants.js';
 import type { ApiIdentity } from '../api-gateway/events.js';
 import type { InvocationOutcome } from '../api-gateway/invocation-outcome.js';
-import { PendingWork } from '../api-gateway/pending-work.js';
+import { PendingWork } from '../shared/pending-work.js';
 import { routeInvoker } from '../api-gateway/route-invocation.js';
 import { routeSelector } from '../api-gateway/route-selection.js';
 import { goAway, type SessionContext } from '../api-gateway/session.js';

@@ -3,13 +3,13 @@
  * yet done) and each function's recent log lines (for `LogType: Tail`).
  */
 import type { Outcome } from '../container-protocol.js';
+import { PendingWork } from '../../shared/pending-work.js';
 import { INVOKE_LIMITS } from './constants.js';
 
 /** Payload bytes held by the Invoke API, under a bound, and the asynchronous work it accepted. */
 export class InvokeLoad {
   private bytes = 0;
-  private readonly work = new Set<Promise<unknown>>();
-  private readonly waiters = new Set<() => void>();
+  private readonly work = new PendingWork();
 
   constructor(readonly maxBytes: number) {}
 
@@ -36,14 +36,7 @@ export class InvokeLoad {
 
   /** Holds `bytes` until `work` (an accepted event's run, to its destination record) settles. */
   track(work: Promise<unknown>, bytes: number): void {
-    this.work.add(work);
-    void work
-      .catch(() => {})
-      .finally(() => {
-        this.work.delete(work);
-        this.release(bytes);
-        for (const wake of this.waiters) wake();
-      });
+    this.work.add(work.catch(() => {}).finally(() => this.release(bytes)));
   }
 
   get pending(): number {
@@ -52,17 +45,7 @@ export class InvokeLoad {
 
   /** Resolves true once no accepted event is under way, or false at `deadline` (epoch ms). */
   settled(deadline: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (this.work.size === 0) return resolve(true);
-      const finish = (result: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      const check = () => this.work.size === 0 && finish(true);
-      const timer = setTimeout(() => finish(this.work.size === 0), Math.max(0, deadline - Date.now()));
-      this.waiters.add(check);
-    });
+    return this.work.settled(deadline);
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { PendingWork } from '../../../src/api-gateway/pending-work.js';
+import { PendingWork } from '../../../src/shared/pending-work.js';
 
 describe('PendingWork', () => {
   let clock: sinon.SinonFakeTimers;
