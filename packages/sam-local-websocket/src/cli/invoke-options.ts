@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 /**
  * The invoke command's flags and exit codes by failure: the help text, the reading of the command
  * line and the mapping of errors, apart from the command (invoke.ts) so reading them runs nothing.
@@ -8,7 +9,7 @@ import { BuildError, GatewayNotRunningError, LocalError, OptionError } from '../
 import { DEFAULT_GATEWAY_OPTIONS } from '../stack/options.js';
 import type { InvokeOptions } from '../stack/invoke-function.js';
 import { EXIT } from './invoke-output.js';
-import { samconfigRegion } from './samconfig.js';
+import { samconfigRegion } from '../template/parameters.js';
 import { envVarsFile, parameterOverrides, readJsonFile, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
@@ -84,7 +85,7 @@ export function readInvokeOptions(
     template: values.template ?? D.template,
     parameters: { ...parameterOverrides(overrides), ...templateParameters(values.parameter, env.AUTH_TOKEN) },
     envVars: envVarsFile(values['env-vars']) ?? {},
-    region: values.region ?? samconfigRegion(values.template ?? D.template) ?? D.region,
+    region: values.region ?? samconfigRegion(dirname(resolve(values.template ?? D.template))) ?? D.region,
     host: values.host ?? D.host,
     port: wholeNumber('port', values.port ?? env.PORT) ?? D.port,
     dbPort: wholeNumber('db-port', values['db-port'] ?? env.DB_PORT) ?? D.dbPort,

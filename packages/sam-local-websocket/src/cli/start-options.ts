@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 /**
  * The start command's flags: the help text and the reading of the command line, apart from
  * the command (start.ts) so reading them starts nothing.
@@ -7,7 +8,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_FAULTS, FAILURE_STATUSES, type ConnectionsFaults } from '../api-gateway/faults.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../stack/options.js';
 import { IAM_MODES, type IamMode } from '../iam/constants.js';
-import { samconfigRegion } from './samconfig.js';
+import { samconfigRegion } from '../template/parameters.js';
 import { envVarsFile, parameterOverrides, takeParameterOverrides, templateParameters, wholeNumber } from './flags.js';
 
 const D = DEFAULT_GATEWAY_OPTIONS;
@@ -152,7 +153,7 @@ export function readCliOptions(commandLine: string[], env: NodeJS.ProcessEnv = p
     watch: values.watch,
     containersPerFunction: atLeastOne('containers', number('containers', values.containers)),
     iam: iamMode(values.iam),
-    region: values.region ?? samconfigRegion(values.template ?? D.template),
+    region: values.region ?? samconfigRegion(dirname(resolve(values.template ?? D.template))),
     allowAdminKeys: values['allow-admin-keys'],
     shutdownTimeoutMs: seconds('shutdown-timeout', values['shutdown-timeout']),
     faults: faultsFrom(values),

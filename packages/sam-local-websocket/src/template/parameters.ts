@@ -35,23 +35,46 @@ export function parseParameterOverrides(items: string | string[]): Record<string
   return values;
 }
 
-/** `parameter_overrides` of samconfig.toml in `dir` (environment `default`): deploy's, over global's. None: `{}`. */
-export function samconfigParameters(dir: string, environment = 'default'): Record<string, string> {
+/** samconfig.toml in `dir`, parsed; undefined when there is none. Throws a ParameterError when it is not TOML. */
+function readSamconfig(dir: string): Record<string, unknown> | undefined {
   const file = join(dir, SAMCONFIG_FILE);
-  if (!existsSync(file)) return {};
-  let config: Record<string, unknown>;
+  if (!existsSync(file)) return undefined;
   try {
-    config = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     throw new ParameterError(`${file} is not valid TOML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
-  const section = (command: string) =>
-    ((config[environment] as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[command]?.parameters?.parameter_overrides ?? undefined) as
-      | string
-      | string[]
-      | undefined;
-  const read = (value: string | string[] | undefined) => (value === undefined ? {} : parseParameterOverrides(value));
-  return { ...read(section('global')), ...read(section('deploy')) };
+}
+
+/** A key of `[{environment}.{command}.parameters]` (SAM reads the command's section first, then `global`'s). */
+function sectionValue(config: Record<string, unknown> | undefined, environment: string, command: string, key: string): unknown {
+  return (config?.[environment] as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[command]?.parameters?.[key];
+}
+
+/** `parameter_overrides` of samconfig.toml in `dir` (environment `default`): deploy's, over global's. None: `{}`. */
+export function samconfigParameters(dir: string, environment = 'default'): Record<string, string> {
+  const config = readSamconfig(dir);
+  const read = (value: unknown) => (value === undefined ? {} : parseParameterOverrides(value as string | string[]));
+  return {
+    ...read(sectionValue(config, environment, 'global', 'parameter_overrides')),
+    ...read(sectionValue(config, environment, 'deploy', 'parameter_overrides')),
+  };
+}
+
+/**
+ * The region the project deploys to: `region` of samconfig.toml in `dir` (deploy's, else global's);
+ * undefined when there is none, when it is no region, or when the file does not parse (starting
+ * then refuses it with the parameters).
+ */
+export function samconfigRegion(dir: string, environment = 'default'): string | undefined {
+  let config: Record<string, unknown> | undefined;
+  try {
+    config = readSamconfig(dir);
+  } catch {
+    return undefined;
+  }
+  const region = sectionValue(config, environment, 'deploy', 'region') ?? sectionValue(config, environment, 'global', 'region');
+  return typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : undefined;
 }
 
 /** Refuses the first parameter that has neither a default nor a value given. */
