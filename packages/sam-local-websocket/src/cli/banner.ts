@@ -89,7 +89,10 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
   const db = gateway.dbEndpoint.replace('127.0.0.1', 'localhost');
   const tables = Object.values(gateway.tables);
   const jwtOn = Boolean(gateway.issuer);
-  const authOn = jwtOn || Boolean(options.parameters?.AuthToken);
+  // Whether $connect has an authorizer is the served API's (any template's), not the token's.
+  const identitySources = gateway.api.connectIdentitySources;
+  const authOn =
+    !jwtOn && identitySources !== undefined && Boolean(options.parameters?.AuthToken) && identitySources.join() === 'route.request.querystring.Auth';
   const connectUrl = jwtOn
     ? `"${ws}?Auth=$(npx sam-local-websocket token --sub alice${gateway.port === 3001 ? '' : ` --port ${gateway.port}`})"`
     : authOn
@@ -99,7 +102,9 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     ? '?Auth=<JWT>   (JWT authorizer on: connections need a token from the local issuer)'
     : authOn
       ? '?Auth=<token>   (authorizer on: connections need the token)'
-      : '   (open: no authorizer; see AUTH_TOKEN and --auth)';
+      : identitySources
+        ? `   (authorizer on: $connect needs ${identitySources.join(', ')})`
+        : '   (open: no authorizer; see AUTH_TOKEN and --auth)';
   return [
     '',
     '  Local WebSocket API is running',
@@ -118,7 +123,7 @@ export function banner(gateway: BannerFacts, options: Partial<GatewayOptions>, n
     ...faultLines(options),
     '  Try it (in another terminal):',
     `    npx wscat -c ${connectUrl}`,
-    ...(authOn && !jwtOn ? ['    (with AUTH_TOKEN set to the token the gateway was given)'] : []),
+    ...(authOn ? ['    (with AUTH_TOKEN set to the token the gateway was given)'] : []),
     `    > ${exampleMessage(gateway.api)}`,
     '',
     '  Look inside the table:',

@@ -24,16 +24,24 @@ export interface InvokeCommandDeps {
  * `RESULT {json}` line to `out`.
  */
 export async function runInvoke(argv: string[], deps: InvokeCommandDeps): Promise<number> {
+  // Under `npm run`, arguments before `--` are npm's: it takes `-e FILE` itself (as `--enjoy-by`)
+  // and passes only the function's name, so the event would silently be {}.
+  const npmHint = deps.env.npm_lifecycle_event
+    ? `; through npm run, put -- before the arguments: npm run ${deps.env.npm_lifecycle_event} -- FUNCTION -e FILE`
+    : '';
   let options: ParsedInvoke;
   try {
     options = readInvokeOptions(argv, deps.env);
   } catch (error) {
-    deps.err(`sam-local-websocket invoke: ${(error as Error).message} (see --help)`);
+    deps.err(`sam-local-websocket invoke: ${(error as Error).message} (see --help${npmHint})`);
     return EXIT.usage;
   }
   if (options === 'help') {
     deps.out(INVOKE_HELP);
     return EXIT.ok;
+  }
+  if (npmHint && !argv.some((arg) => arg === '--event' || arg.startsWith('--event=') || arg.startsWith('-e'))) {
+    deps.err(`sam-local-websocket invoke: no -e/--event given, so the event is {}${npmHint}`);
   }
   try {
     const outcome = await deps.invoke({ ...options, log: (name, line) => deps.err(`[${name}] ${readableLogLine(line)}`) });

@@ -70,7 +70,20 @@ async function mintToken(argv: string[]): Promise<string> {
     );
   }
   const answer = (await response.json().catch(() => ({}))) as { access_token?: string; message?: string };
-  if (response.status === 404) throw new Error(`no local issuer at ${url}: start the gateway with --auth jwt`);
+  // A gateway without the issuer refuses the path as API Gateway refuses any other (403): the
+  // issuer is there only when its discovery document is.
+  if (response.status === 404 || (response.status === 403 && !(await issuerIsThere(url)))) {
+    throw new Error(`no local issuer at ${url}: start the gateway with --auth jwt`);
+  }
   if (!response.ok || !answer.access_token) throw new Error(`the issuer answered ${response.status}: ${answer.message ?? 'no token'}`);
   return answer.access_token;
+}
+
+/** Whether the local issuer whose mint URL is `mintUrl` answers its discovery document. */
+async function issuerIsThere(mintUrl: string): Promise<boolean> {
+  const discovery = mintUrl.slice(0, -ISSUER_PATHS.mint.length) + ISSUER_PATHS.discovery;
+  return fetch(discovery).then(
+    (response) => response.ok,
+    () => false,
+  );
 }

@@ -62,8 +62,11 @@ export interface Gateway {
   dbEndpoint: string;
   /** Local table names by logical id. */
   tables: Record<string, string>;
-  /** The WebSocket API served: its route selection expression and route keys. */
-  api: { routeSelectionExpression: string; routeKeys: string[] };
+  /**
+   * The WebSocket API served: its route selection expression and route keys, and the identity
+   * sources of `$connect`'s authorizer when it has one.
+   */
+  api: { routeSelectionExpression: string; routeKeys: string[]; connectIdentitySources?: string[] };
   registry: ConnectionRegistry;
   functions: LocalFunctions;
   /** The local DynamoDB: `pause()` makes it unreachable, `resume()` brings it back. */
@@ -113,7 +116,11 @@ export async function startGateway(overrides: Partial<GatewayOptions> = {}): Pro
     ),
     dbEndpoint: backends.store.endpoint,
     tables: Object.fromEntries(served.tables.map((table) => [table.logicalId, table.tableName])),
-    api: { routeSelectionExpression: served.api.routeSelectionExpression, routeKeys: [...served.api.routes.keys()] },
+    api: {
+      routeSelectionExpression: served.api.routeSelectionExpression,
+      routeKeys: [...served.api.routes.keys()],
+      connectIdentitySources: served.api.routes.get('$connect')?.authorizer?.identitySources,
+    },
     registry,
     functions: backends.functions,
     store: backends.store,

@@ -18,12 +18,14 @@ import type { GatewayOptions } from './options.js';
 export function readServedApi(options: Pick<GatewayOptions, 'template' | 'region' | 'stage'>, overrides: Record<string, string>) {
   const templatePath = resolve(options.template);
   const loaded = loadTemplate(templatePath);
-  const parameters = parameterValues(loaded.template, { ...samconfigParameters(dirname(templatePath)), ...overrides });
+  const given = { ...samconfigParameters(dirname(templatePath)), ...overrides };
+  const parameters = parameterValues(loaded.template, given);
   requireParameterValues(loaded.template, parameters);
   // What CloudFormation would refuse to deploy is refused here too.
   checkParameters(loaded.template, parameters);
-  // SAM's transform first (AWS::Serverless::WebSocketApi), as CloudFormation runs it before anything else.
-  const template = applyConditions(expandWebSocketApis(loaded.template, overrides), { ...pseudoParameters(options.region), ...parameters });
+  // SAM's transform first (AWS::Serverless::WebSocketApi), as CloudFormation runs it before anything else,
+  // with the same parameter values (samconfig.toml's included) the deploy would give it.
+  const template = applyConditions(expandWebSocketApis(loaded.template, given), { ...pseudoParameters(options.region), ...parameters });
   const warnings = checkResourceTypes(template);
   const [apiLogicalId = 'WebSocketApi'] = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => logicalId);
   const apiId = localApiId(templatePath, apiLogicalId);

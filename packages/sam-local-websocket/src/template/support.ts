@@ -22,6 +22,9 @@ export const EMULATED_TYPES = [
   'AWS::DynamoDB::Table',
   'AWS::Serverless::SimpleTable',
   'AWS::IAM::Role',
+  // Mounted under /opt for the functions that list them (template/layers.ts).
+  'AWS::Serverless::LayerVersion',
+  'AWS::Lambda::LayerVersion',
 ] as const;
 
 /** Accepted, with nothing to run locally: identities, logs, alarms, names, versions. Patterns end in `*`. */
@@ -32,8 +35,6 @@ export const INERT_TYPES = [
   'AWS::Lambda::Version',
   'AWS::Lambda::Alias',
   'AWS::Lambda::EventInvokeConfig',
-  'AWS::Lambda::LayerVersion',
-  'AWS::Serverless::LayerVersion',
   'AWS::ApiGatewayV2::IntegrationResponse',
   'AWS::ApiGatewayV2::Model',
   'AWS::ApiGatewayV2::DomainName',

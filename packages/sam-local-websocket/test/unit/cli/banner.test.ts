@@ -67,7 +67,11 @@ describe('local/banner', () => {
 
   it('with a token shows where it goes ($AUTH_TOKEN) and never the token itself', () => {
     const token = 'tok-5c1e9a77-never-printed'; // appears nowhere else in the banner's inputs
-    const text = banner(facts(), { parameters: { AuthToken: token } }, NODE);
+    const text = banner(
+      facts({ api: { ...facts().api, connectIdentitySources: ['route.request.querystring.Auth'] } }),
+      { parameters: { AuthToken: token } },
+      NODE,
+    );
     expect(text).to.not.include(token);
     expect(text).to.not.include('5c1e9a77');
     expect(lines(text)).to.include.members([
@@ -75,6 +79,22 @@ describe('local/banner', () => {
       '    npx wscat -c "ws://localhost:3001/dev?Auth=$AUTH_TOKEN"',
       '    (with AUTH_TOKEN set to the token the gateway was given)',
     ]);
+  });
+
+  it("says what the served API's $connect authorizer needs, whatever token was given (any template)", () => {
+    const guarded = facts({ api: { ...facts().api, connectIdentitySources: ['route.request.querystring.token', 'route.request.header.X-Key'] } });
+    for (const options of [{}, { parameters: { AuthToken: 'tok' } }]) {
+      const text = lines(banner(guarded, options, NODE));
+      expect(text).to.include(
+        '  WebSocket URL     ws://localhost:3001/dev   (authorizer on: $connect needs route.request.querystring.token, route.request.header.X-Key)',
+      );
+      expect(text).to.include('    npx wscat -c ws://localhost:3001/dev');
+      expect(text.join('\n')).to.not.include('AUTH_TOKEN set');
+    }
+    // A token in the environment does not guard an API whose $connect has no authorizer.
+    expect(lines(banner(facts(), { parameters: { AuthToken: 'tok' } }, NODE))).to.include(
+      '  WebSocket URL     ws://localhost:3001/dev   (open: no authorizer; see AUTH_TOKEN and --auth)',
+    );
   });
 
   it('with the local issuer shows it and a token minted by npm run token (--port only off 3001)', () => {

@@ -43,6 +43,24 @@ describe('local/invoke-command', () => {
     expect(invoke.called).to.equal(false);
   });
 
+  it('under npm run, says when no event was given (npm takes -e before --), and how to pass it', async () => {
+    const npm = { npm_lifecycle_event: 'invoke' };
+    const bare = run(['BroadcastFunction'], sinon.stub().resolves(returned(null)), npm);
+    expect(await bare.code).to.equal(0);
+    expect(bare.printed.err[0]).to.equal(
+      'sam-local-websocket invoke: no -e/--event given, so the event is {}; through npm run, put -- before the arguments: npm run invoke -- FUNCTION -e FILE',
+    );
+    const given = run(args(), sinon.stub().resolves(returned(null)), npm);
+    await given.code;
+    expect(given.printed.err).to.deep.equal(['REPORT RequestId: req-1  Duration: 12 ms']);
+    const outsideNpm = run(['BroadcastFunction'], sinon.stub().resolves(returned(null)));
+    await outsideNpm.code;
+    expect(outsideNpm.printed.err).to.deep.equal(['REPORT RequestId: req-1  Duration: 12 ms']);
+    const stray = run(['BroadcastFunction', 'events/x.json'], sinon.stub(), npm);
+    expect(await stray.code).to.equal(2);
+    expect(stray.printed.err[0]).to.match(/\(see --help; through npm run, put -- before the arguments: npm run invoke -- FUNCTION -e FILE\)$/);
+  });
+
   it('invokes the function with the event and the flags (PORT from its environment)', async () => {
     const invoke = sinon.stub().resolves(returned(null));
     await run(args(), invoke, { PORT: '4555' }).code;
