@@ -14,6 +14,12 @@ import { API_GATEWAY_LIMITS as TWIN_LIMITS } from 'sam-local-websocket';
 import { API_GATEWAY_LIMITS } from '../../functions/shared/constants.js';
 
 const TWIN = 'sam-local-websocket';
+/** The twin's public subpath entries, as its package.json exports them (e.g. `sam-local-websocket/testing`). */
+const TWIN_ENTRIES = new Set(
+  Object.keys((JSON.parse(readFileSync('packages/sam-local-websocket/package.json', 'utf8')) as { exports: Record<string, unknown> }).exports)
+    .filter((key) => key !== '.' && !key.endsWith('.json'))
+    .map((key) => `${TWIN}/${key.slice(2)}`),
+);
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -43,7 +49,7 @@ export function crossings(file: string, specifiers: string[]): string[] {
       }
       // Anything else (scripts, tests, web): the twin through its entry only.
       if (relativeTarget !== undefined) return relativeTarget.startsWith('packages/sam-local-websocket/');
-      return specifier.startsWith(`${TWIN}/`);
+      return specifier.startsWith(`${TWIN}/`) && !TWIN_ENTRIES.has(specifier);
     })
     .map((specifier) => `${file} → ${specifier}`);
 }
@@ -71,6 +77,7 @@ describe('layout boundaries', () => {
     expect(crossings('functions/shared/a.ts', specifiersOf("export { x } from '../../tests/helpers/x.js';"))).to.have.length(1);
     expect(crossings('tests/unit/a.test.ts', specifiersOf("const m = await import('../../packages/sam-local-websocket/src/errors.js');"))).to.have.length(1);
     expect(crossings('scripts/a.ts', specifiersOf("import { x } from 'sam-local-websocket/src/stack/gateway.js';"))).to.have.length(1);
+    expect(crossings('tests/helpers/a.ts', specifiersOf("import { x } from 'sam-local-websocket/testing';"))).to.deep.equal([]);
     expect(crossings('functions/broadcast/app.ts', specifiersOf("import { x } from '../shared/x.js';"))).to.deep.equal([]);
     expect(crossings('scripts/bench.ts', specifiersOf("import { startGateway } from 'sam-local-websocket';"))).to.deep.equal([]);
     expect(
