@@ -4,16 +4,11 @@
  * it accepts the `Authorization` header (IAM user guide, "Create a signed AWS API request").
  */
 import { SIGV4_ALGORITHM } from './constants.js';
+import type { SignatureParts } from './signature.js';
 import { MAX_PRESIGNED_EXPIRES_SECONDS } from './signature-time.js';
 
-/** The parts of a presigned URL's signature. */
-export interface PresignedParts {
-  accessKeyId: string;
-  date: string;
-  region: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
+/** The parts of a presigned URL's signature: those of an `Authorization` header, and its time. */
+export interface PresignedParts extends SignatureParts {
   /** Its `X-Amz-Date`. */
   amzDate: string;
   /** Its `X-Amz-Expires`, seconds. */

@@ -26,7 +26,7 @@ export interface ReceivedRequest {
 /** The parts of an `Authorization: AWS4-HMAC-SHA256 ...` header. */
 export interface SignatureParts {
   accessKeyId: string;
-  /** `yyyymmdd/region/service/aws4_request` */
+  /** The credential scope's date, `yyyymmdd` (the scope is `yyyymmdd/region/service/aws4_request`). */
   date: string;
   region: string;
   service: string;
