@@ -3,7 +3,7 @@ import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { esbuildOptions, functionsOf, type Gateway, loadTemplate } from 'sam-local-websocket';
-import { withAbsoluteAliases } from './bench-template.js';
+import { withAbsoluteAliases } from 'sam-local-websocket/testing';
 import type { BareLoopInput } from './bare-loop.js';
 import type { FanOutSetting } from './fan-out-run.js';
 import { median } from './stats.js';

@@ -29,7 +29,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'api-gateway': ['lambda', 'iam', 'template', 'shared', 'errors'],
   stack: ['api-gateway', 'lambda', 'dynamodb', 'iam', 'identity-provider', 'page', 'template', 'shared', 'errors'],
   cli: ['stack', 'api-gateway', 'lambda', 'dynamodb', 'iam', 'identity-provider', 'page', 'template', 'shared', 'errors'],
-  testing: ['stack', 'api-gateway', 'lambda', 'dynamodb', 'iam', 'identity-provider', 'shared', 'errors'],
+  testing: ['stack', 'api-gateway', 'lambda', 'dynamodb', 'iam', 'identity-provider', 'template', 'shared', 'errors'],
   index: ['cli', 'stack', 'api-gateway', 'lambda', 'dynamodb', 'iam', 'identity-provider', 'page', 'template', 'shared', 'errors'],
 };
 

@@ -2,15 +2,15 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient, GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { FunctionLogEntry, InvocationOutcome } from './api-gateway/invocation-outcome.js';
-import { LOCAL_CREDENTIALS } from './dynamodb/store.js';
-import type { IamRefusal } from './iam/refusal.js';
-import type { IssuerRequestEvent } from './identity-provider/issuer.js';
-import type { ReloadEvent } from './lambda/functions.js';
-import type { AsyncFailure } from './lambda/invoke-api/async-invocations.js';
-import type { InvokeApiOutcome } from './lambda/invoke-api/invoke-api.js';
-import { startGateway, type Gateway } from './stack/gateway.js';
-import type { GatewayOptions } from './stack/options.js';
+import type { FunctionLogEntry, InvocationOutcome } from '../api-gateway/invocation-outcome.js';
+import { LOCAL_CREDENTIALS } from '../dynamodb/store.js';
+import type { IamRefusal } from '../iam/refusal.js';
+import type { IssuerRequestEvent } from '../identity-provider/issuer.js';
+import type { ReloadEvent } from '../lambda/functions.js';
+import type { AsyncFailure } from '../lambda/invoke-api/async-invocations.js';
+import type { InvokeApiOutcome } from '../lambda/invoke-api/invoke-api.js';
+import { startGateway, type Gateway } from '../stack/gateway.js';
+import type { GatewayOptions } from '../stack/options.js';
 
 /**
  * sam-local-websocket/testing: a gateway for a project's tests. A local gateway on free ports,
