@@ -11,17 +11,17 @@ import { resolveIntrinsic, type LocalValues } from './intrinsics.js';
 /** The WebSocket integration timeout's range and default, ms. */
 export const INTEGRATION_TIMEOUT_MS = { min: 50, max: 29_000, default: 29_000 } as const;
 
+/** No template values: a literal TimeoutInMillis only. */
+const NO_VALUES: LocalValues = {
+  refs: {},
+  getAtt: (logicalId, attribute) => {
+    throw new TemplateError(`!GetAtt ${logicalId}.${attribute} has no local value here`);
+  },
+};
+
 /** The integration timeout of a route, ms: its `TimeoutInMillis` (intrinsics resolved), or the default. */
-export function integrationTimeoutMs(raw: unknown, routeKey: string, refsOrValues: Record<string, string> | LocalValues = {}): number {
+export function integrationTimeoutMs(raw: unknown, routeKey: string, values: LocalValues = NO_VALUES): number {
   if (raw === undefined) return INTEGRATION_TIMEOUT_MS.default;
-  const values: LocalValues = isLocalValues(refsOrValues)
-    ? refsOrValues
-    : {
-        refs: refsOrValues,
-        getAtt: (logicalId, attribute) => {
-          throw new TemplateError(`!GetAtt ${logicalId}.${attribute} has no local value here`);
-        },
-      };
   let value: string;
   try {
     value = resolveIntrinsic(raw, values);
@@ -36,6 +36,3 @@ export function integrationTimeoutMs(raw: unknown, routeKey: string, refsOrValue
   }
   return ms;
 }
-
-const isLocalValues = (value: Record<string, string> | LocalValues): value is LocalValues =>
-  typeof (value as LocalValues).getAtt === 'function' && typeof (value as LocalValues).refs === 'object';

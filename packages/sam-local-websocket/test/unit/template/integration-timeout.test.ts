@@ -11,7 +11,7 @@ describe('integrationTimeoutMs', () => {
   it('takes 50 ms to 29 s, as a number, a numeric string or a parameter', () => {
     expect(integrationTimeoutMs(50, 'a')).to.equal(50);
     expect(integrationTimeoutMs('29000', 'a')).to.equal(29_000);
-    expect(integrationTimeoutMs({ Ref: 'Wait' }, 'a', { Wait: '1500' })).to.equal(1500);
+    expect(integrationTimeoutMs({ Ref: 'Wait' }, 'a', { refs: { Wait: '1500' }, getAtt: () => '' })).to.equal(1500);
   });
 
   it('refuses, naming the route, what a deploy would refuse: out of range, not whole, not a number', () => {
