@@ -1,7 +1,6 @@
 import { TemplateError } from '../errors.js';
-import { watchFunction, type BuiltFunction } from './bundle.js';
-import { prepareFunction, watchPlainFunction } from './plain-code.js';
-import { buildLayers, isSamBuild, watchSamBuild } from './sam-builds.js';
+import type { BuiltFunction } from './bundle.js';
+import { prepareFunction, watchPreparedFunction } from './plain-code.js';
 import { LOCAL_ACCOUNT_ID, resolveIntrinsic, type LocalValues } from '../template/intrinsics.js';
 import { executeApiHost, templateValues } from '../template/values.js';
 import { LocalFunction } from './invoker.js';
@@ -186,11 +185,10 @@ export async function startFunctions(
   const builds = await Promise.allSettled(
     functions.map(async (fn) => {
       if (!options.watch) return prepareFunction(fn, rootDir, cache);
-      // A plain function's layers that have a BuildMethod are built once here (bundle.ts and sam-builds.ts build their own).
-      if (fn.buildMethod !== 'esbuild' && !isSamBuild(fn)) await buildLayers(fn, rootDir, cache);
-      const watcher = await (fn.buildMethod === 'esbuild' ? watchFunction : isSamBuild(fn) ? watchSamBuild : watchPlainFunction)(
+      const watcher = await watchPreparedFunction(
         fn,
         rootDir,
+        cache,
         (rebuilt) => {
           running.get(fn.logicalId)?.reload(rebuilt);
           options.log(fn.logicalId, `rebuilt and reloaded (${(rebuilt.bytes / 1024).toFixed(1)} KB)`);

@@ -13,8 +13,8 @@ import { TemplateRefusedError } from '../errors.js';
 import { BUILD_DIR, BuildCache } from '../shared/build-cache.js';
 import { INLINE_FILE } from '../template/function-specs.js';
 import type { FunctionSpec } from '../template/template.js';
-import { buildFunction, type BuiltFunction } from './bundle.js';
-import { buildLayers, isSamBuild, samBuild } from './sam-builds.js';
+import { buildFunction, type BuiltFunction, watchFunction } from './bundle.js';
+import { buildLayers, isSamBuild, samBuild, watchSamBuild } from './sam-builds.js';
 
 /** Folders never copied into a task root: builds and version control. */
 const SKIPPED: readonly string[] = [BUILD_DIR, '.aws-sam', '.git'];
@@ -93,6 +93,23 @@ export function watchPlainFunction(
       for (const watcher of watchers) watcher.close();
     },
   };
+}
+
+/**
+ * A function ready to load, rebuilt and handed to `onRebuild` whenever its sources change (see
+ * {@link prepareFunction} for which build it gets); `dispose` stops watching.
+ */
+export async function watchPreparedFunction(
+  fn: FunctionSpec,
+  rootDir: string,
+  cache: BuildCache,
+  onRebuild: (built: BuiltFunction) => void,
+  onError: (message: string) => void,
+): Promise<{ built: BuiltFunction; dispose: () => Promise<void> }> {
+  if (fn.buildMethod === 'esbuild') return watchFunction(fn, rootDir, onRebuild, onError);
+  if (isSamBuild(fn)) return watchSamBuild(fn, rootDir, onRebuild, onError);
+  await buildLayers(fn, rootDir, cache);
+  return watchPlainFunction(fn, rootDir, onRebuild, onError);
 }
 
 /** A function ready to load: bundled with esbuild (`Metadata.BuildMethod: esbuild`), else staged as plain code. */
